@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+
+namespace Vmdq.Rules.Model;
+
+/// <summary>
+/// What a real NIC holds, for the <c>profile</c> capacity check (VMDQ0008).
+/// </summary>
+/// <remarks>
+/// Sources (as listed in the rules-language spec):
+/// <list type="bullet">
+/// <item>82599 (ixgbe): DPDK <c>drivers/net/intel/ixgbe/base/ixgbe_type.h</c> (IXGBE_82599_VMDQ... 64 pools,
+/// 128 RX queues, 128 RAL/RAH receive-address registers, 64 VLVF/VLVFB VLAN pool filters) and
+/// <c>ixgbe_82599.c</c>; the 82599 has no tunnel classification.</item>
+/// <item>X710 (i40e): DPDK <c>drivers/net/intel/i40e/base/i40e_adminq_cmd.h</c>, <c>i40e_ethdev.h</c>,
+/// <c>i40e_flow.c</c> and <c>doc/guides/nics/i40e.rst</c> (64 VMDq pools as DPDK configures them, 1536 queue
+/// pairs, 3072 MAC/VLAN filters per device shared by MAC and VLAN filters, cloud (tunnel) filters capped at
+/// 400 by DPDK's i40e driver); Linux <c>Documentation/networking/device_drivers/ethernet/intel/i40e.rst</c>.</item>
+/// </list>
+/// </remarks>
+/// <param name="Name">The name used in <c>profile NAME</c>.</param>
+/// <param name="Nic">A description of the NIC.</param>
+/// <param name="Pools">VMDq pools.</param>
+/// <param name="QueuesInAll">RX queues on the device.</param>
+/// <param name="MacFilters">Exact destination-MAC filters (<c>mac</c>, <c>mac ... vlan</c>).</param>
+/// <param name="VlanFilters">VLAN filters with a pool mask; null when VLANs share the MAC filter table.</param>
+/// <param name="TunnelFilters">Tunnel (cloud) filters.</param>
+public sealed record CapacityProfile(string Name, string Nic, int Pools, int QueuesInAll, int MacFilters, int? VlanFilters, int TunnelFilters)
+{
+    /// <summary>Intel 82599 (ixgbe).</summary>
+    public static readonly CapacityProfile Intel82599 = new("82599", "Intel 82599 (ixgbe)", 64, 128, 128, 64, 0);
+
+    /// <summary>Intel X710 (i40e): MAC and VLAN filters share one table of 3072.</summary>
+    public static readonly CapacityProfile IntelX710 = new("x710", "Intel X710 (i40e)", 64, 1536, 3072, null, 400);
+
+    /// <summary>All known profiles.</summary>
+    public static IReadOnlyList<CapacityProfile> All { get; } = new[] { Intel82599, IntelX710 };
+
+    /// <summary>The names users can write.</summary>
+    public static IEnumerable<string> Names
+    {
+        get
+        {
+            foreach (var p in All)
+            {
+                yield return p.Name;
+            }
+        }
+    }
+
+    /// <summary>The profile called <paramref name="name"/>, or null.</summary>
+    public static CapacityProfile? Find(string name)
+    {
+        foreach (var p in All)
+        {
+            if (p.Name == name)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,267 @@
+using System.Collections.Generic;
+using System.Linq;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Model;
+
+namespace Vmdq.Rules.Analysis;
+
+public sealed partial class RulesChecker
+{
+    /// <summary>Resolves each rule's target; rules whose target does not resolve take no part in later checks.</summary>
+    private void ResolveRules()
+    {
+        foreach (var rule in _doc.Rules)
+        {
+            var target = rule.Target;
+            if (target.IsDrop)
+            {
+                _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, true, 0, 0, rule.Line, EquatableArray<int>.Empty)));
+                continue;
+            }
+
+            bool ok = true;
+            var replicas = new List<int>();
+            PoolDecl? firstPool = null;
+            foreach (var poolRef in target.Pools)
+            {
+                if (!_pools.TryGetValue(poolRef.Name, out var pool))
+                {
+                    ok = false;
+                    if (!_doc.PoisonedNames.Contains(poolRef.Name))
+                    {
+                        Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool '{poolRef.Name}' is not declared{Suggest(poolRef.Name, _pools.Keys)}.");
+                    }
+
+                    continue;
+                }
+
+                if (replicas.Contains((int)pool.Index))
+                {
+                    Report(RuleDescriptors.DuplicateDeclaration, poolRef.Span, $"Pool '{poolRef.Name}' is listed twice: the frame would be delivered to it twice.");
+                    ok = false;
+                    continue;
+                }
+
+                firstPool ??= pool;
+                replicas.Add((int)pool.Index);
+            }
+
+            if (!ok || firstPool is null || firstPool.Index < 0 || firstPool.Index >= _geometry.Pools)
+            {
+                continue;
+            }
+
+            int queue = firstPool.FirstQueue;
+            if (target.Queue is { } explicitQueue && target.QueueSpan is { } queueSpan)
+            {
+                if (!_doc.GeometryInvalid && explicitQueue >= _geometry.QueuesPerPool)
+                {
+                    Report(RuleDescriptors.ValueOutOfRange, queueSpan,
+                        $"Queue {explicitQueue} is out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
+                    continue;
+                }
+
+                if (firstPool.Queues is { } allowed && !allowed.Contains(explicitQueue))
+                {
+                    Report(RuleDescriptors.ValueOutOfRange, queueSpan,
+                        $"Queue {explicitQueue} is outside pool '{firstPool.Name}''s queues {allowed} (line {firstPool.Line}).");
+                    continue;
+                }
+
+                queue = (int)explicitQueue;
+            }
+
+            bool group = rule.Match.Kind is MatchKind.Broadcast or MatchKind.Multicast;
+            _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, false, (int)firstPool.Index, queue, rule.Line,
+                group ? replicas.ToEquatableArray() : EquatableArray<int>.Empty)));
+        }
+    }
+
+    /// <summary>Checks on a single match: reserved values and group MACs.</summary>
+    private void CheckMatches()
+    {
+        foreach (var rule in _doc.Rules)
+        {
+            var key = rule.Match;
+            if (key.Kind is MatchKind.Vlan or MatchKind.MacVlan && rule.IdSpan is { } vlanSpan && (key.Id == 0 || key.Id == 4095))
+            {
+                Report(RuleDescriptors.ReservedValue, vlanSpan, key.Id == 0
+                    ? "VLAN ID 0 is reserved: it marks priority-tagged frames, which carry no VLAN."
+                    : "VLAN ID 4095 is reserved by IEEE 802.1Q and never carried by a valid frame.");
+            }
+
+            if (key.Kind is MatchKind.Nvgre or MatchKind.NvgreInner && rule.IdSpan is { } vsidSpan && (key.Id <= 0xFFF || key.Id == 0xFFFFFF))
+            {
+                Report(RuleDescriptors.ReservedValue, vsidSpan, key.Id == 0xFFFFFF
+                    ? "VSID 0xFFFFFF is reserved by RFC 7637 for vendor-specific use."
+                    : $"VSID {Mac.Hex(key.Id)} is reserved: RFC 7637 reserves VSIDs 0..0xFFF.");
+            }
+
+            if (key.Kind is MatchKind.Mac or MatchKind.MacVlan && rule.MacSpan is { } macSpan && Mac.IsGroup(key.Mac))
+            {
+                Report(RuleDescriptors.GroupMac, macSpan, key.Mac == Mac.Broadcast
+                    ? $"{Mac.Format(key.Mac)} is the broadcast address: use a 'broadcast' rule, which can replicate to several pools."
+                    : $"{Mac.Format(key.Mac)} is a group (multicast) address: a 'mac' rule sends it to one pool; use a 'multicast' rule to replicate.");
+            }
+        }
+    }
+
+    /// <summary>The tenant that owns a rule's identifier (VLAN, VNI or VSID), if any.</summary>
+    private TenantDecl? OwnerOf(MatchKey key)
+    {
+        foreach (var tenant in _tenants.Values.OrderBy(t => t.Line))
+        {
+            ValueRange? range = key.Kind switch
+            {
+                MatchKind.Vlan or MatchKind.MacVlan => tenant.Vlan,
+                MatchKind.Vxlan or MatchKind.VxlanInner => tenant.Vni,
+                MatchKind.Nvgre or MatchKind.NvgreInner => tenant.Vsid,
+                _ => null,
+            };
+            if (range is not null && range.Contains(key.Id))
+            {
+                return tenant;
+            }
+        }
+
+        return null;
+    }
+
+    private void CheckTenantLeaks()
+    {
+        foreach (var (syntax, rule) in _resolved)
+        {
+            if (rule.IsDrop || OwnerOf(rule.Key) is not { } owner)
+            {
+                continue;
+            }
+
+            var pool = _poolsByIndex[rule.Pool];
+            if (pool.Tenant is not null && pool.Tenant != owner.Name)
+            {
+                string what = rule.Kind switch
+                {
+                    MatchKind.Vlan or MatchKind.MacVlan => "VLAN",
+                    MatchKind.Vxlan or MatchKind.VxlanInner => "VNI",
+                    _ => "VSID",
+                };
+                Report(RuleDescriptors.TenantLeak, syntax.Target.Pools[0].Span,
+                    $"{what} {rule.Id} belongs to tenant '{owner.Name}' (line {owner.Line}), but pool '{pool.Name}' belongs to tenant '{pool.Tenant}' (line {pool.Line}).");
+            }
+        }
+    }
+
+    private string DescribeTarget(ResolvedRule rule)
+    {
+        if (rule.IsDrop)
+        {
+            return "drop";
+        }
+
+        string Name(int index) => _poolsByIndex.TryGetValue(index, out var p) ? p.Name : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return rule.Replicas.Count > 1
+            ? string.Join(", ", rule.Replicas.Select(Name))
+            : $"{Name(rule.Pool)}:{rule.Queue}";
+    }
+
+    private static bool SameTarget(ResolvedRule a, ResolvedRule b) =>
+        a.IsDrop == b.IsDrop && a.Pool == b.Pool && a.Queue == b.Queue && a.Replicas == b.Replicas;
+
+    /// <summary>Same match twice: a conflict when the targets differ, a duplicate when they agree. Returns the first rule of each match.</summary>
+    private List<(FilterRule Syntax, ResolvedRule Rule)> CheckDuplicatesAndConflicts()
+    {
+        var first = new Dictionary<MatchKey, (FilterRule Syntax, ResolvedRule Rule)>();
+        var unique = new List<(FilterRule, ResolvedRule)>();
+        foreach (var entry in _resolved)
+        {
+            var key = entry.Rule.Key;
+            if (first.TryGetValue(key, out var earlier))
+            {
+                if (SameTarget(earlier.Rule, entry.Rule))
+                {
+                    Report(RuleDescriptors.Duplicate, entry.Syntax.KindSpan,
+                        $"'{key.Describe()} -> {DescribeTarget(entry.Rule)}' duplicates line {earlier.Rule.Line}.");
+                }
+                else
+                {
+                    Report(RuleDescriptors.Conflict, entry.Syntax.KindSpan,
+                        $"'{key.Describe()}' is sent to {DescribeTarget(entry.Rule)} here but to {DescribeTarget(earlier.Rule)} on line {earlier.Rule.Line}.");
+                }
+
+                continue;
+            }
+
+            first.Add(key, entry);
+            unique.Add(entry);
+        }
+
+        return unique;
+    }
+
+    /// <summary>Redundant (warning) and override (info): a specific rule against the broader rule that would decide without it.</summary>
+    private void CheckSpecificity(List<(FilterRule Syntax, ResolvedRule Rule)> unique)
+    {
+        var byKey = unique.ToDictionary(u => u.Rule.Key, u => u.Rule);
+        foreach (var (syntax, rule) in unique)
+        {
+            ResolvedRule? broader = null;
+            switch (rule.Kind)
+            {
+                case MatchKind.MacVlan:
+                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Mac, rule.Mac, 0), out var mac) ? mac
+                        : byKey.TryGetValue(new MatchKey(MatchKind.Vlan, 0, rule.Id), out var vlan) ? vlan : null;
+                    break;
+                case MatchKind.VxlanInner:
+                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Vxlan, 0, rule.Id), out var vx) ? vx : null;
+                    break;
+                case MatchKind.NvgreInner:
+                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Nvgre, 0, rule.Id), out var nv) ? nv : null;
+                    break;
+            }
+
+            if (broader is null)
+            {
+                continue;
+            }
+
+            if (SameTarget(rule, broader))
+            {
+                Report(RuleDescriptors.Redundant, syntax.KindSpan,
+                    $"'{rule.Key.Describe()}' sends its traffic to {DescribeTarget(rule)}, where '{broader.Key.Describe()}' on line {broader.Line} already sends it.");
+            }
+            else
+            {
+                Report(RuleDescriptors.Override, syntax.KindSpan,
+                    $"'{rule.Key.Describe()}' sends part of the traffic of '{broader.Key.Describe()}' (line {broader.Line}, to {DescribeTarget(broader)}) to {DescribeTarget(rule)}.");
+            }
+        }
+    }
+
+    private void CheckUnreachablePools(int defaultPool)
+    {
+        var targeted = new HashSet<int>();
+        foreach (var (_, rule) in _resolved)
+        {
+            if (!rule.IsDrop)
+            {
+                targeted.Add(rule.Pool);
+                foreach (int r in rule.Replicas)
+                {
+                    targeted.Add(r);
+                }
+            }
+        }
+
+        var namedInRules = new HashSet<string>(_doc.Rules.SelectMany(r => r.Target.Pools).Select(p => p.Name));
+        foreach (var pool in _doc.Pools)
+        {
+            if (_pools.TryGetValue(pool.Name, out var declared) && ReferenceEquals(declared, pool)
+                && pool.Index != defaultPool && !targeted.Contains((int)pool.Index) && !namedInRules.Contains(pool.Name)
+                && _doc.DefaultPool?.Name != pool.Name)
+            {
+                Report(RuleDescriptors.UnreachablePool, pool.NameSpan,
+                    $"Pool '{pool.Name}' (index {pool.Index}) is never targeted by a rule and is not the default pool: no frame can reach it.");
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Model;
+using Vmdq.Rules.Syntax;
+
+namespace Vmdq.Rules.Analysis;
+
+/// <summary>
+/// Resolves a parsed <see cref="RulesDocument"/> and runs every check of the spec's table on it.
+/// </summary>
+public sealed partial class RulesChecker
+{
+    private readonly RulesDocument _doc;
+    private readonly List<RuleDiagnostic> _diagnostics;
+    private readonly NicGeometry _geometry;
+    private readonly Dictionary<string, TenantDecl> _tenants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PoolDecl> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, PoolDecl> _poolsByIndex = new();
+    private readonly List<(FilterRule Syntax, ResolvedRule Rule)> _resolved = new();
+
+    private RulesChecker(RulesDocument doc, List<RuleDiagnostic> diagnostics)
+    {
+        _doc = doc;
+        _diagnostics = diagnostics;
+        _geometry = new NicGeometry(
+            (int)(doc.NicPools?.Value ?? NicGeometry.Default.Pools),
+            (int)(doc.NicQueues?.Value ?? NicGeometry.Default.QueuesPerPool),
+            (int)(doc.NicRing?.Value ?? NicGeometry.Default.RingSize));
+    }
+
+    /// <summary>
+    /// Checks <paramref name="doc"/>, appending diagnostics, and returns the resolved rule set
+    /// (built even when there are errors, from the statements that resolved; callers decide).
+    /// </summary>
+    public static RuleSet Check(RulesDocument doc, List<RuleDiagnostic> diagnostics)
+    {
+        var checker = new RulesChecker(doc, diagnostics);
+        return checker.Run();
+    }
+
+    /// <summary>The dispatcher type a rules file generates: its <c>dispatcher</c> name or <c>Vmdq.Generated.&lt;File&gt;Dispatcher</c>.</summary>
+    public static string DispatcherTypeName(RulesDocument doc)
+    {
+        if (doc.Dispatcher is not null)
+        {
+            return doc.Dispatcher;
+        }
+
+        string file = System.IO.Path.GetFileNameWithoutExtension(doc.Path);
+        return "Vmdq.Generated." + CSharpNames.PascalCase(file) + "Dispatcher";
+    }
+
+    private void Report(RuleDescriptor descriptor, SourceSpan span, string message) =>
+        _diagnostics.Add(RuleDiagnostic.Create(descriptor, span, message));
+
+    private RuleSet Run()
+    {
+        CheckTenants();
+        CheckPools();
+        (int defaultPool, int defaultQueue) = ResolveDefaultPool();
+        ResolveRules();
+        CheckMatches();
+        CheckTenantLeaks();
+        var unique = CheckDuplicatesAndConflicts();
+        CheckSpecificity(unique);
+        CheckCapacity(unique);
+        CheckUnreachablePools(defaultPool);
+
+        string full = DispatcherTypeName(_doc);
+        int dot = full.LastIndexOf('.');
+        var pools = _pools.Values
+            .Where(p => p.Index >= 0 && p.Index < _geometry.Pools)
+            .Select(p => new ResolvedPool(p.Name, (int)p.Index, p.FirstQueue, p.Queues is null ? _geometry.QueuesPerPool - 1 : (int)p.Queues.Hi,
+                p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line))
+            .OrderBy(p => p.Index).ThenBy(p => p.Name, StringComparer.Ordinal)
+            .ToEquatableArray();
+
+        return new RuleSet(
+            _doc.Path,
+            dot < 0 ? string.Empty : full.Substring(0, dot),
+            dot < 0 ? full : full.Substring(dot + 1),
+            _geometry,
+            defaultPool,
+            defaultQueue,
+            (int)(_doc.VxlanPort?.Value ?? 4789),
+            _doc.Profile?.Name,
+            pools,
+            unique.Select(u => u.Rule).ToEquatableArray());
+    }
+
+    private void CheckTenants()
+    {
+        foreach (var tenant in _doc.Tenants)
+        {
+            if (_tenants.TryGetValue(tenant.Name, out var first))
+            {
+                Report(RuleDescriptors.DuplicateDeclaration, tenant.NameSpan, $"Tenant '{tenant.Name}' is already declared on line {first.Line}.");
+                continue;
+            }
+
+            foreach (var other in _tenants.Values)
+            {
+                CheckOverlap(tenant, other, t => t.Vlan, "VLAN IDs");
+                CheckOverlap(tenant, other, t => t.Vni, "VNIs");
+                CheckOverlap(tenant, other, t => t.Vsid, "VSIDs");
+            }
+
+            _tenants.Add(tenant.Name, tenant);
+        }
+    }
+
+    private void CheckOverlap(TenantDecl tenant, TenantDecl other, Func<TenantDecl, ValueRange?> range, string what)
+    {
+        ValueRange? a = range(tenant), b = range(other);
+        if (a is not null && b is not null && a.Overlaps(b))
+        {
+            Report(RuleDescriptors.OverlappingTenants, a.Span,
+                $"Tenant '{tenant.Name}' claims {what} {a} that overlap tenant '{other.Name}' ({b}, line {other.Line}): frames in the overlap are not checked for leaks.");
+        }
+    }
+
+    private void CheckPools()
+    {
+        foreach (var pool in _doc.Pools)
+        {
+            if (_pools.TryGetValue(pool.Name, out var first))
+            {
+                Report(RuleDescriptors.DuplicateDeclaration, pool.NameSpan, $"Pool '{pool.Name}' is already declared on line {first.Line}.");
+                continue;
+            }
+
+            _pools.Add(pool.Name, pool);
+            if (!_doc.GeometryInvalid && (pool.Index < 0 || pool.Index >= _geometry.Pools))
+            {
+                Report(RuleDescriptors.ValueOutOfRange, pool.IndexSpan,
+                    $"Pool index {pool.Index} is out of range: the NIC has {_geometry.Pools} pools (0..{_geometry.Pools - 1}){NicWhere()}.");
+            }
+            else if (_poolsByIndex.TryGetValue(pool.Index, out var sameIndex))
+            {
+                Report(RuleDescriptors.DuplicateDeclaration, pool.IndexSpan,
+                    $"Pool index {pool.Index} is already named '{sameIndex.Name}' on line {sameIndex.Line}.");
+            }
+            else
+            {
+                _poolsByIndex.Add(pool.Index, pool);
+            }
+
+            if (pool.Tenant is not null && pool.TenantSpan is { } tenantSpan && !_tenants.ContainsKey(pool.Tenant) && !_doc.PoisonedNames.Contains(pool.Tenant))
+            {
+                Report(RuleDescriptors.Undefined, tenantSpan, $"Tenant '{pool.Tenant}' is not declared{Suggest(pool.Tenant, _doc.Tenants.Select(t => t.Name))}.");
+            }
+
+            if (!_doc.GeometryInvalid && pool.Queues is { } queues && queues.Hi >= _geometry.QueuesPerPool)
+            {
+                Report(RuleDescriptors.ValueOutOfRange, queues.Span,
+                    $"Queues {queues} are out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
+            }
+        }
+    }
+
+    private string NicWhere() => _doc.NicLine > 0 ? $" (nic, line {_doc.NicLine})" : " (the default geometry; add a 'nic' statement to change it)";
+
+    private (int Pool, int Queue) ResolveDefaultPool()
+    {
+        if (_doc.DefaultPool is not { } dp)
+        {
+            return (0, _poolsByIndex.TryGetValue(0, out var p0) ? p0.FirstQueue : 0);
+        }
+
+        if (dp.Name is not null)
+        {
+            if (_pools.TryGetValue(dp.Name, out var named))
+            {
+                return ((int)Math.Max(0, Math.Min(named.Index, _geometry.Pools - 1)), named.FirstQueue);
+            }
+
+            if (!_doc.PoisonedNames.Contains(dp.Name))
+            {
+                Report(RuleDescriptors.Undefined, dp.Span, $"Pool '{dp.Name}' is not declared{Suggest(dp.Name, _pools.Keys)}.");
+            }
+
+            return (0, 0);
+        }
+
+        long index = dp.Index ?? 0;
+        if (!_doc.GeometryInvalid && (index < 0 || index >= _geometry.Pools))
+        {
+            Report(RuleDescriptors.ValueOutOfRange, dp.Span, $"Default pool {index} is out of range: the NIC has {_geometry.Pools} pools (0..{_geometry.Pools - 1}){NicWhere()}.");
+            return (0, 0);
+        }
+
+        return ((int)index, _poolsByIndex.TryGetValue(index, out var p) ? p.FirstQueue : 0);
+    }
+
+    /// <summary>" (did you mean 'x'?)" when a declared name is one edit or so away.</summary>
+    private static string Suggest(string name, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string c in candidates.OrderBy(c => c, StringComparer.Ordinal))
+        {
+            int d = EditDistance(name, c);
+            if (d < bestDistance)
+            {
+                best = c;
+                bestDistance = d;
+            }
+        }
+
+        return best is not null && bestDistance <= Math.Max(1, name.Length / 3) ? $" (did you mean '{best}'?)" : string.Empty;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var row = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            row[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diag = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int up = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diag + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diag = up;
+            }
+        }
+
+        return row[b.Length];
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+
+namespace Vmdq.Rules.Diagnostics;
+
+/// <summary>Every diagnostic the rules checks can report. IDs are stable: never renumber, only add.</summary>
+public static class RuleDescriptors
+{
+    /// <summary>A line that is not a statement of the language.</summary>
+    public static readonly RuleDescriptor SyntaxError = new("VMDQ0001", "Syntax error or unknown keyword", RuleSeverity.Error);
+
+    /// <summary>A number outside the range its field allows.</summary>
+    public static readonly RuleDescriptor ValueOutOfRange = new("VMDQ0002", "Value out of range", RuleSeverity.Error);
+
+    /// <summary>A pool or tenant name that no statement declares.</summary>
+    public static readonly RuleDescriptor Undefined = new("VMDQ0003", "Undefined pool or tenant", RuleSeverity.Error);
+
+    /// <summary>Two rules with the same match and different targets.</summary>
+    public static readonly RuleDescriptor Conflict = new("VMDQ0004", "Conflicting rules", RuleSeverity.Error);
+
+    /// <summary>A tenant's identifier routed to another tenant's pool.</summary>
+    public static readonly RuleDescriptor TenantLeak = new("VMDQ0005", "Tenant leak", RuleSeverity.Error);
+
+    /// <summary>The same rule written twice.</summary>
+    public static readonly RuleDescriptor Duplicate = new("VMDQ0006", "Duplicate rule", RuleSeverity.Warning);
+
+    /// <summary>A specific rule that changes nothing.</summary>
+    public static readonly RuleDescriptor Redundant = new("VMDQ0007", "Redundant rule", RuleSeverity.Warning);
+
+    /// <summary>More filters, pools or queues than the profile's NIC holds.</summary>
+    public static readonly RuleDescriptor Capacity = new("VMDQ0008", "Beyond the profile NIC's capacity", RuleSeverity.Warning);
+
+    /// <summary>A reserved VLAN ID or VSID.</summary>
+    public static readonly RuleDescriptor ReservedValue = new("VMDQ0009", "Reserved value", RuleSeverity.Warning);
+
+    /// <summary>A multicast/broadcast address in a unicast MAC rule.</summary>
+    public static readonly RuleDescriptor GroupMac = new("VMDQ0010", "Group MAC in a unicast rule", RuleSeverity.Warning);
+
+    /// <summary>A pool no rule sends traffic to.</summary>
+    public static readonly RuleDescriptor UnreachablePool = new("VMDQ0011", "Unreachable pool", RuleSeverity.Warning);
+
+    /// <summary>A specific rule that sends part of a broader rule's traffic elsewhere.</summary>
+    public static readonly RuleDescriptor Override = new("VMDQ0012", "Override of a broader rule", RuleSeverity.Info);
+
+    /// <summary>A name, pool index or one-per-file statement declared twice.</summary>
+    public static readonly RuleDescriptor DuplicateDeclaration = new("VMDQ0013", "Duplicate declaration", RuleSeverity.Error);
+
+    /// <summary>Two rules files that would generate the same dispatcher type.</summary>
+    public static readonly RuleDescriptor DuplicateDispatcher = new("VMDQ0014", "Duplicate dispatcher type", RuleSeverity.Error, IsCompilationEnd: true);
+
+    /// <summary>Two tenants that claim the same identifier.</summary>
+    public static readonly RuleDescriptor OverlappingTenants = new("VMDQ0015", "Overlapping tenant ranges", RuleSeverity.Warning);
+
+    /// <summary>All descriptors, in ID order.</summary>
+    public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
+    {
+        SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity,
+        ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
+    };
+}

@@ -1,0 +1,83 @@
+using Vmdq.Rules.Syntax;
+
+namespace Vmdq.Rules.Model;
+
+/// <summary>An inclusive range of values, as written <c>LO-HI</c> (or a single value).</summary>
+/// <param name="Lo">Lowest value.</param>
+/// <param name="Hi">Highest value.</param>
+/// <param name="Span">Where it is written.</param>
+public sealed record ValueRange(long Lo, long Hi, SourceSpan Span)
+{
+    /// <summary>True when <paramref name="value"/> lies in the range.</summary>
+    public bool Contains(long value) => value >= Lo && value <= Hi;
+
+    /// <summary>True when the two ranges share a value.</summary>
+    public bool Overlaps(ValueRange other) => Lo <= other.Hi && other.Lo <= Hi;
+
+    /// <inheritdoc />
+    public override string ToString() => Lo == Hi ? $"{Lo}" : $"{Lo}-{Hi}";
+}
+
+/// <summary>A <c>tenant</c> statement.</summary>
+/// <param name="Name">The tenant's name.</param>
+/// <param name="Vlan">VLAN IDs the tenant owns.</param>
+/// <param name="Vni">VXLAN VNIs the tenant owns.</param>
+/// <param name="Vsid">NVGRE VSIDs the tenant owns.</param>
+/// <param name="Line">Source line.</param>
+/// <param name="NameSpan">Where the name is written.</param>
+public sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni, ValueRange? Vsid, int Line, SourceSpan NameSpan);
+
+/// <summary>A <c>pool</c> statement.</summary>
+/// <param name="Name">The pool's name.</param>
+/// <param name="Index">The pool index on the NIC.</param>
+/// <param name="Tenant">The owning tenant's name, if any.</param>
+/// <param name="Queues">The pool's allowed queues (indices within the pool), if narrowed.</param>
+/// <param name="Priority">0..7, if given.</param>
+/// <param name="BandwidthPercent">0..100, if given.</param>
+/// <param name="Line">Source line.</param>
+/// <param name="NameSpan">Where the name is written.</param>
+/// <param name="IndexSpan">Where the index is written.</param>
+/// <param name="TenantSpan">Where the tenant name is written.</param>
+public sealed record PoolDecl(
+    string Name, long Index, string? Tenant, ValueRange? Queues, long? Priority, long? BandwidthPercent,
+    int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan)
+{
+    /// <summary>The queue a rule without <c>:QUEUE</c> uses: the first allowed queue.</summary>
+    public int FirstQueue => Queues is null ? 0 : (int)Queues.Lo;
+}
+
+/// <summary>A pool named in a rule's target.</summary>
+/// <param name="Name">The pool's name.</param>
+/// <param name="Span">Where it is written.</param>
+public sealed record PoolRef(string Name, SourceSpan Span);
+
+/// <summary>The right-hand side of a rule.</summary>
+/// <param name="IsDrop">True for <c>-&gt; drop</c>.</param>
+/// <param name="Pools">The target pool (one) or pool list (broadcast/multicast).</param>
+/// <param name="Queue">The explicit <c>:QUEUE</c>, if written.</param>
+/// <param name="QueueSpan">Where the queue is written.</param>
+/// <param name="Span">The whole target.</param>
+public sealed record RuleTarget(bool IsDrop, EquatableArray<PoolRef> Pools, long? Queue, SourceSpan? QueueSpan, SourceSpan Span);
+
+/// <summary>A filter rule: <c>MATCH -&gt; TARGET</c>.</summary>
+/// <param name="Match">The normalised match.</param>
+/// <param name="Target">Where matching frames go.</param>
+/// <param name="Line">Source line (the verdict's RuleLine).</param>
+/// <param name="KindSpan">The match keyword.</param>
+/// <param name="MacSpan">The MAC (outer or inner), when the match has one.</param>
+/// <param name="IdSpan">The VLAN/VNI/VSID, when the match has one.</param>
+public sealed record FilterRule(MatchKey Match, RuleTarget Target, int Line, SourceSpan KindSpan, SourceSpan? MacSpan, SourceSpan? IdSpan)
+{
+    /// <summary>The span a diagnostic about the whole match points at.</summary>
+    public SourceSpan MatchSpan => KindSpan;
+}
+
+/// <summary>A <c>nic</c> statement's values (missing ones take the spec's defaults).</summary>
+/// <param name="Pools">Pools, 1..512.</param>
+/// <param name="QueuesPerPool">Queues per pool, 1..16.</param>
+/// <param name="RingSize">Descriptors per RX ring, a power of two.</param>
+public sealed record NicGeometry(int Pools, int QueuesPerPool, int RingSize)
+{
+    /// <summary>The spec's defaults: 64 pools, 2 queues, 512 descriptors.</summary>
+    public static NicGeometry Default { get; } = new(64, 2, 512);
+}

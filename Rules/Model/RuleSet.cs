@@ -1,0 +1,49 @@
+namespace Vmdq.Rules.Model;
+
+/// <summary>A pool after resolution.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Index">Its index on the NIC.</param>
+/// <param name="FirstQueue">First allowed queue within the pool.</param>
+/// <param name="LastQueue">Last allowed queue within the pool.</param>
+/// <param name="Tenant">Owning tenant, if any.</param>
+/// <param name="Priority">Priority 0..7 (0 when not given).</param>
+/// <param name="BandwidthPercent">Bandwidth share, 0 when not given.</param>
+/// <param name="Line">Source line of the declaration.</param>
+public sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line);
+
+/// <summary>A filter rule after resolution: everything the dispatcher needs, nothing else.</summary>
+/// <param name="Kind">What it matches.</param>
+/// <param name="Mac">Outer or inner MAC (48-bit, first octet most significant), or 0.</param>
+/// <param name="Id">VLAN ID, VNI or VSID, or 0.</param>
+/// <param name="IsDrop">True for <c>-&gt; drop</c>.</param>
+/// <param name="Pool">Target pool index (first listed pool for broadcast/multicast); 0 for drops.</param>
+/// <param name="Queue">Queue within the pool: the explicit <c>:QUEUE</c> or the pool's first allowed queue.</param>
+/// <param name="Line">Source line: the verdict's RuleLine.</param>
+/// <param name="Replicas">Pools a broadcast/multicast frame is replicated to, in the order written.</param>
+public sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDrop, int Pool, int Queue, int Line, EquatableArray<int> Replicas)
+{
+    /// <summary>The rule's normalised match.</summary>
+    public MatchKey Key => new(Kind, Mac, Id);
+}
+
+/// <summary>
+/// A rules file with no errors, resolved: the model the generator compiles and the reference
+/// interpreter runs. Value-equatable, so the incremental generator can cache on it.
+/// </summary>
+/// <param name="Path">The rules file.</param>
+/// <param name="Namespace">Namespace of the generated dispatcher (may be empty).</param>
+/// <param name="ClassName">Name of the generated static partial class.</param>
+/// <param name="Geometry">Pools, queues per pool, ring size.</param>
+/// <param name="DefaultPool">Where unmatched frames go.</param>
+/// <param name="DefaultQueue">The default pool's first allowed queue.</param>
+/// <param name="VxlanPort">UDP destination port that carries VXLAN.</param>
+/// <param name="Profile">The capacity profile named, if any.</param>
+/// <param name="Pools">Declared pools, by index.</param>
+/// <param name="Rules">Rules in file order; duplicates (same match, same target) appear once, at their first line.</param>
+public sealed record RuleSet(
+    string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort,
+    string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules)
+{
+    /// <summary>The dispatcher's namespace-qualified name.</summary>
+    public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
+}

@@ -1,0 +1,347 @@
+using System.Collections.Generic;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Model;
+
+namespace Vmdq.Rules.Syntax;
+
+public sealed partial class Parser
+{
+    private readonly HashSet<string> _seenSingletons = new();
+
+    /// <summary>dispatcher, nic, default-pool, vxlan-port and profile may each appear once.</summary>
+    private void Once(Token keyword)
+    {
+        if (!_seenSingletons.Add(keyword.Text))
+        {
+            Report(RuleDescriptors.DuplicateDeclaration, keyword.Span, $"'{keyword.Text}' is given more than once; only the first is used.");
+            throw new SyntaxException();
+        }
+    }
+
+    private void ParseDispatcher()
+    {
+        Token keyword = _tokens[_pos++];
+        Token name = NextWord("a type name such as Contoso.Fabric.TenantDispatcher");
+        foreach (string part in name.Text.Split('.'))
+        {
+            if (!CSharpNames.IsIdentifier(part))
+            {
+                throw Error(name.Span, $"'{name.Text}' is not a valid C# type name: '{part}' is not an identifier.");
+            }
+        }
+
+        Once(keyword);
+        _doc.Dispatcher = name.Text;
+        _doc.DispatcherSpan = name.Span;
+    }
+
+    private void ParseNic()
+    {
+        try
+        {
+            ParseNicCore();
+        }
+        catch (SyntaxException)
+        {
+            // Checks that depend on the geometry are skipped rather than run against the defaults.
+            _doc.GeometryInvalid = true;
+            throw;
+        }
+    }
+
+    private void ParseNicCore()
+    {
+        Token keyword = _tokens[_pos++];
+        if (AtEnd)
+        {
+            throw Error(keyword.Span, "Expected 'pools', 'queues' or 'ring' after 'nic'.");
+        }
+
+        (long, SourceSpan)? pools = null, queues = null, ring = null;
+        while (!AtEnd)
+        {
+            Token what = NextWord("'pools', 'queues' or 'ring'");
+            Token value = Next("a number");
+            switch (what.Text)
+            {
+                case "pools" when pools is null:
+                    pools = (NumberInRange(value, "pool count", 1, 512), value.Span);
+                    break;
+                case "queues" when queues is null:
+                    queues = (NumberInRange(value, "queues per pool", 1, 16), value.Span);
+                    break;
+                case "ring" when ring is null:
+                    long r = NumberInRange(value, "ring size", 1, 65536);
+                    if ((r & (r - 1)) != 0)
+                    {
+                        Report(RuleDescriptors.ValueOutOfRange, value.Span, $"Ring size {value.Text} is not a power of two.");
+                        throw new SyntaxException();
+                    }
+
+                    ring = (r, value.Span);
+                    break;
+                case "pools":
+                case "queues":
+                case "ring":
+                    throw Error(what.Span, $"'{what.Text}' is given twice in one 'nic' statement.");
+                default:
+                    throw Error(what.Span, $"Unknown nic setting '{what.Text}'. Expected 'pools', 'queues' or 'ring'.");
+            }
+        }
+
+        Once(keyword);
+        _doc.NicPools = pools;
+        _doc.NicQueues = queues;
+        _doc.NicRing = ring;
+        _doc.NicLine = keyword.Span.Line;
+    }
+
+    private void ParseDefaultPool()
+    {
+        Token keyword = _tokens[_pos++];
+        Token value = NextWord("a pool index or name");
+        Once(keyword);
+        if (TryParseNumber(value.Text, out long index))
+        {
+            _doc.DefaultPool = (index, null, value.Span);
+        }
+        else if (IsName(value.Text))
+        {
+            _doc.DefaultPool = (null, value.Text, value.Span);
+        }
+        else
+        {
+            throw Error(value.Span, $"Expected a pool index or name, found '{value.Text}'.");
+        }
+    }
+
+    private void ParseVxlanPort()
+    {
+        Token keyword = _tokens[_pos++];
+        Token value = Next("a UDP port");
+        long port = NumberInRange(value, "UDP port", 1, 65535);
+        Once(keyword);
+        _doc.VxlanPort = (port, value.Span);
+    }
+
+    private void ParseProfile()
+    {
+        Token keyword = _tokens[_pos++];
+        Token name = NextWord("a NIC profile name (" + string.Join(", ", CapacityProfile.Names) + ")");
+        if (CapacityProfile.Find(name.Text) is null)
+        {
+            Report(RuleDescriptors.ValueOutOfRange, name.Span, $"Unknown NIC profile '{name.Text}'. Known profiles: {string.Join(", ", CapacityProfile.Names)}.");
+            throw new SyntaxException();
+        }
+
+        Once(keyword);
+        _doc.Profile = (name.Text, name.Span);
+    }
+
+    private void ParseTenant()
+    {
+        _pos++;
+        Token name = Name("a tenant name");
+        _doc.PoisonedNames.Add(name.Text);
+        ValueRange? vlan = null, vni = null, vsid = null;
+        while (!AtEnd)
+        {
+            Token what = NextWord("'vlan', 'vni' or 'vsid'");
+            Token value = Next("a range");
+            switch (what.Text)
+            {
+                case "vlan" when vlan is null: vlan = Range(value, "VLAN IDs", 0, 4095); break;
+                case "vni" when vni is null: vni = Range(value, "VNIs", 0, 0xFFFFFF); break;
+                case "vsid" when vsid is null: vsid = Range(value, "VSIDs", 0, 0xFFFFFF); break;
+                case "vlan":
+                case "vni":
+                case "vsid":
+                    throw Error(what.Span, $"'{what.Text}' is given twice in one 'tenant' statement.");
+                default:
+                    throw Error(what.Span, $"Unknown tenant attribute '{what.Text}'. Expected 'vlan', 'vni' or 'vsid'.");
+            }
+        }
+
+        _doc.Tenants.Add(new TenantDecl(name.Text, vlan, vni, vsid, Line, name.Span));
+    }
+
+    private void ParsePool()
+    {
+        _pos++;
+        Token name = Name("a pool name");
+        _doc.PoisonedNames.Add(name.Text);
+        if (name.Text == "drop")
+        {
+            throw Error(name.Span, "'drop' is a keyword and cannot name a pool.");
+        }
+
+        Token indexToken = Next("the pool's index");
+        long index = Number(indexToken, "the pool's index");
+        Token? tenant = null;
+        ValueRange? queues = null;
+        long? priority = null, bandwidth = null;
+        while (!AtEnd)
+        {
+            Token what = NextWord("'tenant', 'queues', 'priority' or 'bandwidth'");
+            switch (what.Text)
+            {
+                case "tenant" when tenant is null:
+                    tenant = Name("a tenant name");
+                    break;
+                case "queues" when queues is null:
+                    queues = Range(Next("a queue range"), "queue indices", 0, 15);
+                    break;
+                case "priority" when priority is null:
+                    priority = NumberInRange(Next("a priority"), "priority", 0, 7);
+                    break;
+                case "bandwidth" when bandwidth is null:
+                    Token bw = Next("a bandwidth share such as 40%");
+                    if (!bw.Text.EndsWith("%", System.StringComparison.Ordinal))
+                    {
+                        throw Error(bw.Span, $"Expected a bandwidth share with '%', such as 40%, found '{bw.Text}'.");
+                    }
+
+                    var number = new Token(bw.Kind, bw.Text.Substring(0, bw.Text.Length - 1), bw.Span);
+                    bandwidth = NumberInRange(number, "bandwidth share", 0, 100);
+                    break;
+                case "tenant":
+                case "queues":
+                case "priority":
+                case "bandwidth":
+                    throw Error(what.Span, $"'{what.Text}' is given twice in one 'pool' statement.");
+                default:
+                    throw Error(what.Span, $"Unknown pool attribute '{what.Text}'. Expected 'tenant', 'queues', 'priority' or 'bandwidth'.");
+            }
+        }
+
+        _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span));
+    }
+
+    private void ParseRule()
+    {
+        Token keyword = _tokens[_pos++];
+        MatchKind kind;
+        ulong mac = 0;
+        long id = 0;
+        SourceSpan? macSpan = null, idSpan = null;
+        switch (keyword.Text)
+        {
+            case "mac":
+            {
+                Token m = NextWord("a MAC address");
+                mac = MacAddress(m);
+                macSpan = m.Span;
+                kind = MatchKind.Mac;
+                if (PeekWord("vlan"))
+                {
+                    _pos++;
+                    Token v = Next("a VLAN ID");
+                    id = NumberInRange(v, "VLAN ID", 0, 4095);
+                    idSpan = v.Span;
+                    kind = MatchKind.MacVlan;
+                }
+
+                break;
+            }
+
+            case "vlan":
+            {
+                Token v = Next("a VLAN ID");
+                id = NumberInRange(v, "VLAN ID", 0, 4095);
+                idSpan = v.Span;
+                kind = MatchKind.Vlan;
+                break;
+            }
+
+            case "vxlan":
+            case "nvgre":
+            {
+                bool vxlan = keyword.Text == "vxlan";
+                string what = vxlan ? "VNI" : "VSID";
+                Token v = Next(vxlan ? "a VXLAN VNI" : "an NVGRE VSID");
+                id = NumberInRange(v, what, 0, 0xFFFFFF);
+                idSpan = v.Span;
+                kind = vxlan ? MatchKind.Vxlan : MatchKind.Nvgre;
+                if (PeekWord("inner"))
+                {
+                    _pos++;
+                    Token m = NextWord("an inner MAC address");
+                    mac = MacAddress(m);
+                    macSpan = m.Span;
+                    kind = vxlan ? MatchKind.VxlanInner : MatchKind.NvgreInner;
+                }
+
+                break;
+            }
+
+            case "broadcast":
+                kind = MatchKind.Broadcast;
+                break;
+            default:
+                kind = MatchKind.Multicast;
+                break;
+        }
+
+        Token arrow = Next("'->' and a target");
+        if (arrow.Kind != TokenKind.Arrow)
+        {
+            throw Error(arrow.Span, $"Expected '->' and a target, found '{arrow.Text}'.");
+        }
+
+        RuleTarget target = ParseTarget(kind is MatchKind.Broadcast or MatchKind.Multicast);
+        _doc.Rules.Add(new FilterRule(new MatchKey(kind, mac, (uint)id), target, Line, keyword.Span, macSpan, idSpan));
+    }
+
+    private RuleTarget ParseTarget(bool allowList)
+    {
+        Token first = NextWord("a pool name, POOL:QUEUE or 'drop'");
+        if (first.Text == "drop")
+        {
+            return new RuleTarget(true, EquatableArray<PoolRef>.Empty, null, null, first.Span);
+        }
+
+        int colon = first.Text.IndexOf(':');
+        string poolName = colon < 0 ? first.Text : first.Text.Substring(0, colon);
+        var poolSpan = new SourceSpan(first.Span.Start, poolName.Length, first.Span.Line, first.Span.Column);
+        if (!IsName(poolName))
+        {
+            throw Error(poolSpan, $"Expected a pool name, POOL:QUEUE or 'drop', found '{first.Text}'.");
+        }
+
+        long? queue = null;
+        SourceSpan? queueSpan = null;
+        if (colon >= 0)
+        {
+            string queueText = first.Text.Substring(colon + 1);
+            var qSpan = new SourceSpan(first.Span.Start + colon + 1, queueText.Length, first.Span.Line, first.Span.Column + colon + 1);
+            if (!TryParseNumber(queueText, out long q))
+            {
+                throw Error(qSpan, $"Expected a queue index after '{poolName}:', found '{queueText}'.");
+            }
+
+            queue = q;
+            queueSpan = qSpan;
+        }
+
+        var pools = new List<PoolRef> { new(poolName, poolSpan) };
+        while (!AtEnd && _tokens[_pos].Kind == TokenKind.Comma)
+        {
+            Token comma = _tokens[_pos++];
+            if (!allowList)
+            {
+                throw Error(comma.Span, "Only 'broadcast' and 'multicast' rules can target a list of pools.");
+            }
+
+            if (queue is not null)
+            {
+                throw Error(comma.Span, "A pool list cannot name queues: each pool gets the frame on its first allowed queue.");
+            }
+
+            Token p = Name("a pool name");
+            pools.Add(new PoolRef(p.Text, p.Span));
+        }
+
+        var whole = new SourceSpan(first.Span.Start, _tokens[_pos - 1].Span.End - first.Span.Start, first.Span.Line, first.Span.Column);
+        return new RuleTarget(false, pools.ToEquatableArray(), queue, queueSpan, whole);
+    }
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Model;
+
+namespace Vmdq.Rules.Syntax;
+
+/// <summary>
+/// Parses rules text statement by statement. Never throws and never stops at the first error:
+/// a bad line reports a located <see cref="RuleDescriptors.SyntaxError"/> (or a range error)
+/// and parsing goes on with the next line.
+/// </summary>
+public sealed partial class Parser
+{
+    private readonly RulesDocument _doc;
+    private readonly List<RuleDiagnostic> _diagnostics;
+    private Token[] _tokens = Array.Empty<Token>();
+    private int _pos;
+
+    private Parser(RulesDocument doc, List<RuleDiagnostic> diagnostics)
+    {
+        _doc = doc;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Parses <paramref name="text"/>; diagnostics are appended to <paramref name="diagnostics"/>.</summary>
+    public static RulesDocument Parse(string path, string text, List<RuleDiagnostic> diagnostics)
+    {
+        var doc = new RulesDocument(path);
+        var parser = new Parser(doc, diagnostics);
+        foreach (var line in Lexer.Tokenize(text))
+        {
+            parser._tokens = line;
+            parser._pos = 0;
+            try
+            {
+                parser.ParseStatement();
+            }
+            catch (SyntaxException)
+            {
+                // Reported already; the statement is skipped and the next line is parsed.
+            }
+        }
+
+        return doc;
+    }
+
+    private sealed class SyntaxException : Exception
+    {
+    }
+
+    private int Line => _tokens[0].Span.Line;
+
+    private void ParseStatement()
+    {
+        Token first = _tokens[0];
+        if (first.Kind != TokenKind.Word)
+        {
+            throw Error(first.Span, $"A statement cannot start with '{first.Text}'.");
+        }
+
+        switch (first.Text)
+        {
+            case "dispatcher": ParseDispatcher(); break;
+            case "nic": ParseNic(); break;
+            case "default-pool": ParseDefaultPool(); break;
+            case "vxlan-port": ParseVxlanPort(); break;
+            case "profile": ParseProfile(); break;
+            case "tenant": ParseTenant(); break;
+            case "pool": ParsePool(); break;
+            case "mac":
+            case "vlan":
+            case "vxlan":
+            case "nvgre":
+            case "broadcast":
+            case "multicast":
+                ParseRule();
+                break;
+            default:
+                throw Error(first.Span, $"Unknown keyword '{first.Text}'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, tenant, pool, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).");
+        }
+
+        if (_pos < _tokens.Length)
+        {
+            Token extra = _tokens[_pos];
+            throw Error(extra.Span, $"Unexpected '{extra.Text}' after the end of the statement.");
+        }
+    }
+
+    // ---- token helpers ----
+
+    private bool AtEnd => _pos >= _tokens.Length;
+
+    private Token Next(string expected)
+    {
+        if (AtEnd)
+        {
+            Token last = _tokens[_tokens.Length - 1];
+            var at = new SourceSpan(last.Span.End, 0, last.Span.Line, last.Span.Column + last.Span.Length);
+            throw Error(at, $"Expected {expected} after '{last.Text}', but the line ends.");
+        }
+
+        return _tokens[_pos++];
+    }
+
+    private Token NextWord(string expected)
+    {
+        Token t = Next(expected);
+        if (t.Kind != TokenKind.Word)
+        {
+            throw Error(t.Span, $"Expected {expected}, found '{t.Text}'.");
+        }
+
+        return t;
+    }
+
+    private bool PeekWord(string text) => !AtEnd && _tokens[_pos].Kind == TokenKind.Word && _tokens[_pos].Text == text;
+
+    private SyntaxException Error(SourceSpan span, string message)
+    {
+        _diagnostics.Add(RuleDiagnostic.Create(RuleDescriptors.SyntaxError, span, message));
+        return new SyntaxException();
+    }
+
+    private void Report(RuleDescriptor descriptor, SourceSpan span, string message) =>
+        _diagnostics.Add(RuleDiagnostic.Create(descriptor, span, message));
+
+    // ---- values ----
+
+    /// <summary>Parses decimal or 0x-hex. Values too large for a long saturate, so they report as out of range.</summary>
+    internal static bool TryParseNumber(string text, out long value)
+    {
+        value = 0;
+        bool hex = text.StartsWith("0x", StringComparison.Ordinal) || text.StartsWith("0X", StringComparison.Ordinal);
+        string digits = hex ? text.Substring(2) : text;
+        if (digits.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (char c in digits)
+        {
+            int d = c is >= '0' and <= '9' ? c - '0'
+                : hex && c is >= 'a' and <= 'f' ? c - 'a' + 10
+                : hex && c is >= 'A' and <= 'F' ? c - 'A' + 10
+                : -1;
+            if (d < 0)
+            {
+                return false;
+            }
+
+            int radix = hex ? 16 : 10;
+            value = value > (long.MaxValue - d) / radix ? long.MaxValue : (value * radix) + d;
+        }
+
+        return true;
+    }
+
+    private long Number(Token t, string what)
+    {
+        if (t.Kind != TokenKind.Word || !TryParseNumber(t.Text, out long value))
+        {
+            throw Error(t.Span, $"Expected {what} (a decimal or 0x-hex number), found '{t.Text}'.");
+        }
+
+        return value;
+    }
+
+    private long NumberInRange(Token t, string what, long min, long max)
+    {
+        long value = Number(t, what);
+        if (value < min || value > max)
+        {
+            // A range error is not a syntax error: the statement is still read, with the value clamped away.
+            Report(RuleDescriptors.ValueOutOfRange, t.Span, $"{Capitalize(what)} {t.Text} is out of range: it must be {min}..{max}.");
+            throw new SyntaxException();
+        }
+
+        return value;
+    }
+
+    private ValueRange Range(Token t, string what, long min, long max)
+    {
+        string text = t.Text;
+        int dash = text.IndexOf('-', 1);
+        string loText = dash < 0 ? text : text.Substring(0, dash);
+        string hiText = dash < 0 ? text : text.Substring(dash + 1);
+        if (!TryParseNumber(loText, out long lo) || !TryParseNumber(hiText, out long hi))
+        {
+            throw Error(t.Span, $"Expected a range of {what} (LO-HI), found '{text}'.");
+        }
+
+        if (lo > hi)
+        {
+            Report(RuleDescriptors.ValueOutOfRange, t.Span, $"The range {text} is empty: {lo} is greater than {hi}.");
+            throw new SyntaxException();
+        }
+
+        if (lo < min || hi > max)
+        {
+            Report(RuleDescriptors.ValueOutOfRange, t.Span, $"The range {text} of {what} is out of range: {what} must be {min}..{max}.");
+            throw new SyntaxException();
+        }
+
+        return new ValueRange(lo, hi, t.Span);
+    }
+
+    private ulong MacAddress(Token t)
+    {
+        if (t.Kind != TokenKind.Word || !Mac.TryParse(t.Text, out ulong mac))
+        {
+            throw Error(t.Span, $"Expected a MAC address (six two-digit hex octets separated by ':' or '-', like 00:1b:21:0a:0b:01), found '{t.Text}'.");
+        }
+
+        return mac;
+    }
+
+    private static bool IsName(string text)
+    {
+        if (text.Length == 0 || !(char.IsLetter(text[0]) && text[0] < 128 || text[0] == '_'))
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (!((c < 128 && char.IsLetterOrDigit(c)) || c == '_' || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Token Name(string what)
+    {
+        Token t = NextWord(what);
+        if (!IsName(t.Text))
+        {
+            throw Error(t.Span, $"Expected {what} (letters, digits, '_' and '-', starting with a letter or '_'), found '{t.Text}'.");
+        }
+
+        return t;
+    }
+
+    private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
+
+    private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using Vmdq.Rules.Model;
+
+namespace Vmdq.Rules.Syntax;
+
+/// <summary>
+/// What the parser read from one rules file, before names are resolved and checks run.
+/// Statements with syntax errors are left out (their diagnostics say why), except that a
+/// pool or tenant whose name was read is remembered so that rules naming it do not also
+/// report it as undefined.
+/// </summary>
+public sealed class RulesDocument
+{
+    /// <summary>The file's path as the compiler knows it.</summary>
+    public string Path { get; }
+
+    /// <summary>Creates an empty document for <paramref name="path"/>.</summary>
+    public RulesDocument(string path) => Path = path;
+
+    /// <summary>The <c>dispatcher</c> name, if given.</summary>
+    public string? Dispatcher { get; internal set; }
+
+    /// <summary>Where the dispatcher name is written.</summary>
+    public SourceSpan? DispatcherSpan { get; internal set; }
+
+    /// <summary>The <c>nic pools</c> value and where it is written.</summary>
+    public (long Value, SourceSpan Span)? NicPools { get; internal set; }
+
+    /// <summary>The <c>nic queues</c> value and where it is written.</summary>
+    public (long Value, SourceSpan Span)? NicQueues { get; internal set; }
+
+    /// <summary>The <c>nic ring</c> value and where it is written.</summary>
+    public (long Value, SourceSpan Span)? NicRing { get; internal set; }
+
+    /// <summary>True when a <c>nic</c> statement had errors: checks against the geometry are skipped.</summary>
+    public bool GeometryInvalid { get; internal set; }
+
+    /// <summary>Line of the <c>nic</c> statement, 0 if none.</summary>
+    public int NicLine { get; internal set; }
+
+    /// <summary>The <c>default-pool</c> value: an index or a pool name.</summary>
+    public (long? Index, string? Name, SourceSpan Span)? DefaultPool { get; internal set; }
+
+    /// <summary>The <c>vxlan-port</c> value.</summary>
+    public (long Value, SourceSpan Span)? VxlanPort { get; internal set; }
+
+    /// <summary>The <c>profile</c> name.</summary>
+    public (string Name, SourceSpan Span)? Profile { get; internal set; }
+
+    /// <summary>Tenants, in file order.</summary>
+    public List<TenantDecl> Tenants { get; } = new();
+
+    /// <summary>Pools, in file order.</summary>
+    public List<PoolDecl> Pools { get; } = new();
+
+    /// <summary>Filter rules, in file order.</summary>
+    public List<FilterRule> Rules { get; } = new();
+
+    /// <summary>Names declared by statements that had errors: references to them are not reported again.</summary>
+    public HashSet<string> PoisonedNames { get; } = new();
+}
