@@ -1,0 +1,95 @@
+using Microsoft.CodeAnalysis;
+using System.Collections.Immutable;
+
+namespace Vmdq.Generator.Diagnostics;
+
+/// <summary>
+/// The Roslyn descriptors of every rules diagnostic. Written out literally (not built from
+/// <c>Vmdq.Rules.Diagnostics.RuleDescriptors</c>) so release tracking (AnalyzerReleases.*.md) can see
+/// them; a test checks the two lists agree.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    /// <summary>The one category of every VMDQ diagnostic.</summary>
+    public const string Category = "Vmdq.Rules";
+
+    private const string HelpBase = "https://github.com/vmdq-toolkit/vmdq-toolkit/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor SyntaxError = new(
+        "VMDQ0001", "Syntax error or unknown keyword", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0001");
+
+    public static readonly DiagnosticDescriptor ValueOutOfRange = new(
+        "VMDQ0002", "Value out of range", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0002");
+
+    public static readonly DiagnosticDescriptor Undefined = new(
+        "VMDQ0003", "Undefined pool or tenant", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0003");
+
+    public static readonly DiagnosticDescriptor Conflict = new(
+        "VMDQ0004", "Conflicting rules", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0004");
+
+    public static readonly DiagnosticDescriptor TenantLeak = new(
+        "VMDQ0005", "Tenant leak", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0005");
+
+    public static readonly DiagnosticDescriptor Duplicate = new(
+        "VMDQ0006", "Duplicate rule", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0006");
+
+    public static readonly DiagnosticDescriptor Redundant = new(
+        "VMDQ0007", "Redundant rule", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0007");
+
+    public static readonly DiagnosticDescriptor Capacity = new(
+        "VMDQ0008", "Beyond the profile NIC's capacity", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0008");
+
+    public static readonly DiagnosticDescriptor ReservedValue = new(
+        "VMDQ0009", "Reserved value", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0009");
+
+    public static readonly DiagnosticDescriptor GroupMac = new(
+        "VMDQ0010", "Group MAC in a unicast rule", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0010");
+
+    public static readonly DiagnosticDescriptor UnreachablePool = new(
+        "VMDQ0011", "Unreachable pool", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0011");
+
+    public static readonly DiagnosticDescriptor Override = new(
+        "VMDQ0012", "Override of a broader rule", "{0}", Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0012");
+
+    public static readonly DiagnosticDescriptor DuplicateDeclaration = new(
+        "VMDQ0013", "Duplicate declaration", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0013");
+
+    public static readonly DiagnosticDescriptor DuplicateDispatcher = new(
+        "VMDQ0014", "Duplicate dispatcher type", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0014", customTags: "CompilationEnd");
+
+    public static readonly DiagnosticDescriptor OverlappingTenants = new(
+        "VMDQ0015", "Overlapping tenant ranges", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0015");
+
+    /// <summary>All descriptors, in ID order.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
+        SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants);
+
+    /// <summary>The descriptor with <paramref name="id"/>.</summary>
+    public static DiagnosticDescriptor ById(string id)
+    {
+        foreach (var d in All)
+        {
+            if (d.Id == id)
+            {
+                return d;
+            }
+        }
+
+        return SyntaxError;
+    }
+}

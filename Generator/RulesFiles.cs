@@ -1,0 +1,31 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Syntax;
+using Vmdq.Generator.Diagnostics;
+
+namespace Vmdq.Generator;
+
+/// <summary>What the analyzer and the generator share: which additional files are rules files, and locations in them.</summary>
+internal static class RulesFiles
+{
+    /// <summary>The rules-file extension.</summary>
+    public const string Extension = ".vmdq";
+
+    /// <summary>True for <c>*.vmdq</c> additional files.</summary>
+    public static bool IsRulesFile(AdditionalText file) => file.Path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The location of <paramref name="span"/> in the rules file: the offending token, never the whole file.</summary>
+    public static Location ToLocation(string path, SourceText text, SourceSpan span)
+    {
+        int start = Math.Min(Math.Max(0, span.Start), text.Length);
+        int end = Math.Min(Math.Max(start, span.End), text.Length);
+        var textSpan = TextSpan.FromBounds(start, end);
+        return Location.Create(path, textSpan, text.Lines.GetLinePositionSpan(textSpan));
+    }
+
+    /// <summary>The Roslyn diagnostic for a rules diagnostic.</summary>
+    public static Diagnostic ToDiagnostic(RuleDiagnostic diagnostic, string path, SourceText text) =>
+        Diagnostic.Create(DiagnosticDescriptors.ById(diagnostic.Id), ToLocation(path, text, diagnostic.Span), diagnostic.Message);
+}

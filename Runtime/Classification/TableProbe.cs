@@ -1,0 +1,49 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static Vmdq.Toolkit.Classification.BranchFree;
+
+namespace Vmdq.Toolkit.Classification;
+
+/// <summary>
+/// Probes one generated perfect-hash table: exactly two memory reads (the bucket's displacement
+/// and the slot) and a masked key compare. Used by generated dispatchers; not meant for direct use.
+/// </summary>
+/// <remarks>
+/// Table layout (built at compile time by Vmdq.Toolkit.Rules' table builder): <c>displacements</c> is
+/// one little-endian uint per bucket; <c>slots</c> is 16 bytes per slot: the key (ulong; empty slots
+/// hold <see cref="ulong.MaxValue"/>, which no key equals) and the payload (ulong: the low 36 bits of
+/// a <see cref="Verdict"/>, the key's extra bits at 40..63). Indices are in range by construction
+/// (the bucket is masked, the slot is the top bits of a multiply), so no bounds checks are needed.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class TableProbe
+{
+    /// <summary>Bit position of a slot payload's extra key bits.</summary>
+    public const int ExtraShift = 40;
+
+    /// <summary>
+    /// Looks up (<paramref name="key"/>, <paramref name="extra"/>). Returns the payload's verdict bits;
+    /// <paramref name="hit"/> is all ones on a match and 0 otherwise (including when
+    /// <paramref name="present"/> is 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Probe(
+        ReadOnlySpan<byte> displacements, ReadOnlySpan<byte> slots, ulong bucketMask, int shift,
+        ulong key, ulong extra, ulong present, out ulong hit)
+    {
+        ulong hash = KeyHash.Hash(key, extra);
+        uint displacement = Unsafe.ReadUnaligned<uint>(
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(displacements), (nint)((hash & bucketMask) << 2)));
+        ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(slots), (nint)(KeyHash.Slot(hash, displacement, shift) << 4));
+        ulong storedKey = Unsafe.ReadUnaligned<ulong>(ref slot);
+        ulong payload = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref slot, 8));
+        hit = Eq(storedKey, key) & Eq(payload >> ExtraShift, extra) & present;
+        return payload & Verdict.PayloadMask;
+    }
+
+    /// <summary>All ones when <paramref name="field"/> is present in <paramref name="present"/>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Mask(FrameField present, FrameField field) => NonZero((ulong)(present & field));
+}

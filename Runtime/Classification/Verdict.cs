@@ -1,0 +1,130 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Vmdq.Toolkit;
+
+/// <summary>
+/// The decision for one frame: pool, queue, drop, the deciding rule's line and kind. Eight bytes,
+/// so a batch of verdicts is a dense array.
+/// </summary>
+/// <remarks>
+/// Bit layout of <see cref="Bits"/> (the generated tables store the low 36 bits of it):
+/// 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 <see cref="RuleKind"/>.
+/// For a drop, <see cref="Pool"/> and <see cref="Queue"/> are -1.
+/// </remarks>
+public readonly struct Verdict : IEquatable<Verdict>
+{
+    /// <summary>Bit position of the pool index.</summary>
+    public const int PoolShift = 22;
+    /// <summary>Bit position of the queue index.</summary>
+    public const int QueueShift = 31;
+    /// <summary>Bit position of the drop flag.</summary>
+    public const int DropShift = 35;
+    /// <summary>Bit position of the rule kind.</summary>
+    public const int KindShift = 36;
+    /// <summary>Mask of the bits a table entry stores (line, pool, queue, drop).</summary>
+    public const ulong PayloadMask = (1UL << KindShift) - 1;
+    /// <summary>Largest rule line a verdict can carry.</summary>
+    public const int MaxLine = (1 << PoolShift) - 1;
+
+    private readonly ulong _bits;
+
+    /// <summary>Wraps raw bits (as produced by <see cref="Bits"/> or a generated table).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Verdict(ulong bits) => _bits = bits;
+
+    /// <summary>Builds a verdict from its parts.</summary>
+    /// <param name="pool">Pool index 0..511 (ignored for drops).</param>
+    /// <param name="queue">Queue within the pool 0..15 (ignored for drops).</param>
+    /// <param name="isDrop">True to drop the frame.</param>
+    /// <param name="ruleLine">Rules-file line of the deciding rule, 0 for the default pool.</param>
+    /// <param name="kind">Kind of the deciding rule.</param>
+    public static Verdict Create(int pool, int queue, bool isDrop, int ruleLine, RuleKind kind)
+    {
+        if ((uint)pool > 511)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pool), pool, "A pool index must be 0..511.");
+        }
+
+        if ((uint)queue > 15)
+        {
+            throw new ArgumentOutOfRangeException(nameof(queue), queue, "A queue index must be 0..15.");
+        }
+
+        if ((uint)ruleLine > MaxLine)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ruleLine), ruleLine, $"A rule line must be 0..{MaxLine}.");
+        }
+
+        return isDrop
+            ? new Verdict((ulong)(uint)ruleLine | (1UL << DropShift) | ((ulong)kind << KindShift))
+            : new Verdict((ulong)(uint)ruleLine | ((ulong)(uint)pool << PoolShift) | ((ulong)(uint)queue << QueueShift) | ((ulong)kind << KindShift));
+    }
+
+    /// <summary>The raw 64-bit encoding.</summary>
+    public ulong Bits => _bits;
+
+    /// <summary>Pool index the frame goes to (for broadcast/multicast, the first listed pool); -1 for a drop.</summary>
+    public int Pool
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (int)((_bits >> PoolShift) & 0x1FF) | DropMask;
+    }
+
+    /// <summary>Queue index within <see cref="Pool"/>; -1 for a drop.</summary>
+    public int Queue
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (int)((_bits >> QueueShift) & 0xF) | DropMask;
+    }
+
+    /// <summary>True when a <c>-&gt; drop</c> rule decided.</summary>
+    public bool IsDrop
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ((_bits >> DropShift) & 1) != 0;
+    }
+
+    /// <summary>Rules-file line of the deciding rule; 0 for the default pool.</summary>
+    public int RuleLine
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (int)(_bits & MaxLine);
+    }
+
+    /// <summary>Kind of the deciding rule.</summary>
+    public RuleKind Kind
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (RuleKind)((_bits >> KindShift) & 0xF);
+    }
+
+    /// <summary>True for broadcast/multicast verdicts, which replicate to every pool their rule lists.</summary>
+    public bool IsReplicated => Kind is RuleKind.Broadcast or RuleKind.Multicast;
+
+    /// <summary>True when no rule matched (the default pool decided).</summary>
+    public bool IsDefault => Kind == RuleKind.Default;
+
+    // -1 when dropped, else 0: branch-free.
+    private int DropMask => -(int)((_bits >> DropShift) & 1);
+
+    /// <inheritdoc />
+    public bool Equals(Verdict other) => _bits == other._bits;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is Verdict other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => _bits.GetHashCode();
+
+    /// <summary>Equality of encodings.</summary>
+    public static bool operator ==(Verdict left, Verdict right) => left.Equals(right);
+
+    /// <summary>Inequality of encodings.</summary>
+    public static bool operator !=(Verdict left, Verdict right) => !left.Equals(right);
+
+    /// <inheritdoc />
+    public override string ToString() => IsDrop
+        ? $"drop (line {RuleLine}, {Kind})"
+        : RuleLine == 0 ? $"pool {Pool} queue {Queue} (default)" : $"pool {Pool} queue {Queue} (line {RuleLine}, {Kind})";
+}
