@@ -77,9 +77,10 @@ public readonly struct FrameFields
     public override string ToString()
     {
         var sb = new StringBuilder();
+        FrameField present = Present;
         void Add(FrameField f, string text)
         {
-            if (Has(f))
+            if ((present & f) == f)
             {
                 sb.Append(sb.Length == 0 ? string.Empty : " ").Append(text);
             }

@@ -43,7 +43,7 @@ public static class TableProbe
         return payload & Verdict.PayloadMask;
     }
 
-    /// <summary>All ones when <paramref name="field"/> is present in <paramref name="present"/>, else 0.</summary>
+    /// <summary>All ones when every field in <paramref name="fields"/> is present in <paramref name="present"/>, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Mask(FrameField present, FrameField field) => NonZero((ulong)(present & field));
+    public static ulong Mask(FrameField present, FrameField fields) => Eq((ulong)(present & fields), (ulong)fields);
 }

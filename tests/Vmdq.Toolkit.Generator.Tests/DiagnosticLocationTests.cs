@@ -1,0 +1,117 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Vmdq.Toolkit.Generator.Tests.Infrastructure;
+
+namespace Vmdq.Toolkit.Generator.Tests;
+
+/// <summary>Every check of the spec's table, reported by the analyzer at the offending token's line and column.</summary>
+public class DiagnosticLocationTests
+{
+    // Lines 1..7: a clean file. Each case appends lines from line 8 on.
+    private const string Clean = """
+        nic pools 8 queues 4
+        tenant blue vlan 100-199 vni 5000-5999 vsid 70000-70999
+        tenant red vlan 200-299 vni 6000-6999 vsid 80000-80999
+        pool web 1 tenant blue
+        pool db 2 tenant red
+        mac 00:1b:21:0a:0b:01 -> web
+        vlan 250 -> db
+        """;
+
+    private static string[] Diagnose(string extra) =>
+        CompilationHarness.Analyze(("t.vmdq", Clean + "\n" + extra)).Select(CompilationHarness.Format).ToArray();
+
+    [Fact]
+    public void CleanFileHasNoDiagnostics() => Assert.Empty(CompilationHarness.Analyze(("t.vmdq", Clean)));
+
+    [Theory]
+    [InlineData("mac 00:1b:21 -> web", "t.vmdq(8,5): VMDQ0001")]
+    [InlineData("frobnicate 1", "t.vmdq(8,1): VMDQ0001")]
+    [InlineData("vlan 250 db", "t.vmdq(8,10): VMDQ0001")]
+    [InlineData("vlan 5000 -> db", "t.vmdq(8,6): VMDQ0002")]
+    [InlineData("vxlan 16777216 -> web", "t.vmdq(8,7): VMDQ0002")]
+    [InlineData("mac 00:1b:21:0a:0b:09 -> web:9", "t.vmdq(8,30): VMDQ0002")]
+    [InlineData("pool spare 9", "t.vmdq(8,12): VMDQ0002")]
+    [InlineData("mac 00:1b:21:0a:0b:09 -> dbb", "t.vmdq(8,26): VMDQ0003")]
+    [InlineData("pool spare 5 tenant purple", "t.vmdq(8,21): VMDQ0003")]
+    [InlineData("mac 00-1B-21-0A-0B-01 -> db", "t.vmdq(8,1): VMDQ0004")]
+    [InlineData("vxlan 6001 -> web", "t.vmdq(8,15): VMDQ0005")]
+    [InlineData("vlan 250 -> db", "t.vmdq(8,1): VMDQ0006")]
+    [InlineData("mac 00:1b:21:0a:0b:01 vlan 150 -> web", "t.vmdq(8,1): VMDQ0007")]
+    [InlineData("vlan 0 -> web", "t.vmdq(8,6): VMDQ0009")]
+    [InlineData("vlan 4095 -> web", "t.vmdq(8,6): VMDQ0009")]
+    [InlineData("nvgre 0x10 -> web", "t.vmdq(8,7): VMDQ0009")]
+    [InlineData("nvgre 0xFFFFFF -> web", "t.vmdq(8,7): VMDQ0009")]
+    [InlineData("mac 01:00:5e:00:00:01 -> web", "t.vmdq(8,5): VMDQ0010")]
+    [InlineData("pool spare 5", "t.vmdq(8,6): VMDQ0011")]
+    [InlineData("mac 00:1b:21:0a:0b:01 vlan 250 -> db", "t.vmdq(8,1): VMDQ0012")]
+    [InlineData("pool web 3", "t.vmdq(8,6): VMDQ0013")]
+    [InlineData("tenant green vlan 150-160", "t.vmdq(8,19): VMDQ0015")]
+    public void CheckIsReportedAtTheOffendingToken(string line, string expected) =>
+        Assert.Equal(new[] { expected }, Diagnose(line));
+
+    [Fact]
+    public void CapacityIsReportedOnTheFirstRuleOverTheLimit()
+    {
+        // The 82599 has no tunnel classification: the first tunnel rule is over the limit.
+        Assert.Equal(new[] { "t.vmdq(9,1): VMDQ0008" }, Diagnose("profile 82599\nvxlan 5001 -> web"));
+    }
+
+    [Fact]
+    public void CapacityCountsDistinctMacFilters()
+    {
+        // 128 RAL/RAH registers on the 82599: MAC number 129 (line 8 + 128 - 1 = 135, after the one on line 6) warns.
+        var lines = string.Join("\n", Enumerable.Range(1, 200).Select(i => $"mac 02:00:00:00:{i / 256:x2}:{i % 256:x2} -> web"));
+        var diagnostics = Diagnose("profile 82599\n" + lines);
+        Assert.Equal(new[] { "t.vmdq(136,1): VMDQ0008" }, diagnostics);
+        var message = CompilationHarness.Analyze(("t.vmdq", Clean + "\nprofile 82599\n" + lines)).Single().GetMessage();
+        Assert.Contains("201 exact dst-MAC filters", message);
+        Assert.Contains("holds 128", message);
+        Assert.Contains("line 8", message);
+    }
+
+    [Theory]
+    [InlineData("mac 00-1B-21-0A-0B-01 -> db", "line 6")]
+    [InlineData("vxlan 6001 -> web", "line 3")]
+    [InlineData("vlan 250 -> db", "line 7")]
+    [InlineData("mac 00:1b:21:0a:0b:01 vlan 150 -> web", "line 6")]
+    [InlineData("mac 00:1b:21:0a:0b:01 vlan 250 -> db", "line 6")]
+    [InlineData("pool web 3", "line 4")]
+    public void MessageNamesTheOtherLine(string line, string otherLine)
+    {
+        var diagnostic = Assert.Single(CompilationHarness.Analyze(("t.vmdq", Clean + "\n" + line)));
+        Assert.Contains(otherLine, diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void OneBadLineDoesNotHideTheOthers()
+    {
+        var diagnostics = Diagnose("mac 00:1b -> web\nvlan 9999 -> db\nfoo\nvxlan 1 -> nowhere");
+        Assert.Equal(new[] { "t.vmdq(8,5): VMDQ0001", "t.vmdq(9,6): VMDQ0002", "t.vmdq(10,1): VMDQ0001", "t.vmdq(11,12): VMDQ0003" }, diagnostics);
+    }
+
+    [Fact]
+    public void SeveritiesAreTheSpecDefaults()
+    {
+        var diagnostics = CompilationHarness.Analyze(("t.vmdq", Clean + "\nvlan 250 -> db\nmac 00:1b:21:0a:0b:01 vlan 250 -> db\nvlan 99999 -> db"));
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostics.Single(d => d.Id == "VMDQ0006").Severity);
+        Assert.Equal(DiagnosticSeverity.Info, diagnostics.Single(d => d.Id == "VMDQ0012").Severity);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostics.Single(d => d.Id == "VMDQ0002").Severity);
+    }
+
+    [Fact]
+    public void TwoFilesClaimingOneDispatcherAreReported()
+    {
+        var diagnostics = CompilationHarness.Analyze(
+            ("a.vmdq", "dispatcher Same.Dispatcher\nvlan 5 -> drop"),
+            ("b.vmdq", "\ndispatcher Same.Dispatcher\nvlan 6 -> drop"));
+        Assert.Equal(new[] { "b.vmdq(2,12): VMDQ0014" }, diagnostics.Select(CompilationHarness.Format));
+    }
+
+    [Fact]
+    public void TheSpecExampleIsCleanButForItsRedundancyAndOverride()
+    {
+        var diagnostics = CompilationHarness.Analyze(("spec.vmdq", SpecExample.Text)).Select(CompilationHarness.Format);
+        Assert.Equal(new[] { "spec.vmdq(19,1): VMDQ0012", "spec.vmdq(21,1): VMDQ0007" }, diagnostics);
+    }
+}

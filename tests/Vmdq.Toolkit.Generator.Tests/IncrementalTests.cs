@@ -1,0 +1,67 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Vmdq.Generator;
+using Vmdq.Toolkit.Generator.Tests.Infrastructure;
+
+namespace Vmdq.Toolkit.Generator.Tests;
+
+/// <summary>Edits elsewhere leave a rules file's generator steps cached (after dotnet/runtime's RegexGeneratorIncrementalTests).</summary>
+public class IncrementalTests
+{
+    private const string Blue = "dispatcher A.BlueDispatcher\npool web 1\nvlan 100 -> web\n";
+    private const string Red = "dispatcher A.RedDispatcher\npool db 2\nvlan 200 -> db\n";
+
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun(params AdditionalText[] files)
+    {
+        var compilation = CompilationHarness.CreateCompilation("class C { }");
+        var driver = CompilationHarness.CreateDriver(files, trackSteps: true).RunGenerators(compilation);
+        return (driver, compilation);
+    }
+
+    [Fact]
+    public void EditingUnrelatedCSharpLeavesEveryStepCached()
+    {
+        var (driver, compilation) = FirstRun(new InMemoryAdditionalText("blue.vmdq", Blue));
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class D { }", CompilationHarness.ParseOptions)));
+        var result = driver.GetRunResult().Results.Single();
+        foreach (var step in new[] { VmdqGenerator.Steps.RulesText, VmdqGenerator.Steps.Compile, VmdqGenerator.Steps.Model, VmdqGenerator.Steps.EmitInput })
+        {
+            Assert.All(result.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void EditingAnotherRulesFileLeavesThisFilesStepsCached()
+    {
+        var blue = new InMemoryAdditionalText("blue.vmdq", Blue);
+        var red = new InMemoryAdditionalText("red.vmdq", Red);
+        var (driver, compilation) = FirstRun(blue, red);
+        driver = driver.ReplaceAdditionalText(red, new InMemoryAdditionalText("red.vmdq", Red + "vlan 201 -> db\n")).RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+
+        // Outputs are in input order: blue first, red second.
+        var compile = result.TrackedSteps[VmdqGenerator.Steps.Compile];
+        Assert.Equal(IncrementalStepRunReason.Cached, compile[0].Outputs.Single().Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, compile[1].Outputs.Single().Reason);
+        var model = result.TrackedSteps[VmdqGenerator.Steps.Model];
+        Assert.Equal(IncrementalStepRunReason.Cached, model[0].Outputs.Single().Reason);
+
+        // The names did not change, so blue's emit input is unchanged and its source is not regenerated.
+        var emit = result.TrackedSteps[VmdqGenerator.Steps.EmitInput];
+        Assert.Contains(emit[0].Outputs.Single().Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
+        Assert.Equal(IncrementalStepRunReason.Modified, emit[1].Outputs.Single().Reason);
+    }
+
+    [Fact]
+    public void EditingACommentKeepsTheModelUnchanged()
+    {
+        var blue = new InMemoryAdditionalText("blue.vmdq", Blue);
+        var (driver, compilation) = FirstRun(blue);
+        driver = driver.ReplaceAdditionalText(blue, new InMemoryAdditionalText("blue.vmdq", Blue.Replace("pool web 1", "pool web 1   # the web tier"))).RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+        Assert.Equal(IncrementalStepRunReason.Unchanged, result.TrackedSteps[VmdqGenerator.Steps.Model].Single().Outputs.Single().Reason);
+    }
+}
