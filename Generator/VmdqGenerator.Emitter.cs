@@ -114,6 +114,19 @@ public sealed partial class VmdqGenerator
 
         private static string KindName(MatchKind kind) => kind.ToString();
 
+        private static string RuleCount(int count) => count == 1 ? "1 rule" : Num(count) + " rules";
+
+        private static string Syntax(MatchKind kind) => kind switch
+        {
+            MatchKind.VxlanInner => "vxlan VNI inner M",
+            MatchKind.Vxlan => "vxlan VNI",
+            MatchKind.NvgreInner => "nvgre VSID inner M",
+            MatchKind.Nvgre => "nvgre VSID",
+            MatchKind.MacVlan => "mac M vlan V",
+            MatchKind.Mac => "mac M",
+            _ => "vlan V",
+        };
+
         private void WriteDispatcherClass()
         {
             var m = _model;
@@ -266,7 +279,7 @@ public sealed partial class VmdqGenerator
         private static string Lines(IReadOnlyList<ResolvedRule> rules)
         {
             var lines = rules.Select(r => Num(r.Line)).ToList();
-            return lines.Count <= 8 ? string.Join(", ", lines) : string.Join(", ", lines.Take(8)) + $", ... ({Num(lines.Count)} rules)";
+            return lines.Count <= 8 ? string.Join(", ", lines) : string.Join(", ", lines.Take(8)) + ", ...";
         }
 
         private void WriteDecide()
@@ -284,10 +297,13 @@ public sealed partial class VmdqGenerator
 
                     // 9. The default pool {{Num(_model.DefaultPool)}}, queue {{Num(_model.DefaultQueue)}}.
                     ulong verdict = {{_tablesClass}}.DefaultVerdict;
-                    ulong hit;
-                    ulong found;
                 """);
             _w.Indentation++;
+            if (_tables.Tables.Count > 0)
+            {
+                _w.WriteLine("ulong hit, found;");
+            }
+
             if (_tables.Broadcast is not null || _tables.Multicast is not null)
             {
                 _w.WriteLine($"ulong hasDst = {Probe}.Mask(present, {Rt}.FrameField.Dst);");
@@ -314,7 +330,7 @@ public sealed partial class VmdqGenerator
                 string name = KindName(table.Kind);
                 var (key, extra, presence) = ProbeArguments(table.Kind);
                 _w.WriteLine();
-                _w.WriteLine($"// {Num((int)table.Kind)}. {table.Rules[0].Key.Describe().Split(' ')[0]} rules ({name}), lines {Lines(table.Rules)}.");
+                _w.WriteLine($"// {Num((int)table.Kind)}. {Syntax(table.Kind)}: {RuleCount(table.Rules.Count)}, lines {Lines(table.Rules)}.");
                 _w.WriteLine($"found = {Probe}.Probe({_tablesClass}.{name}Displacements, {_tablesClass}.{name}Slots, {_tablesClass}.{name}BucketMask, {_tablesClass}.{name}Shift,");
                 _w.WriteLine($"    {key}, {extra}, {Probe}.Mask(present, {presence}), out hit);");
                 _w.WriteLine($"verdict = {Bf}.Select(hit, found | {Hex(VerdictBits.Kind(table.Kind))}, verdict);");
@@ -367,7 +383,7 @@ public sealed partial class VmdqGenerator
             string name = KindName(table.Kind);
             var t = table.Table;
             _w.WriteLine();
-            _w.WriteLine($"// {name}: {Num(table.Rules.Count)} rules (lines {Lines(table.Rules)}) in {Num(t.SlotCount)} slots, {Num(t.BucketCount)} buckets.");
+            _w.WriteLine($"// {Syntax(table.Kind)}: {RuleCount(table.Rules.Count)} (lines {Lines(table.Rules)}) in {Num(t.SlotCount)} slots, {Num(t.BucketCount)} buckets.");
             _w.WriteLine($"public const ulong {name}BucketMask = {Hex(t.BucketMask)};");
             _w.WriteLine($"public const int {name}Shift = {Num(t.Shift)};");
             WriteBytes(name + "Displacements", t.Displacements, 4, null);

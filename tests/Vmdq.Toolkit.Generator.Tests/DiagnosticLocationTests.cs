@@ -31,9 +31,9 @@ public class DiagnosticLocationTests
     [InlineData("vlan 5000 -> db", "t.vmdq(8,6): VMDQ0002")]
     [InlineData("vxlan 16777216 -> web", "t.vmdq(8,7): VMDQ0002")]
     [InlineData("mac 00:1b:21:0a:0b:09 -> web:9", "t.vmdq(8,30): VMDQ0002")]
-    [InlineData("pool spare 9", "t.vmdq(8,12): VMDQ0002")]
+    [InlineData("pool spare 9", "t.vmdq(8,6): VMDQ0011;t.vmdq(8,12): VMDQ0002")]
     [InlineData("mac 00:1b:21:0a:0b:09 -> dbb", "t.vmdq(8,26): VMDQ0003")]
-    [InlineData("pool spare 5 tenant purple", "t.vmdq(8,21): VMDQ0003")]
+    [InlineData("pool spare 5 tenant purple", "t.vmdq(8,6): VMDQ0011;t.vmdq(8,21): VMDQ0003")]
     [InlineData("mac 00-1B-21-0A-0B-01 -> db", "t.vmdq(8,1): VMDQ0004")]
     [InlineData("vxlan 6001 -> web", "t.vmdq(8,15): VMDQ0005")]
     [InlineData("vlan 250 -> db", "t.vmdq(8,1): VMDQ0006")]
@@ -48,7 +48,7 @@ public class DiagnosticLocationTests
     [InlineData("pool web 3", "t.vmdq(8,6): VMDQ0013")]
     [InlineData("tenant green vlan 150-160", "t.vmdq(8,19): VMDQ0015")]
     public void CheckIsReportedAtTheOffendingToken(string line, string expected) =>
-        Assert.Equal(new[] { expected }, Diagnose(line));
+        Assert.Equal(expected.Split(';'), Diagnose(line));
 
     [Fact]
     public void CapacityIsReportedOnTheFirstRuleOverTheLimit()
@@ -112,6 +112,6 @@ public class DiagnosticLocationTests
     public void TheSpecExampleIsCleanButForItsRedundancyAndOverride()
     {
         var diagnostics = CompilationHarness.Analyze(("spec.vmdq", SpecExample.Text)).Select(CompilationHarness.Format);
-        Assert.Equal(new[] { "spec.vmdq(19,1): VMDQ0012", "spec.vmdq(21,1): VMDQ0007" }, diagnostics);
+        Assert.Equal(new[] { "spec.vmdq(18,1): VMDQ0012", "spec.vmdq(20,1): VMDQ0007" }, diagnostics);
     }
 }

@@ -33,30 +33,30 @@ public class DispatcherTests
 
     [Fact]
     public void MacRuleSendsToItsPoolsFirstQueue() =>
-        AssertVerdict(Ethernet("00:1b:21:0a:0b:01", 0x0800), 1, 0, 13, RuleKind.Mac);
+        AssertVerdict(Ethernet("00:1b:21:0a:0b:01", 0x0800), 1, 0, 14, RuleKind.Mac);
 
     [Fact]
     public void MacVlanRuleNeedsTheCTag()
     {
-        AssertVerdict(Ethernet("00:1b:21:0a:0b:02", 0x0800, null, (0x8100, 150)), 2, 0, 14, RuleKind.MacVlan);
+        AssertVerdict(Ethernet("00:1b:21:0a:0b:02", 0x0800, null, (0x8100, 150)), 2, 0, 15, RuleKind.MacVlan);
         AssertVerdict(Ethernet("00:1b:21:0a:0b:02", 0x0800, null, (0x8100, 151)), 0, 0, 0, RuleKind.Default);
         // An S-tag's VID is not the 'vlan' of a rule.
         AssertVerdict(Ethernet("00:1b:21:0a:0b:02", 0x0800, null, (0x88A8, 150)), 0, 0, 0, RuleKind.Default);
-        AssertVerdict(Ethernet("00:1b:21:0a:0b:02", 0x0800, null, (0x88A8, 7), (0x8100, 150)), 2, 0, 14, RuleKind.MacVlan);
+        AssertVerdict(Ethernet("00:1b:21:0a:0b:02", 0x0800, null, (0x88A8, 7), (0x8100, 150)), 2, 0, 15, RuleKind.MacVlan);
     }
 
     [Fact]
     public void VlanRuleUsesThePoolsFirstAllowedQueue() =>
-        AssertVerdict(Ethernet("00:00:00:00:00:01", 0x0800, null, (0x8100, 250)), 3, 2, 15, RuleKind.Vlan);
+        AssertVerdict(Ethernet("00:00:00:00:00:01", 0x0800, null, (0x8100, 250)), 3, 2, 16, RuleKind.Vlan);
 
     [Fact]
     public void VxlanInnerWinsOverVxlanWhichWinsOverOuterRules()
     {
         var outer = "00:1b:21:0a:0b:01";
-        AssertVerdict(Ethernet(outer, 0x0800, Vxlan(5001, Inner("52:54:00:12:34:56"))), 1, 2, 17, RuleKind.VxlanInner);
-        AssertVerdict(Ethernet(outer, 0x0800, Vxlan(5001, Inner("52:54:00:12:34:99"))), 1, 0, 16, RuleKind.Vxlan);
+        AssertVerdict(Ethernet(outer, 0x0800, Vxlan(5001, Inner("52:54:00:12:34:56"))), 1, 2, 18, RuleKind.VxlanInner);
+        AssertVerdict(Ethernet(outer, 0x0800, Vxlan(5001, Inner("52:54:00:12:34:99"))), 1, 0, 17, RuleKind.Vxlan);
         // No tunnel rule for VNI 5002: falls through to the outer mac rule.
-        AssertVerdict(Ethernet(outer, 0x0800, Vxlan(5002, Inner("52:54:00:12:34:56"))), 1, 0, 13, RuleKind.Mac);
+        AssertVerdict(Ethernet(outer, 0x0800, Vxlan(5002, Inner("52:54:00:12:34:56"))), 1, 0, 14, RuleKind.Mac);
         // Another UDP port is not VXLAN.
         AssertVerdict(Ethernet("00:00:00:00:00:02", 0x0800, Vxlan(5001, Inner("52:54:00:12:34:56"), port: 8472)), 0, 0, 0, RuleKind.Default);
     }
@@ -64,18 +64,18 @@ public class DispatcherTests
     [Fact]
     public void NvgreInnerAndNvgre()
     {
-        AssertVerdict(Ethernet("00:00:00:00:00:03", 0x0800, Nvgre(70001, Inner("52:54:00:12:34:57"))), 2, 0, 19, RuleKind.NvgreInner);
-        AssertVerdict(Ethernet("00:00:00:00:00:03", 0x0800, Nvgre(70001, Inner("52:54:00:12:34:58"))), 2, 0, 18, RuleKind.Nvgre);
+        AssertVerdict(Ethernet("00:00:00:00:00:03", 0x0800, Nvgre(70001, Inner("52:54:00:12:34:57"))), 2, 0, 20, RuleKind.NvgreInner);
+        AssertVerdict(Ethernet("00:00:00:00:00:03", 0x0800, Nvgre(70001, Inner("52:54:00:12:34:58"))), 2, 0, 19, RuleKind.Nvgre);
     }
 
     [Fact]
-    public void DropRule() => AssertVerdict(Ethernet("00:1b:21:0a:0b:66", 0x0800), -1, -1, 20, RuleKind.Mac, drop: true);
+    public void DropRule() => AssertVerdict(Ethernet("00:1b:21:0a:0b:66", 0x0800), -1, -1, 21, RuleKind.Mac, drop: true);
 
     [Fact]
     public void BroadcastReplicatesToEveryListedPool()
     {
         var v = s_classify(Ethernet("ff:ff:ff:ff:ff:ff", 0x0806));
-        Assert.Equal((1, 0, 21, RuleKind.Broadcast), (v.Pool, v.Queue, v.RuleLine, v.Kind));
+        Assert.Equal((1, 0, 22, RuleKind.Broadcast), (v.Pool, v.Queue, v.RuleLine, v.Kind));
         Assert.Equal(new[] { 1, 3 }, s_replicas(v).ToArray());
         Assert.True(s_replicas(s_classify(Ethernet("00:1b:21:0a:0b:01", 0x0800))).IsEmpty);
     }
@@ -104,6 +104,6 @@ public class DispatcherTests
         AssertVerdict(Array.Empty<byte>(), 0, 0, 0, RuleKind.Default);
         // The inner MAC is cut off: the VNI alone decides.
         var cut = frames[0].AsSpan(0, 14 + 20 + 8 + 8 + 5).ToArray();
-        AssertVerdict(cut, 1, 0, 16, RuleKind.Vxlan);
+        AssertVerdict(cut, 1, 0, 17, RuleKind.Vxlan);
     }
 }

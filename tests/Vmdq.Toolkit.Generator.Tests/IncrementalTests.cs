@@ -62,6 +62,8 @@ public class IncrementalTests
         var (driver, compilation) = FirstRun(blue);
         driver = driver.ReplaceAdditionalText(blue, new InMemoryAdditionalText("blue.vmdq", Blue.Replace("pool web 1", "pool web 1   # the web tier"))).RunGenerators(compilation);
         var result = driver.GetRunResult().Results.Single();
-        Assert.Equal(IncrementalStepRunReason.Unchanged, result.TrackedSteps[VmdqGenerator.Steps.Model].Single().Outputs.Single().Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[VmdqGenerator.Steps.RulesText].Single().Outputs.Single().Reason);
+        Assert.Equal(IncrementalStepRunReason.Unchanged, result.TrackedSteps[VmdqGenerator.Steps.Compile].Single().Outputs.Single().Reason);
+        Assert.Equal(IncrementalStepRunReason.Cached, result.TrackedSteps[VmdqGenerator.Steps.Model].Single().Outputs.Single().Reason);
     }
 }
