@@ -1,0 +1,142 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Reflection;
+
+namespace Vmdq.Toolkit.Package.Tests;
+
+/// <summary>
+/// Packs Vmdq.Toolkit to a temporary feed, then creates a brand-new console project that only adds a
+/// PackageReference and a .vmdq file next to its csproj, and builds it, as a new user would.
+/// </summary>
+public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed>
+{
+    private readonly Feed _feed;
+
+    public PackedConsumerTests(Feed feed) => _feed = feed;
+
+    /// <summary>Packs once for the class.</summary>
+    public sealed class Feed : IDisposable
+    {
+        public Feed()
+        {
+            string root = typeof(Feed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+            Directory = DotNet.TempDirectory("feed");
+            var (code, output) = DotNet.Run(root, "pack", Path.Combine(root, "Runtime", "Vmdq.Toolkit.csproj"), "-c", "Release", "-o", Directory);
+            Assert.True(code == 0, "dotnet pack failed:\n" + output);
+            Package = System.IO.Directory.GetFiles(Directory, "Vmdq.Toolkit.*.nupkg").Single();
+            Version = Path.GetFileNameWithoutExtension(Package)["Vmdq.Toolkit.".Length..];
+        }
+
+        public string Directory { get; }
+
+        public string Package { get; }
+
+        public string Version { get; }
+
+        public void Dispose()
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private string CreateConsumer(string rulesFileName, string rules, string program)
+    {
+        string dir = DotNet.TempDirectory("consumer");
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{_feed.Directory}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <RestorePackagesPath>{Path.Combine(dir, "packages")}</RestorePackagesPath>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Vmdq.Toolkit" Version="{_feed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, rulesFileName), rules);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
+        return dir;
+    }
+
+    [Fact]
+    public void PackageHoldsTheAnalyzersTheRuntimeAndTheBuildFiles()
+    {
+        using var zip = ZipFile.OpenRead(_feed.Package);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("analyzers/dotnet/cs/Vmdq.Toolkit.Generator.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/Vmdq.Toolkit.Rules.dll", entries);
+        Assert.Contains("lib/net10.0/Vmdq.Toolkit.dll", entries);
+        Assert.Contains("lib/net10.0/Vmdq.Toolkit.xml", entries);
+        Assert.Contains("build/Vmdq.Toolkit.props", entries);
+        Assert.Contains("build/Vmdq.Toolkit.targets", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BadRulesFileFailsTheBuildWithLocatedDiagnostics()
+    {
+        string dir = CreateConsumer("tenants.vmdq", """
+            pool web 1
+            mac 00:1b:21:0a:0b:01 -> web
+            vlan 250 -> dbb
+            vlan 5000 -> web
+            """, "System.Console.WriteLine(\"unused\");\n");
+        var (code, output) = DotNet.Run(dir, "build");
+        Assert.NotEqual(0, code);
+        Assert.Contains("tenants.vmdq(3,13): error VMDQ0003: Pool 'dbb' is not declared", output);
+        Assert.Contains("tenants.vmdq(4,6): error VMDQ0002:", output);
+        Assert.DoesNotContain("CS8785", output);
+        Assert.DoesNotContain("CS9057", output);
+        Assert.DoesNotContain("CS8032", output);
+    }
+
+    [Fact]
+    public void GoodRulesFileGeneratesADispatcherTheProgramCalls()
+    {
+        string dir = CreateConsumer("edge-rules.vmdq", """
+            nic pools 4 queues 2
+            pool web 1
+            pool db 2 queues 1-1
+            mac 00:1b:21:0a:0b:01 -> web
+            vlan 250 -> db
+            broadcast -> web, db
+            """, """
+            byte[] frame = new byte[64];
+            new byte[] { 0x00, 0x1b, 0x21, 0x0a, 0x0b, 0x01 }.CopyTo(frame, 0);
+            Verdict v = Vmdq.Generated.EdgeRulesDispatcher.Classify(frame);
+            Console.WriteLine($"mac: pool={v.Pool} queue={v.Queue} line={v.RuleLine}");
+            byte[] tagged = new byte[64];
+            tagged[0] = 0x02; tagged[12] = 0x81; tagged[13] = 0x00; tagged[14] = 0x00; tagged[15] = 250; tagged[16] = 0x08;
+            v = Vmdq.Generated.EdgeRulesDispatcher.Classify(tagged);
+            Console.WriteLine($"vlan: pool={v.Pool} queue={v.Queue} line={v.RuleLine}");
+            v = Vmdq.Generated.EdgeRulesDispatcher.Classify(Enumerable.Repeat((byte)0xFF, 60).ToArray());
+            Console.WriteLine($"broadcast: replicas={string.Join(",", Vmdq.Generated.EdgeRulesDispatcher.Replicas(v).ToArray())}");
+            """);
+        var (code, output) = DotNet.Run(dir, "run");
+        Assert.True(code == 0, output);
+        Assert.Contains("mac: pool=1 queue=0 line=4", output);
+        Assert.Contains("vlan: pool=2 queue=1 line=5", output);
+        Assert.Contains("broadcast: replicas=1,2", output);
+        Assert.DoesNotContain("warning", output, StringComparison.OrdinalIgnoreCase);
+    }
+}
