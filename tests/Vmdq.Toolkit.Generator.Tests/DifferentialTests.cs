@@ -1,0 +1,74 @@
+using System;
+using System.Linq;
+using CsCheck;
+using Vmdq.Rules;
+using Vmdq.Rules.Reference;
+using Vmdq.Toolkit.Generator.Tests.Infrastructure;
+
+namespace Vmdq.Toolkit.Generator.Tests;
+
+/// <summary>
+/// The generated dispatcher agrees with the reference interpreter (Rules/Reference) on random rules
+/// files and random, mutated and truncated frames: every length from 0 to the full frame.
+/// </summary>
+public class DifferentialTests
+{
+    private delegate Verdict ClassifyFn(ReadOnlySpan<byte> frame);
+
+    private delegate ReadOnlySpan<int> ReplicasFn(Verdict verdict);
+
+    private static void AssertSame(ReferenceVerdict expected, Verdict actual, ReadOnlySpan<int> replicas, string rules, byte[] frame)
+    {
+        var e = (expected.Pool, expected.Queue, expected.IsDrop, expected.RuleLine, (int)expected.Kind, string.Join(",", expected.Replicas));
+        var a = (actual.Pool, actual.Queue, actual.IsDrop, actual.RuleLine, (int)actual.Kind, string.Join(",", replicas.ToArray()));
+        if (e != a)
+        {
+            Assert.Fail($"Generated {a} but the reference says {e}\nframe: {Convert.ToHexString(frame)}\nrules:\n{rules}");
+        }
+    }
+
+    [Fact]
+    public void GeneratedDispatcherEqualsReferenceInterpreter()
+    {
+        Gen.Select(RandomRules.File, RandomRules.Frame.Array[40], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
+        {
+            var result = RulesCompiler.Compile("random.vmdq", rules);
+            Assert.True(result.Model is not null, "Generated rules have errors:\n" + string.Join("\n", result.Diagnostics) + "\n" + rules);
+            var reference = new ReferenceClassifier(result.Model!);
+            var type = CompilationHarness.CompileDispatcher("random.vmdq", rules);
+            var classify = type.GetMethod("Classify", new[] { typeof(ReadOnlySpan<byte>) })!.CreateDelegate<ClassifyFn>();
+            var replicas = type.GetMethod("Replicas")!.CreateDelegate<ReplicasFn>();
+            var random = new Random(seed);
+            foreach (var frame in frames)
+            {
+                // Every truncation of the frame.
+                for (int length = 0; length <= frame.Length; length++)
+                {
+                    var cut = frame.AsSpan(0, length).ToArray();
+                    var v = classify(cut);
+                    AssertSame(reference.Classify(cut), v, replicas(v), rules, cut);
+                }
+
+                // Random byte mutations.
+                for (int m = 0; m < 8; m++)
+                {
+                    var mutated = (byte[])frame.Clone();
+                    mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                    var v = classify(mutated);
+                    AssertSame(reference.Classify(mutated), v, replicas(v), rules, mutated);
+                }
+            }
+        }, iter: 25, threads: 1);
+    }
+
+    [Fact]
+    public void RandomRulesFilesCompileWithoutErrors()
+    {
+        RandomRules.File.Sample(rules =>
+        {
+            var result = RulesCompiler.Compile("random.vmdq", rules);
+            Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics) + "\n" + rules);
+            Assert.Contains("->", rules + "->");
+        }, iter: 500);
+    }
+}
