@@ -47,7 +47,7 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
         }
     }
 
-    private string CreateConsumer(string rulesFileName, string rules, string program)
+    private string CreateConsumer(string rulesFileName, string rules, string program, string extraProjectXml = "")
     {
         string dir = DotNet.TempDirectory("consumer");
         File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
@@ -71,6 +71,7 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
               <ItemGroup>
                 <PackageReference Include="Vmdq.Toolkit" Version="{_feed.Version}" />
               </ItemGroup>
+              {extraProjectXml}
             </Project>
             """);
         File.WriteAllText(Path.Combine(dir, rulesFileName), rules);
@@ -138,5 +139,25 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
         Assert.Contains("vlan: pool=2 queue=1 line=5", output);
         Assert.Contains("broadcast: replicas=1,2", output);
         Assert.DoesNotContain("warning", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void DefaultRulesCanBeTurnedOffAndOthersAddedByVmdqRulesItems()
+    {
+        // The project folder's own (broken) rules file is ignored; a file outside it is added explicitly.
+        string outside = DotNet.TempDirectory("shared-rules");
+        File.WriteAllText(Path.Combine(outside, "edge.vmdq"), "dispatcher Edge.EdgeDispatcher\npool web 1\nvlan 7 -> web\n");
+        string dir = CreateConsumer("ignored.vmdq", "this is not a rules file\n", """
+            byte[] tagged = new byte[64];
+            tagged[0] = 0x02; tagged[12] = 0x81; tagged[13] = 0x00; tagged[15] = 7; tagged[16] = 0x08;
+            Console.WriteLine($"edge: pool={Edge.EdgeDispatcher.Classify(tagged).Pool}");
+            """, $"""
+            <PropertyGroup><EnableDefaultVmdqRules>false</EnableDefaultVmdqRules></PropertyGroup>
+            <ItemGroup><VmdqRules Include="{Path.Combine(outside, "edge.vmdq")}" /></ItemGroup>
+            """);
+        var (code, output) = DotNet.Run(dir, "run");
+        Assert.True(code == 0, output);
+        Assert.Contains("edge: pool=1", output);
+        Assert.DoesNotContain("VMDQ0001", output);
     }
 }
