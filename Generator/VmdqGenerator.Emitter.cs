@@ -112,19 +112,17 @@ public sealed partial class VmdqGenerator
             return $"line {Num(rule.Line)}: {rule.Key.Describe()} -> {target}";
         }
 
-        private static string KindName(MatchKind kind) => kind.ToString();
+        private static string KindName(TableKind kind) => kind.ToString();
 
         private static string RuleCount(int count) => count == 1 ? "1 rule" : Num(count) + " rules";
 
-        private static string Syntax(MatchKind kind) => kind switch
+        private static string Syntax(TableKind kind) => kind switch
         {
-            MatchKind.VxlanInner => "vxlan VNI inner M",
-            MatchKind.Vxlan => "vxlan VNI",
-            MatchKind.NvgreInner => "nvgre VSID inner M",
-            MatchKind.Nvgre => "nvgre VSID",
-            MatchKind.MacVlan => "mac M vlan V",
-            MatchKind.Mac => "mac M",
-            _ => "vlan V",
+            TableKind.TunnelInner => "1./3. vxlan VNI inner M and nvgre VSID inner M",
+            TableKind.Tunnel => "2./4. vxlan VNI and nvgre VSID",
+            TableKind.MacVlan => "5. mac M vlan V",
+            TableKind.Mac => "6. mac M",
+            _ => "7. vlan V",
         };
 
         private void WriteDispatcherClass()
@@ -265,15 +263,13 @@ public sealed partial class VmdqGenerator
 
         private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
-        private static (string Key, string Extra, string Presence) ProbeArguments(MatchKind kind) => kind switch
+        private static (string Key, string Extra, string Presence) ProbeArguments(TableKind kind) => kind switch
         {
-            MatchKind.VxlanInner => ("fields.InnerDst", "fields.Vni", $"{Rt}.FrameField.InnerDst | {Rt}.FrameField.Vni"),
-            MatchKind.Vxlan => ("fields.Vni", "0", $"{Rt}.FrameField.Vni"),
-            MatchKind.NvgreInner => ("fields.InnerDst", "fields.Vsid", $"{Rt}.FrameField.InnerDst | {Rt}.FrameField.Vsid"),
-            MatchKind.Nvgre => ("fields.Vsid", "0", $"{Rt}.FrameField.Vsid"),
-            MatchKind.MacVlan => ("fields.Dst", "fields.Cvid", $"{Rt}.FrameField.Dst | {Rt}.FrameField.Cvid"),
-            MatchKind.Mac => ("fields.Dst", "0", $"{Rt}.FrameField.Dst"),
-            _ => ("fields.Cvid", "0", $"{Rt}.FrameField.Cvid"),
+            TableKind.TunnelInner => ($"fields.InnerDst | (tunnelType << {Num(DispatchTables.InnerTypeBit)})", "tunnelId", $"hasTunnel & {Probe}.Mask(present, {Rt}.FrameField.InnerDst)"),
+            TableKind.Tunnel => ($"tunnelId | (tunnelType << {Num(DispatchTables.TunnelTypeBit)})", "0", "hasTunnel"),
+            TableKind.MacVlan => ("fields.Dst", "fields.Cvid", $"{Probe}.Mask(present, {Rt}.FrameField.Dst | {Rt}.FrameField.Cvid)"),
+            TableKind.Mac => ("fields.Dst", "0", $"{Probe}.Mask(present, {Rt}.FrameField.Dst)"),
+            _ => ("fields.Cvid", "0", $"{Probe}.Mask(present, {Rt}.FrameField.Cvid)"),
         };
 
         private static string Lines(IReadOnlyList<ResolvedRule> rules)
@@ -304,6 +300,18 @@ public sealed partial class VmdqGenerator
                 _w.WriteLine("ulong hit, found;");
             }
 
+            if (_tables.Tables.Any(t => t.Kind is TableKind.Tunnel or TableKind.TunnelInner))
+            {
+                _w.WriteLine($"""
+
+                    // A frame is VXLAN or NVGRE or neither: one tunnel identifier (the absent one reads 0),
+                    // and a type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
+                    ulong hasTunnel = {Probe}.MaskAny(present, {Rt}.FrameField.Vni | {Rt}.FrameField.Vsid);
+                    ulong tunnelType = {Probe}.Mask(present, {Rt}.FrameField.Vsid) & 1;
+                    ulong tunnelId = fields.Vni | fields.Vsid;
+                    """);
+            }
+
             if (_tables.Broadcast is not null || _tables.Multicast is not null)
             {
                 _w.WriteLine($"ulong hasDst = {Probe}.Mask(present, {Rt}.FrameField.Dst);");
@@ -330,10 +338,10 @@ public sealed partial class VmdqGenerator
                 string name = KindName(table.Kind);
                 var (key, extra, presence) = ProbeArguments(table.Kind);
                 _w.WriteLine();
-                _w.WriteLine($"// {Num((int)table.Kind)}. {Syntax(table.Kind)}: {RuleCount(table.Rules.Count)}, lines {Lines(table.Rules)}.");
-                _w.WriteLine($"found = {Probe}.Probe({_tablesClass}.{name}Displacements, {_tablesClass}.{name}Slots, {_tablesClass}.{name}BucketMask, {_tablesClass}.{name}Shift,");
-                _w.WriteLine($"    {key}, {extra}, {Probe}.Mask(present, {presence}), out hit);");
-                _w.WriteLine($"verdict = {Bf}.Select(hit, found | {Hex(VerdictBits.Kind(table.Kind))}, verdict);");
+                _w.WriteLine($"// {Syntax(table.Kind)}: {RuleCount(table.Rules.Count)}, lines {Lines(table.Rules)}.");
+                _w.WriteLine($"found = {Probe}.Probe({_tablesClass}.{name}Displacements, {_tablesClass}.{name}Slots, {_tablesClass}.{name}BucketShift, {_tablesClass}.{name}Shift,");
+                _w.WriteLine($"    {key}, {extra}, {presence}, out hit);");
+                _w.WriteLine($"verdict = {Bf}.Select(hit, found, verdict);");
             }
 
             _w.WriteLine();
@@ -350,6 +358,7 @@ public sealed partial class VmdqGenerator
                 """);
             _w.OpenBlock();
             _w.WriteLine("// Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.");
+            _w.WriteLine("// Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.");
             _w.WriteLine($"public const ulong DefaultVerdict = {Hex(_tables.DefaultBits)};");
             WriteGroupRule("Broadcast", _tables.Broadcast);
             WriteGroupRule("Multicast", _tables.Multicast);
@@ -384,7 +393,7 @@ public sealed partial class VmdqGenerator
             var t = table.Table;
             _w.WriteLine();
             _w.WriteLine($"// {Syntax(table.Kind)}: {RuleCount(table.Rules.Count)} (lines {Lines(table.Rules)}) in {Num(t.SlotCount)} slots, {Num(t.BucketCount)} buckets.");
-            _w.WriteLine($"public const ulong {name}BucketMask = {Hex(t.BucketMask)};");
+            _w.WriteLine($"public const int {name}BucketShift = {Num(t.BucketShift)};");
             _w.WriteLine($"public const int {name}Shift = {Num(t.Shift)};");
             WriteBytes(name + "Displacements", t.Displacements, 4, null);
             var comments = new Dictionary<int, string>();

@@ -8,29 +8,34 @@ namespace Vmdq.Toolkit.Classification;
 namespace Vmdq.Rules.Tables;
 #endif
 
-/// <summary>The hash behind the generated perfect-hash tables (CHD-style: a bucket's displacement re-mixes its keys into free slots).</summary>
+/// <summary>
+/// The hash behind the generated perfect-hash tables (hash and displace, as in CHD): a key's bucket
+/// is the top bits of one multiply, and the bucket's displacement re-mixes its keys into free slots
+/// with a second multiply. Multiplying by an odd constant is a bijection, so distinct keys never
+/// share a hash, and its top bits spread sequential keys (MACs, VLAN IDs) evenly.
+/// </summary>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class KeyHash
 {
-    /// <summary>Golden-ratio multiplier, also used to spread displacements.</summary>
+    /// <summary>Golden-ratio multiplier (folds in the extra key bits and spreads displacements).</summary>
     public const ulong Golden = 0x9E3779B97F4A7C15UL;
 
-    private const ulong Mix1 = 0xBF58476D1CE4E5B9UL;
-    private const ulong Mix2 = 0x94D049BB133111EBUL;
+    /// <summary>Multiplier of the key hash.</summary>
+    public const ulong KeyMultiplier = 0xBF58476D1CE4E5B9UL;
 
-    /// <summary>Hashes a table key: <paramref name="key"/> (up to 64 bits) and <paramref name="extra"/> (up to 24 bits).</summary>
+    /// <summary>Multiplier of the slot hash.</summary>
+    public const ulong SlotMultiplier = 0x94D049BB133111EBUL;
+
+    /// <summary>Hashes a table key: <paramref name="key"/> (below 2^62) and <paramref name="extra"/> (below 2^24).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Hash(ulong key, ulong extra)
-    {
-        // splitmix64's finaliser over the key with the extra bits folded in: a bijection of x.
-        ulong x = key ^ (extra * Golden);
-        x = (x ^ (x >> 30)) * Mix1;
-        x = (x ^ (x >> 27)) * Mix2;
-        return x ^ (x >> 31);
-    }
+    public static ulong Hash(ulong key, ulong extra) => (key ^ (extra * Golden)) * KeyMultiplier;
 
-    /// <summary>The slot of a key with hash <paramref name="hash"/> in its bucket with displacement <paramref name="displacement"/>: the top bits of a multiply.</summary>
+    /// <summary>The bucket of a hash: its top bits (<paramref name="bucketShift"/> = 64 - log2(buckets)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Bucket(ulong hash, int bucketShift) => hash >> bucketShift;
+
+    /// <summary>The slot of a key with hash <paramref name="hash"/> in a bucket with displacement <paramref name="displacement"/>: the top bits of a multiply.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Slot(ulong hash, uint displacement, int shift) =>
-        ((hash ^ (displacement * Golden)) * Mix1) >> shift;
+        ((hash ^ (displacement * Golden)) * SlotMultiplier) >> shift;
 }

@@ -4,9 +4,9 @@ using System.Collections.Generic;
 namespace Vmdq.Rules.Tables;
 
 /// <summary>One key of a table: <see cref="Key"/> plus up to 24 <see cref="Extra"/> bits, and the verdict bits it maps to.</summary>
-/// <param name="Key">Main key (a MAC, VLAN ID, VNI or VSID).</param>
+/// <param name="Key">Main key (a MAC, VLAN ID, VNI or VSID, with a tunnel-type bit), below 2^62.</param>
 /// <param name="Extra">Second key part (VLAN with a MAC, VNI/VSID with an inner MAC), below 2^24.</param>
-/// <param name="Payload">Verdict bits (below 2^36).</param>
+/// <param name="Payload">Verdict bits (below 2^40).</param>
 /// <param name="Line">The rules-file line it comes from (for the generated comments).</param>
 public readonly record struct TableEntry(ulong Key, ulong Extra, ulong Payload, int Line);
 
@@ -19,8 +19,11 @@ public sealed class PerfectHashTable
     /// <summary>Bytes per slot: key (8) and payload (8).</summary>
     public const int SlotSize = 16;
 
-    /// <summary>The key of an empty slot: no real key (at most 48 bits) equals it.</summary>
-    public const ulong EmptyKey = ulong.MaxValue;
+    /// <summary>The key of an empty slot: no real key (at most 49 bits) equals it, and it stays below 2^63 so the probe can compare with a 3-instruction equality.</summary>
+    public const ulong EmptyKey = 1UL << 62;
+
+    /// <summary>Bit position of a slot payload's extra key bits; the payload's low bits are the verdict.</summary>
+    public const int ExtraShift = 40;
 
     private PerfectHashTable(byte[] displacements, byte[] slots, int bucketCount, int slotCount, int[] slotOfEntry)
     {
@@ -43,8 +46,8 @@ public sealed class PerfectHashTable
     /// <summary>Number of slots (a power of two, at least 2).</summary>
     public int SlotCount { get; }
 
-    /// <summary>Mask applied to the hash to choose a bucket.</summary>
-    public ulong BucketMask => (ulong)BucketCount - 1;
+    /// <summary>Right shift that takes a bucket index from the top bits of the key hash.</summary>
+    public int BucketShift => 64 - Log2(BucketCount);
 
     /// <summary>Right shift that takes a slot index from the top bits of the slot hash.</summary>
     public int Shift => 64 - Log2(SlotCount);
@@ -61,6 +64,11 @@ public sealed class PerfectHashTable
         var seen = new HashSet<(ulong, ulong)>();
         for (int i = 0; i < n; i++)
         {
+            if (entries[i].Key >= EmptyKey || entries[i].Extra >= 1UL << 24)
+            {
+                throw new InvalidOperationException($"Key {entries[i].Key:X}/{entries[i].Extra:X} (line {entries[i].Line}) is out of the table's key range.");
+            }
+
             if (!seen.Add((entries[i].Key, entries[i].Extra)))
             {
                 throw new InvalidOperationException($"Key {entries[i].Key:X}/{entries[i].Extra:X} (line {entries[i].Line}) is in the table twice.");
@@ -71,7 +79,7 @@ public sealed class PerfectHashTable
 
         // Load factor at most 0.8; about two keys per bucket.
         int slotCount = NextPowerOfTwo(Math.Max(2, n + (n / 4)));
-        int bucketCount = NextPowerOfTwo(Math.Max(1, (n + 1) / 2));
+        int bucketCount = NextPowerOfTwo(Math.Max(2, (n + 1) / 2));
         for (int attempt = 0; attempt < 4; attempt++, slotCount *= 2)
         {
             if (TryPlace(entries, hashes, bucketCount, slotCount, out var table))
@@ -88,13 +96,13 @@ public sealed class PerfectHashTable
         table = null;
         int n = entries.Count;
         int shift = 64 - Log2(slotCount);
-        ulong bucketMask = (ulong)bucketCount - 1;
+        int bucketShift = 64 - Log2(bucketCount);
 
         // Group entries by bucket, then place the largest buckets first.
         var bucketSize = new int[bucketCount];
         for (int i = 0; i < n; i++)
         {
-            bucketSize[hashes[i] & bucketMask]++;
+            bucketSize[KeyHash.Bucket(hashes[i], bucketShift)]++;
         }
 
         var bucketStart = new int[bucketCount + 1];
@@ -107,7 +115,7 @@ public sealed class PerfectHashTable
         var fill = (int[])bucketStart.Clone();
         for (int i = 0; i < n; i++)
         {
-            members[fill[hashes[i] & bucketMask]++] = i;
+            members[fill[KeyHash.Bucket(hashes[i], bucketShift)]++] = i;
         }
 
         var order = new int[bucketCount];
@@ -186,7 +194,7 @@ public sealed class PerfectHashTable
         {
             int at = slotOfEntry[i] * SlotSize;
             WriteUInt64(slots, at, entries[i].Key);
-            WriteUInt64(slots, at + 8, entries[i].Payload | (entries[i].Extra << 40));
+            WriteUInt64(slots, at + 8, entries[i].Payload | (entries[i].Extra << ExtraShift));
         }
 
         var displacements = new byte[bucketCount * 4];
@@ -203,12 +211,12 @@ public sealed class PerfectHashTable
     public bool TryLookup(ulong key, ulong extra, out ulong payload)
     {
         ulong hash = KeyHash.Hash(key, extra);
-        uint d = BitConverter.ToUInt32(Displacements, (int)(hash & BucketMask) * 4);
+        uint d = BitConverter.ToUInt32(Displacements, (int)KeyHash.Bucket(hash, BucketShift) * 4);
         int slot = (int)KeyHash.Slot(hash, d, Shift);
         ulong storedKey = BitConverter.ToUInt64(Slots, slot * SlotSize);
         ulong stored = BitConverter.ToUInt64(Slots, (slot * SlotSize) + 8);
-        payload = stored & ((1UL << 40) - 1);
-        return storedKey == key && (stored >> 40) == extra;
+        payload = stored & ((1UL << ExtraShift) - 1);
+        return storedKey == key && (stored >> ExtraShift) == extra;
     }
 
     private static void WriteUInt64(byte[] buffer, int at, ulong value)

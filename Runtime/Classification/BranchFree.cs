@@ -20,6 +20,14 @@ public static class BranchFree
         return ((z | (0UL - z)) >> 63) - 1;
     }
 
+    /// <summary>All ones when <paramref name="a"/> == <paramref name="b"/>, else 0; both below 2^63 (3 instructions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong EqSmall(ulong a, ulong b) => (ulong)((long)((a ^ b) - 1) >> 63);
+
+    /// <summary>All ones when <paramref name="x"/> != 0, else 0; <paramref name="x"/> below 2^63 (2 instructions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong NonZeroSmall(ulong x) => (ulong)((long)(0UL - x) >> 63);
+
     /// <summary>All ones when <paramref name="x"/> != 0, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonZero(ulong x) => 0UL - ((x | (0UL - x)) >> 63);

@@ -11,10 +11,10 @@ namespace Vmdq.Toolkit;
 /// without data-dependent branches and without reading outside the frame.
 /// </summary>
 /// <remarks>
-/// <para>Every read is an 8-byte load at <c>min(offset, length - 8)</c>, shifted so the wanted bytes
-/// come first: it never leaves the span, and a field that is not wholly inside the frame is masked
-/// off by its presence mask. Header choices (S-tag or not, IPv4 or IPv6, VXLAN or NVGRE) are selects
-/// between offsets, not branches.</para>
+/// <para>Every read is an 8-byte load at <c>min(offset, length - 8)</c> (a <c>cmov</c>), shifted so the
+/// wanted bytes come first: it never leaves the span, and a field that is not wholly inside the frame
+/// is masked off by its presence mask. Header choices (S-tag or not, IPv4 or IPv6, VXLAN or NVGRE)
+/// are selects between offsets, not branches. Nine such loads read every header; the four after the IP header do not depend on each other.</para>
 /// <para>The one branch is for frames shorter than 14 bytes, which have at most a destination MAC
 /// (the 8-byte loads need at least 8 bytes); it is taken only by runts.</para>
 /// </remarks>
@@ -38,46 +38,67 @@ public static class FrameParser
         ulong len = (ulong)frame.Length;
         ulong last = len - 8;
 
+        // Each header is read as one or two 8-byte windows and its fields are shifted out of them:
+        // 8 loads per frame. A window's bytes past the frame's end are garbage, and so are fields
+        // that use them, but every such field is masked off by its presence test (Has).
+
         // L2: destination, then at most one S-tag and at most one C-tag at offset 12.
-        ulong dst = Mac48(ref p, last, 0);
-        ulong isS = Eq(Be16(ref p, last, 12), 0x88A8) & Has(len, 14, 2);
-        ulong tciS = Be16(ref p, last, 14);
-        ulong off1 = 12 + (isS & 4);
-        ulong isC = Eq(Be16(ref p, last, off1), 0x8100) & Has(len, off1 + 2, 2);
-        ulong tciC = Be16(ref p, last, off1 + 2);
-        ulong off2 = off1 + (isC & 4);
-        ulong etherType = Be16(ref p, last, off2);
-        ulong hasEtherType = Has(len, off2, 2);
+        ulong dst = BinaryPrimitives.ReverseEndianness(Load(ref p, last, 0)) >> 16;
+        ulong tags = Load(ref p, last, 12);                     // [TPID][TCI][TPID][TCI] at 12..19
+        ulong isS = EqSmall(Wire16(tags), Swap16(0x88A8)) & Has(len, 14, 2);
+        ulong tciS = Be16(tags >> 16);
+        ulong sBytes = isS & 4;
+        ulong afterS = tags >> (int)(sBytes << 3);              // the same window from the next TPID
+        ulong isC = EqSmall(Wire16(afterS), Swap16(0x8100)) & Has(len, 14 + sBytes, 2);
+        ulong tciC = Be16(afterS >> 16);
+        ulong off2 = 12 + sBytes + (isC & 4);
         ulong tagged = isS | isC;
         ulong pcp = Select(isS, tciS, tciC) >> 13;
 
         // L3: IPv4 (IHL >= 5, whole header present, fragment offset 0) or IPv6 (fixed header only).
+        // Offsets are chosen by the EtherType alone (validity is masked in afterwards), which keeps
+        // the chain of dependent loads short.
+        ulong l2End = Load(ref p, last, off2);                  // [EtherType][IP bytes 0..5]
         ulong l3 = off2 + 2;
-        ulong b0 = Load(ref p, last, l3) & 0xFF;
+        ulong ipMid = Load(ref p, last, l3 + 6);                // IPv4 flags+fragment, TTL, protocol; IPv6 next header
+        ulong etherType = Wire16(l2End);                        // compared in wire byte order
+        ulong isIpv4Type = EqSmall(etherType, Swap16(0x0800));
+        ulong b0 = (l2End >> 16) & 0xFF;
         ulong ihlBytes = (b0 & 0xF) << 2;
-        ulong v4 = Eq(etherType, 0x0800) & hasEtherType & Eq(b0 >> 4, 4) & Le(20, ihlBytes) & Has(len, l3, ihlBytes)
-                   & Eq(Be16(ref p, last, l3 + 6) & 0x1FFF, 0);
-        ulong v6 = Eq(etherType, 0x86DD) & hasEtherType & Eq(b0 >> 4, 6) & Has(len, l3, 40);
-        ulong proto = Select(v4, Load(ref p, last, l3 + 9), Load(ref p, last, l3 + 6)) & 0xFF;
-        ulong l4 = l3 + Select(v4, ihlBytes, 40);
+        ulong l4 = l3 + Select(isIpv4Type, ihlBytes, 40);
+        ulong hasEtherType = Has(len, off2, 2);
+        ulong v4 = isIpv4Type & hasEtherType & EqSmall(b0 >> 4, 4) & Le(20, ihlBytes) & Has(len, l3, ihlBytes)
+                   & EqSmall(Be16(ipMid) & 0x1FFF, 0);
+        ulong v6 = EqSmall(etherType, Swap16(0x86DD)) & hasEtherType & EqSmall(b0 >> 4, 6) & Has(len, l3, 40);
+        ulong proto = Select(isIpv4Type, ipMid >> 24, ipMid) & 0xFF;
         ulong ip = v4 | v6;
 
+        // L4 and what follows: four windows from l4, loaded together. UDP/GRE header at l4; the VXLAN
+        // header, or NVGRE's inner Ethernet, at l4+8; VXLAN's inner Ethernet at l4+16 (NVGRE's inner
+        // tag is there too); VXLAN's inner tag at l4+24.
+        ulong at0 = Load(ref p, last, l4);                      // UDP [src][dst][len][sum] or GRE [flags][type][key]
+        ulong at8 = Load(ref p, last, l4 + 8);
+        ulong at16 = Load(ref p, last, l4 + 16);
+        ulong at24 = Load(ref p, last, l4 + 24);
+
         // VXLAN: UDP to the configured port, whole 8-byte header present, I flag set.
-        ulong vxlan = ip & Eq(proto, 17) & Eq(Be16(ref p, last, l4 + 2), (ulong)(uint)vxlanPort) & Has(len, l4 + 8, 8)
-                      & NonZero(Load(ref p, last, l4 + 8) & 0x08);
-        ulong vni = Be32(ref p, last, l4 + 12) >> 8;
+        ulong vxlan = ip & EqSmall(proto, 17) & EqSmall(Wire16(at0 >> 16), Swap16((ulong)(uint)vxlanPort)) & Has(len, l4 + 8, 8)
+                      & NonZeroSmall(at8 & 0x08);
+        ulong vni = Be32(at8 >> 32) >> 8;
 
         // NVGRE: GRE with K set, C and S clear, version 0, protocol 0x6558, whole 8-byte header present.
-        ulong greFlags = Be16(ref p, last, l4);
-        ulong nvgre = ip & Eq(proto, 47) & Has(len, l4, 8) & NonZero(greFlags & 0x2000) & Eq(greFlags & 0x9007, 0)
-                      & Eq(Be16(ref p, last, l4 + 2), 0x6558);
-        ulong key = Be32(ref p, last, l4 + 4);
+        ulong greFlags = Be16(at0);
+        ulong nvgre = ip & EqSmall(proto, 47) & Has(len, l4, 8) & NonZeroSmall(greFlags & 0x2000) & EqSmall(greFlags & 0x9007, 0)
+                      & EqSmall(Wire16(at0 >> 16), Swap16(0x6558));
+        ulong key = Be32(at0 >> 32);
 
         // Inner Ethernet: dst MAC when its 6 bytes are there; a C-tag right after the MACs.
         ulong tunnel = vxlan | nvgre;
         ulong inner = Select(vxlan, l4 + 16, l4 + 8);
+        ulong innerHead = Select(vxlan, at16, at8);
+        ulong innerTag = Select(vxlan, at24, at16) >> 32;       // inner bytes 12..15: [TPID][TCI]
         ulong hasInner = tunnel & Has(len, inner, 6);
-        ulong innerTagged = tunnel & Eq(Be16(ref p, last, inner + 12), 0x8100) & Has(len, inner + 14, 2);
+        ulong innerTagged = tunnel & EqSmall(Wire16(innerTag), Swap16(0x8100)) & Has(len, inner + 14, 2);
 
         FrameField present =
             FrameField.Dst
@@ -98,8 +119,8 @@ public static class FrameParser
             (uint)(vni & vxlan),
             (uint)((key >> 8) & nvgre),
             (byte)(key & nvgre),
-            Mac48(ref p, last, inner) & hasInner,
-            (ushort)(Be16(ref p, last, inner + 14) & 0xFFF & innerTagged));
+            (BinaryPrimitives.ReverseEndianness(innerHead) >> 16) & hasInner,
+            (ushort)(Be16(innerTag >> 16) & 0xFFF & innerTagged));
     }
 
     private static FrameFields ParseRunt(ReadOnlySpan<byte> frame)
@@ -125,20 +146,24 @@ public static class FrameParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Load(ref byte frame, ulong last, ulong offset)
     {
-        ulong at = Min(offset, last);
+        ulong at = offset < last ? offset : last;
         ulong value = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref frame, (nint)at));
         return value >> (int)((offset - at) << 3);
     }
 
+    /// <summary>The low two bytes of a window, as they are on the wire (compare with <see cref="Swap16"/> of a constant).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Be16(ref byte frame, ulong last, ulong offset) =>
-        BinaryPrimitives.ReverseEndianness((ushort)Load(ref frame, last, offset));
+    private static ulong Wire16(ulong window) => window & 0xFFFF;
 
+    /// <summary>A 16-bit constant in wire byte order, as <see cref="Wire16"/> reads it (folded by the JIT).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Be32(ref byte frame, ulong last, ulong offset) =>
-        BinaryPrimitives.ReverseEndianness((uint)Load(ref frame, last, offset));
+    private static ulong Swap16(ulong value) => BinaryPrimitives.ReverseEndianness((ushort)value);
 
+    /// <summary>The big-endian 16-bit number in the low two bytes of a window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mac48(ref byte frame, ulong last, ulong offset) =>
-        BinaryPrimitives.ReverseEndianness(Load(ref frame, last, offset)) >> 16;
+    private static ulong Be16(ulong window) => BinaryPrimitives.ReverseEndianness((ushort)window);
+
+    /// <summary>The big-endian 32-bit number in the low four bytes of a window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Be32(ulong window) => BinaryPrimitives.ReverseEndianness((uint)window);
 }

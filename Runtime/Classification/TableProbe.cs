@@ -12,16 +12,18 @@ namespace Vmdq.Toolkit.Classification;
 /// </summary>
 /// <remarks>
 /// Table layout (built at compile time by Vmdq.Toolkit.Rules' table builder): <c>displacements</c> is
-/// one little-endian uint per bucket; <c>slots</c> is 16 bytes per slot: the key (ulong; empty slots
-/// hold <see cref="ulong.MaxValue"/>, which no key equals) and the payload (ulong: the low 36 bits of
-/// a <see cref="Verdict"/>, the key's extra bits at 40..63). Indices are in range by construction
-/// (the bucket is masked, the slot is the top bits of a multiply), so no bounds checks are needed.
+/// one little-endian uint per bucket; <c>slots</c> is 16 bytes per slot: the key (ulong, below 2^62;
+/// empty slots hold 2^62, which no key equals) and the payload (ulong: a <see cref="Verdict"/>'s 40
+/// bits, the key's extra bits at 40..63). Indices are in range by construction (bucket and slot are
+/// the top bits of a multiply), so no bounds checks are needed.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class TableProbe
 {
     /// <summary>Bit position of a slot payload's extra key bits.</summary>
     public const int ExtraShift = 40;
+
+    private const ulong VerdictMask = (1UL << ExtraShift) - 1;
 
     /// <summary>
     /// Looks up (<paramref name="key"/>, <paramref name="extra"/>). Returns the payload's verdict bits;
@@ -30,20 +32,24 @@ public static class TableProbe
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Probe(
-        ReadOnlySpan<byte> displacements, ReadOnlySpan<byte> slots, ulong bucketMask, int shift,
+        ReadOnlySpan<byte> displacements, ReadOnlySpan<byte> slots, int bucketShift, int shift,
         ulong key, ulong extra, ulong present, out ulong hit)
     {
         ulong hash = KeyHash.Hash(key, extra);
         uint displacement = Unsafe.ReadUnaligned<uint>(
-            ref Unsafe.Add(ref MemoryMarshal.GetReference(displacements), (nint)((hash & bucketMask) << 2)));
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(displacements), (nint)(KeyHash.Bucket(hash, bucketShift) << 2)));
         ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(slots), (nint)(KeyHash.Slot(hash, displacement, shift) << 4));
         ulong storedKey = Unsafe.ReadUnaligned<ulong>(ref slot);
         ulong payload = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref slot, 8));
-        hit = Eq(storedKey, key) & Eq(payload >> ExtraShift, extra) & present;
-        return payload & Verdict.PayloadMask;
+        hit = EqSmall(storedKey, key) & EqSmall(payload >> ExtraShift, extra) & present;
+        return payload & VerdictMask;
     }
 
     /// <summary>All ones when every field in <paramref name="fields"/> is present in <paramref name="present"/>, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Mask(FrameField present, FrameField fields) => Eq((ulong)(present & fields), (ulong)fields);
+    public static ulong Mask(FrameField present, FrameField fields) => EqSmall((ulong)(present & fields), (ulong)fields);
+
+    /// <summary>All ones when any field in <paramref name="fields"/> is present in <paramref name="present"/>, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong MaskAny(FrameField present, FrameField fields) => NonZeroSmall((ulong)(present & fields));
 }
