@@ -196,13 +196,17 @@ public sealed partial class VmdqGenerator
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public static {{Rt}}.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
                 {
-                    var fields = {{Rt}}.FrameParser.Parse(frame, VxlanPort);
-                    return Decide(in fields);
+                    {{Rt}}.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
+                    return Decide(in parsed);
                 }
 
                 /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
                 /// <param name="fields">The frame's fields.</param>
-                public static {{Rt}}.Verdict Classify(in {{Rt}}.FrameFields fields) => Decide(in fields);
+                public static {{Rt}}.Verdict Classify(in {{Rt}}.FrameFields fields)
+                {
+                    var parsed = {{Rt}}.ParsedFrame.From(in fields);
+                    return Decide(in parsed);
+                }
 
                 /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
                 /// <param name="buffer">The bytes the frames lie in.</param>
@@ -224,8 +228,8 @@ public sealed partial class VmdqGenerator
                             throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
                         }
 
-                        var fields = {{Rt}}.FrameParser.Parse(buffer.Slice(slice.Offset, slice.Length), VxlanPort);
-                        verdicts[i] = Decide(in fields);
+                        {{Rt}}.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+                        verdicts[i] = Decide(in parsed);
                     }
                 }
 
@@ -242,8 +246,8 @@ public sealed partial class VmdqGenerator
 
                     for (int i = 0; i < frames.Length; i++)
                     {
-                        var fields = {{Rt}}.FrameParser.Parse(frames[i], VxlanPort);
-                        verdicts[i] = Decide(in fields);
+                        {{Rt}}.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
+                        verdicts[i] = Decide(in parsed);
                     }
                 }
 
@@ -265,11 +269,11 @@ public sealed partial class VmdqGenerator
 
         private static (string Key, string Extra, string Presence) ProbeArguments(TableKind kind) => kind switch
         {
-            TableKind.TunnelInner => ($"fields.InnerDst | (tunnelType << {Num(DispatchTables.InnerTypeBit)})", "tunnelId", $"hasTunnel & {Probe}.Mask(present, {Rt}.FrameField.InnerDst)"),
-            TableKind.Tunnel => ($"tunnelId | (tunnelType << {Num(DispatchTables.TunnelTypeBit)})", "0", "hasTunnel"),
-            TableKind.MacVlan => ("fields.Dst", "fields.Cvid", $"{Probe}.Mask(present, {Rt}.FrameField.Dst | {Rt}.FrameField.Cvid)"),
-            TableKind.Mac => ("fields.Dst", "0", $"{Probe}.Mask(present, {Rt}.FrameField.Dst)"),
-            _ => ("fields.Cvid", "0", $"{Probe}.Mask(present, {Rt}.FrameField.Cvid)"),
+            TableKind.TunnelInner => ($"f.InnerDst | (tunnelType << {Num(DispatchTables.InnerTypeBit)})", "f.TunnelId", "f.HasInnerDst"),
+            TableKind.Tunnel => ($"f.TunnelId | (tunnelType << {Num(DispatchTables.TunnelTypeBit)})", "0", "hasTunnel"),
+            TableKind.MacVlan => ("f.Dst", "f.Cvid", "f.HasDst & f.HasCvid"),
+            TableKind.Mac => ("f.Dst", "0", "f.HasDst"),
+            _ => ("f.Cvid", "0", "f.HasCvid"),
         };
 
         private static string Lines(IReadOnlyList<ResolvedRule> rules)
@@ -287,10 +291,8 @@ public sealed partial class VmdqGenerator
                 /// precedence that matched is what remains.
                 /// </summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static {{Rt}}.Verdict Decide(in {{Rt}}.FrameFields fields)
+                private static {{Rt}}.Verdict Decide(in {{Rt}}.ParsedFrame f)
                 {
-                    var present = fields.Present;
-
                     // 9. The default pool {{Num(_model.DefaultPool)}}, queue {{Num(_model.DefaultQueue)}}.
                     ulong verdict = {{_tablesClass}}.DefaultVerdict;
                 """);
@@ -304,25 +306,23 @@ public sealed partial class VmdqGenerator
             {
                 _w.WriteLine($"""
 
-                    // A frame is VXLAN or NVGRE or neither: one tunnel identifier (the absent one reads 0),
-                    // and a type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
-                    ulong hasTunnel = {Probe}.MaskAny(present, {Rt}.FrameField.Vni | {Rt}.FrameField.Vsid);
-                    ulong tunnelType = {Probe}.Mask(present, {Rt}.FrameField.Vsid) & 1;
-                    ulong tunnelId = fields.Vni | fields.Vsid;
+                    // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
+                    // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
+                    ulong hasTunnel = f.IsVxlan | f.IsNvgre;
+                    ulong tunnelType = f.IsNvgre & 1;
                     """);
             }
 
             if (_tables.Broadcast is not null || _tables.Multicast is not null)
             {
-                _w.WriteLine($"ulong hasDst = {Probe}.Mask(present, {Rt}.FrameField.Dst);");
-                _w.WriteLine($"ulong isBroadcast = {Bf}.Eq(fields.Dst, 0xFFFFFFFFFFFFUL) & hasDst;");
+                _w.WriteLine($"ulong isBroadcast = {Bf}.EqSmall(f.Dst, 0xFFFFFFFFFFFFUL) & f.HasDst;");
             }
 
             if (_tables.Multicast is { } multicast)
             {
                 _w.WriteLine();
                 _w.WriteLine($"// 8. multicast (group bit set, not broadcast): {Describe(multicast)}");
-                _w.WriteLine($"verdict = {Bf}.Select({Bf}.NonZero(fields.Dst & 0x010000000000UL) & ~isBroadcast & hasDst, {_tablesClass}.MulticastVerdict, verdict);");
+                _w.WriteLine($"verdict = {Bf}.Select({Bf}.NonZeroSmall(f.Dst & 0x010000000000UL) & ~isBroadcast & f.HasDst, {_tablesClass}.MulticastVerdict, verdict);");
             }
 
             if (_tables.Broadcast is { } broadcast)
@@ -395,7 +395,7 @@ public sealed partial class VmdqGenerator
             _w.WriteLine($"// {Syntax(table.Kind)}: {RuleCount(table.Rules.Count)} (lines {Lines(table.Rules)}) in {Num(t.SlotCount)} slots, {Num(t.BucketCount)} buckets.");
             _w.WriteLine($"public const int {name}BucketShift = {Num(t.BucketShift)};");
             _w.WriteLine($"public const int {name}Shift = {Num(t.Shift)};");
-            WriteBytes(name + "Displacements", t.Displacements, 4, null);
+            WriteBytes(name + "Displacements", t.Displacements, 8, null);
             var comments = new Dictionary<int, string>();
             if (t.SlotCount <= CommentedSlotLimit)
             {

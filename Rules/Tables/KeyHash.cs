@@ -34,8 +34,12 @@ public static class KeyHash
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Bucket(ulong hash, int bucketShift) => hash >> bucketShift;
 
-    /// <summary>The slot of a key with hash <paramref name="hash"/> in a bucket with displacement <paramref name="displacement"/>: the top bits of a multiply.</summary>
+    /// <summary>A bucket's displacement as the tables store it: spread by the golden ratio, so the probe needs no multiply for it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Slot(ulong hash, uint displacement, int shift) =>
-        ((hash ^ (displacement * Golden)) * SlotMultiplier) >> shift;
+    public static ulong Displacement(uint displacement) => displacement * Golden;
+
+    /// <summary>The slot of a key with hash <paramref name="hash"/> in a bucket whose stored displacement is <paramref name="displacement"/>: the top bits of a multiply.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Slot(ulong hash, ulong displacement, int shift) =>
+        ((hash ^ displacement) * SlotMultiplier) >> shift;
 }

@@ -34,7 +34,7 @@ public sealed class PerfectHashTable
         SlotOfEntry = slotOfEntry;
     }
 
-    /// <summary>One little-endian uint per bucket.</summary>
+    /// <summary>One little-endian ulong per bucket: the displacement, pre-multiplied (<see cref="KeyHash.Displacement"/>).</summary>
     public byte[] Displacements { get; }
 
     /// <summary><see cref="SlotSize"/> bytes per slot, little-endian.</summary>
@@ -151,7 +151,7 @@ public sealed class PerfectHashTable
                 placed = true;
                 for (int k = 0; k < size; k++)
                 {
-                    int slot = (int)KeyHash.Slot(hashes[members[bucketStart[b] + k]], d, shift);
+                    int slot = (int)KeyHash.Slot(hashes[members[bucketStart[b] + k]], KeyHash.Displacement(d), shift);
                     bool clash = taken[slot];
                     for (int j = 0; j < k && !clash; j++)
                     {
@@ -197,10 +197,10 @@ public sealed class PerfectHashTable
             WriteUInt64(slots, at + 8, entries[i].Payload | (entries[i].Extra << ExtraShift));
         }
 
-        var displacements = new byte[bucketCount * 4];
+        var displacements = new byte[bucketCount * 8];
         for (int b = 0; b < bucketCount; b++)
         {
-            WriteUInt32(displacements, b * 4, displacement[b]);
+            WriteUInt64(displacements, b * 8, KeyHash.Displacement(displacement[b]));
         }
 
         table = new PerfectHashTable(displacements, slots, bucketCount, slotCount, slotOfEntry);
@@ -211,7 +211,7 @@ public sealed class PerfectHashTable
     public bool TryLookup(ulong key, ulong extra, out ulong payload)
     {
         ulong hash = KeyHash.Hash(key, extra);
-        uint d = BitConverter.ToUInt32(Displacements, (int)KeyHash.Bucket(hash, BucketShift) * 4);
+        ulong d = BitConverter.ToUInt64(Displacements, (int)KeyHash.Bucket(hash, BucketShift) * 8);
         int slot = (int)KeyHash.Slot(hash, d, Shift);
         ulong storedKey = BitConverter.ToUInt64(Slots, slot * SlotSize);
         ulong stored = BitConverter.ToUInt64(Slots, (slot * SlotSize) + 8);
@@ -222,14 +222,6 @@ public sealed class PerfectHashTable
     private static void WriteUInt64(byte[] buffer, int at, ulong value)
     {
         for (int i = 0; i < 8; i++)
-        {
-            buffer[at + i] = (byte)(value >> (8 * i));
-        }
-    }
-
-    private static void WriteUInt32(byte[] buffer, int at, uint value)
-    {
-        for (int i = 0; i < 4; i++)
         {
             buffer[at + i] = (byte)(value >> (8 * i));
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static Vmdq.Toolkit.Classification.BranchFree;
@@ -26,12 +27,26 @@ public static class FrameParser
     /// <summary>Parses <paramref name="frame"/>; never throws, whatever its length or contents.</summary>
     /// <param name="frame">An Ethernet frame, from its first byte (destination MAC).</param>
     /// <param name="vxlanPort">The UDP destination port that carries VXLAN (the rules file's <c>vxlan-port</c>).</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FrameFields Parse(ReadOnlySpan<byte> frame, int vxlanPort = DefaultVxlanPort)
+    {
+        ParseRaw(frame, vxlanPort, out var raw);
+        return raw.ToFields();
+    }
+
+    /// <summary>
+    /// Parses <paramref name="frame"/> into the form generated dispatchers consume: values as read,
+    /// presence as masks. Never throws. Used by generated code; see <see cref="Parse"/> for the fields.
+    /// </summary>
+    /// <param name="frame">An Ethernet frame, from its first byte.</param>
+    /// <param name="vxlanPort">The UDP destination port that carries VXLAN.</param>
+    /// <param name="f">Receives the parsed frame.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void ParseRaw(ReadOnlySpan<byte> frame, int vxlanPort, out ParsedFrame f)
     {
         if (frame.Length < 14)
         {
-            return ParseRunt(frame);
+            ParseRunt(frame, out f);
+            return;
         }
 
         ref byte p = ref MemoryMarshal.GetReference(frame);
@@ -100,38 +115,32 @@ public static class FrameParser
         ulong hasInner = tunnel & Has(len, inner, 6);
         ulong innerTagged = tunnel & EqSmall(Wire16(innerTag), Swap16(0x8100)) & Has(len, inner + 14, 2);
 
-        FrameField present =
-            FrameField.Dst
-            | (FrameField)((uint)isS & (uint)FrameField.Svid)
-            | (FrameField)((uint)isC & (uint)FrameField.Cvid)
-            | (FrameField)((uint)tagged & (uint)FrameField.Pcp)
-            | (FrameField)((uint)vxlan & (uint)FrameField.Vni)
-            | (FrameField)((uint)nvgre & (uint)FrameField.Vsid)
-            | (FrameField)((uint)hasInner & (uint)FrameField.InnerDst)
-            | (FrameField)((uint)innerTagged & (uint)FrameField.InnerVid);
-
-        return new FrameFields(
-            present,
-            dst,
-            (ushort)(tciS & 0xFFF & isS),
-            (ushort)(tciC & 0xFFF & isC),
-            (byte)(pcp & 7 & tagged),
-            (uint)(vni & vxlan),
-            (uint)((key >> 8) & nvgre),
-            (byte)(key & nvgre),
-            (BinaryPrimitives.ReverseEndianness(innerHead) >> 16) & hasInner,
-            (ushort)(Be16(innerTag >> 16) & 0xFFF & innerTagged));
+        f.Dst = dst;
+        f.HasDst = ulong.MaxValue;
+        f.Svid = tciS & 0xFFF;
+        f.HasSvid = isS;
+        f.Cvid = tciC & 0xFFF;
+        f.HasCvid = isC;
+        f.Pcp = pcp & 7;
+        f.HasPcp = tagged;
+        f.TunnelId = Select(vxlan, vni, key >> 8) & 0xFFFFFF;
+        f.FlowId = key & 0xFF;
+        f.IsVxlan = vxlan;
+        f.IsNvgre = nvgre;
+        f.InnerDst = BinaryPrimitives.ReverseEndianness(innerHead) >> 16;
+        f.HasInnerDst = hasInner;
+        f.InnerVid = Be16(innerTag >> 16) & 0xFFF;
+        f.HasInnerVid = innerTagged;
     }
 
-    private static FrameFields ParseRunt(ReadOnlySpan<byte> frame)
+    private static void ParseRunt(ReadOnlySpan<byte> frame, out ParsedFrame f)
     {
-        if (frame.Length < 6)
+        f = default;
+        if (frame.Length >= 6)
         {
-            return default;
+            f.Dst = ((ulong)BinaryPrimitives.ReadUInt32BigEndian(frame) << 16) | BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(4));
+            f.HasDst = ulong.MaxValue;
         }
-
-        ulong dst = ((ulong)BinaryPrimitives.ReadUInt32BigEndian(frame) << 16) | BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(4));
-        return new FrameFields(FrameField.Dst, dst, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /// <summary>All ones when bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="width"/>) lie in a frame of <paramref name="length"/> bytes.</summary>

@@ -12,7 +12,7 @@ namespace Vmdq.Toolkit.Classification;
 /// </summary>
 /// <remarks>
 /// Table layout (built at compile time by Vmdq.Toolkit.Rules' table builder): <c>displacements</c> is
-/// one little-endian uint per bucket; <c>slots</c> is 16 bytes per slot: the key (ulong, below 2^62;
+/// one little-endian ulong per bucket (pre-multiplied); <c>slots</c> is 16 bytes per slot: the key (ulong, below 2^62;
 /// empty slots hold 2^62, which no key equals) and the payload (ulong: a <see cref="Verdict"/>'s 40
 /// bits, the key's extra bits at 40..63). Indices are in range by construction (bucket and slot are
 /// the top bits of a multiply), so no bounds checks are needed.
@@ -36,8 +36,8 @@ public static class TableProbe
         ulong key, ulong extra, ulong present, out ulong hit)
     {
         ulong hash = KeyHash.Hash(key, extra);
-        uint displacement = Unsafe.ReadUnaligned<uint>(
-            ref Unsafe.Add(ref MemoryMarshal.GetReference(displacements), (nint)(KeyHash.Bucket(hash, bucketShift) << 2)));
+        ulong displacement = Unsafe.ReadUnaligned<ulong>(
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(displacements), (nint)(KeyHash.Bucket(hash, bucketShift) << 3)));
         ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(slots), (nint)(KeyHash.Slot(hash, displacement, shift) << 4));
         ulong storedKey = Unsafe.ReadUnaligned<ulong>(ref slot);
         ulong payload = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref slot, 8));

@@ -36,7 +36,7 @@ namespace Contoso.Fabric
         public const int RuleCount = 9;
 
         /// <summary>Bytes of lookup-table data compiled into this dispatcher.</summary>
-        public const long TableBytes = 252;
+        public const long TableBytes = 240;
 
         /// <summary>Geometry, pools and entry points of this dispatcher, for the NIC emulator.</summary>
         public static global::Vmdq.Toolkit.DispatcherInfo Info { get; } = new global::Vmdq.Toolkit.DispatcherInfo(
@@ -61,13 +61,17 @@ namespace Contoso.Fabric
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
         {
-            var fields = global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
-            return Decide(in fields);
+            global::Vmdq.Toolkit.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
+            return Decide(in parsed);
         }
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => Decide(in fields);
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields)
+        {
+            var parsed = global::Vmdq.Toolkit.ParsedFrame.From(in fields);
+            return Decide(in parsed);
+        }
 
         /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
@@ -89,8 +93,8 @@ namespace Contoso.Fabric
                     throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
                 }
 
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(buffer.Slice(slice.Offset, slice.Length), VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -107,8 +111,8 @@ namespace Contoso.Fabric
 
             for (int i = 0; i < frames.Length; i++)
             {
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(frames[i], VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -127,53 +131,45 @@ namespace Contoso.Fabric
         /// precedence that matched is what remains.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.FrameFields fields)
+        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
         {
-            var present = fields.Present;
-
             // 9. The default pool 0, queue 0.
             ulong verdict = TenantDispatcherTables.DefaultVerdict;
             ulong hit, found;
-            ulong hasDst = global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Dst);
-            ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.Eq(fields.Dst, 0xFFFFFFFFFFFFUL) & hasDst;
+
+            // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
+            // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
+            ulong hasTunnel = f.IsVxlan | f.IsNvgre;
+            ulong tunnelType = f.IsNvgre & 1;
+            ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.EqSmall(f.Dst, 0xFFFFFFFFFFFFUL) & f.HasDst;
 
             // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 16: broadcast -> web, db
             verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(isBroadcast, TenantDispatcherTables.BroadcastVerdict, verdict);
 
             // 7. vlan V: 1 rule, lines 10.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.VlanDisplacements, TenantDispatcherTables.VlanSlots, TenantDispatcherTables.VlanBucketMask, TenantDispatcherTables.VlanShift,
-                fields.Cvid, 0, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Cvid), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x7000000000UL, verdict);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.VlanDisplacements, TenantDispatcherTables.VlanSlots, TenantDispatcherTables.VlanBucketShift, TenantDispatcherTables.VlanShift,
+                f.Cvid, 0, f.HasCvid, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             // 6. mac M: 2 rules, lines 8, 15.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.MacDisplacements, TenantDispatcherTables.MacSlots, TenantDispatcherTables.MacBucketMask, TenantDispatcherTables.MacShift,
-                fields.Dst, 0, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Dst), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x6000000000UL, verdict);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.MacDisplacements, TenantDispatcherTables.MacSlots, TenantDispatcherTables.MacBucketShift, TenantDispatcherTables.MacShift,
+                f.Dst, 0, f.HasDst, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             // 5. mac M vlan V: 1 rule, lines 9.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.MacVlanDisplacements, TenantDispatcherTables.MacVlanSlots, TenantDispatcherTables.MacVlanBucketMask, TenantDispatcherTables.MacVlanShift,
-                fields.Dst, fields.Cvid, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Dst | global::Vmdq.Toolkit.FrameField.Cvid), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x5000000000UL, verdict);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.MacVlanDisplacements, TenantDispatcherTables.MacVlanSlots, TenantDispatcherTables.MacVlanBucketShift, TenantDispatcherTables.MacVlanShift,
+                f.Dst, f.Cvid, f.HasDst & f.HasCvid, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
-            // 4. nvgre VSID: 1 rule, lines 13.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.NvgreDisplacements, TenantDispatcherTables.NvgreSlots, TenantDispatcherTables.NvgreBucketMask, TenantDispatcherTables.NvgreShift,
-                fields.Vsid, 0, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Vsid), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x4000000000UL, verdict);
+            // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 11, 13.
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.TunnelDisplacements, TenantDispatcherTables.TunnelSlots, TenantDispatcherTables.TunnelBucketShift, TenantDispatcherTables.TunnelShift,
+                f.TunnelId | (tunnelType << 24), 0, hasTunnel, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
-            // 3. nvgre VSID inner M: 1 rule, lines 14.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.NvgreInnerDisplacements, TenantDispatcherTables.NvgreInnerSlots, TenantDispatcherTables.NvgreInnerBucketMask, TenantDispatcherTables.NvgreInnerShift,
-                fields.InnerDst, fields.Vsid, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.InnerDst | global::Vmdq.Toolkit.FrameField.Vsid), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x3000000000UL, verdict);
-
-            // 2. vxlan VNI: 1 rule, lines 11.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.VxlanDisplacements, TenantDispatcherTables.VxlanSlots, TenantDispatcherTables.VxlanBucketMask, TenantDispatcherTables.VxlanShift,
-                fields.Vni, 0, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Vni), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x2000000000UL, verdict);
-
-            // 1. vxlan VNI inner M: 1 rule, lines 12.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.VxlanInnerDisplacements, TenantDispatcherTables.VxlanInnerSlots, TenantDispatcherTables.VxlanInnerBucketMask, TenantDispatcherTables.VxlanInnerShift,
-                fields.InnerDst, fields.Vni, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.InnerDst | global::Vmdq.Toolkit.FrameField.Vni), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x1000000000UL, verdict);
+            // 1./3. vxlan VNI inner M and nvgre VSID inner M: 2 rules, lines 12, 14.
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.TunnelInnerDisplacements, TenantDispatcherTables.TunnelInnerSlots, TenantDispatcherTables.TunnelInnerBucketShift, TenantDispatcherTables.TunnelInnerShift,
+                f.InnerDst | (tunnelType << 48), f.TunnelId, f.HasInnerDst, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             return new global::Vmdq.Toolkit.Verdict(verdict);
         }
@@ -183,6 +179,7 @@ namespace Contoso.Fabric
     file static class TenantDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
+        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
         public const ulong DefaultVerdict = 0x0UL;
 
         // line 16: broadcast -> web, db
@@ -193,109 +190,84 @@ namespace Contoso.Fabric
         public const ulong MulticastVerdict = DefaultVerdict;
         public static global::System.ReadOnlySpan<int> MulticastReplicas => default;
 
-        // vxlan VNI inner M: 1 rule (lines 12) in 2 slots, 1 buckets.
-        public const ulong VxlanInnerBucketMask = 0x0UL;
-        public const int VxlanInnerShift = 63;
-        public static global::System.ReadOnlySpan<byte> VxlanInnerDisplacements => new byte[]
+        // 1./3. vxlan VNI inner M and nvgre VSID inner M: 2 rules (lines 12, 14) in 2 slots, 2 buckets.
+        public const int TunnelInnerBucketShift = 63;
+        public const int TunnelInnerShift = 63;
+        public static global::System.ReadOnlySpan<byte> TunnelInnerDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x2A, 0xF8, 0x94, 0xFE, 0x72, 0xF3, 0x6E, 0x3C,
         };
-        public static global::System.ReadOnlySpan<byte> VxlanInnerSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelInnerSlots => new byte[]
         {
             // slot 0: line 12: vxlan 5001 inner 52:54:00:12:34:56 -> web:2
-            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x0C, 0x00, 0x40, 0x00, 0x01, 0x89, 0x13, 0x00,
-            // slot 1: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x0C, 0x00, 0x40, 0x00, 0x11, 0x89, 0x13, 0x00,
+            // slot 1: line 14: nvgre 70001 inner 52:54:00:12:34:57 -> storage:1
+            0x57, 0x34, 0x12, 0x00, 0x54, 0x52, 0x01, 0x00, 0x0E, 0x00, 0x80, 0x80, 0x30, 0x71, 0x11, 0x01,
         };
 
-        // vxlan VNI: 1 rule (lines 11) in 2 slots, 1 buckets.
-        public const ulong VxlanBucketMask = 0x0UL;
-        public const int VxlanShift = 63;
-        public static global::System.ReadOnlySpan<byte> VxlanDisplacements => new byte[]
+        // 2./4. vxlan VNI and nvgre VSID: 2 rules (lines 11, 13) in 2 slots, 2 buckets.
+        public const int TunnelBucketShift = 63;
+        public const int TunnelShift = 63;
+        public static global::System.ReadOnlySpan<byte> TunnelDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x2A, 0xF8, 0x94, 0xFE, 0x72, 0xF3, 0x6E, 0x3C,
         };
-        public static global::System.ReadOnlySpan<byte> VxlanSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelSlots => new byte[]
         {
             // slot 0: line 11: vxlan 5001 -> web:0
-            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0B, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00,
-            // slot 1: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-        };
-
-        // nvgre VSID inner M: 1 rule (lines 14) in 2 slots, 1 buckets.
-        public const ulong NvgreInnerBucketMask = 0x0UL;
-        public const int NvgreInnerShift = 63;
-        public static global::System.ReadOnlySpan<byte> NvgreInnerDisplacements => new byte[]
-        {
-            0x00, 0x00, 0x00, 0x00,
-        };
-        public static global::System.ReadOnlySpan<byte> NvgreInnerSlots => new byte[]
-        {
-            // slot 0: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            // slot 1: line 14: nvgre 70001 inner 52:54:00:12:34:57 -> storage:1
-            0x57, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x0E, 0x00, 0x80, 0x80, 0x00, 0x71, 0x11, 0x01,
-        };
-
-        // nvgre VSID: 1 rule (lines 13) in 2 slots, 1 buckets.
-        public const ulong NvgreBucketMask = 0x0UL;
-        public const int NvgreShift = 63;
-        public static global::System.ReadOnlySpan<byte> NvgreDisplacements => new byte[]
-        {
-            0x00, 0x00, 0x00, 0x00,
-        };
-        public static global::System.ReadOnlySpan<byte> NvgreSlots => new byte[]
-        {
-            // slot 0: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0B, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
             // slot 1: line 13: nvgre 70001 -> storage:0
-            0x71, 0x11, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0D, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x71, 0x11, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x0D, 0x00, 0x80, 0x00, 0x40, 0x00, 0x00, 0x00,
         };
 
-        // mac M vlan V: 1 rule (lines 9) in 2 slots, 1 buckets.
-        public const ulong MacVlanBucketMask = 0x0UL;
+        // 5. mac M vlan V: 1 rule (lines 9) in 2 slots, 2 buckets.
+        public const int MacVlanBucketShift = 63;
         public const int MacVlanShift = 63;
         public static global::System.ReadOnlySpan<byte> MacVlanDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
         public static global::System.ReadOnlySpan<byte> MacVlanSlots => new byte[]
         {
-            // slot 0: line 9: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:0
-            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x09, 0x00, 0x80, 0x00, 0x00, 0x96, 0x00, 0x00,
-            // slot 1: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 0: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 1: line 9: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:0
+            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x09, 0x00, 0x80, 0x00, 0x50, 0x96, 0x00, 0x00,
         };
 
-        // mac M: 2 rules (lines 8, 15) in 2 slots, 1 buckets.
-        public const ulong MacBucketMask = 0x0UL;
+        // 6. mac M: 2 rules (lines 8, 15) in 2 slots, 2 buckets.
+        public const int MacBucketShift = 63;
         public const int MacShift = 63;
         public static global::System.ReadOnlySpan<byte> MacDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
         public static global::System.ReadOnlySpan<byte> MacSlots => new byte[]
         {
-            // slot 0: line 15: mac 00:1b:21:0a:0b:66 -> drop
-            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x0F, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00,
-            // slot 1: line 8: mac 00:1b:21:0a:0b:01 -> web:0
-            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x08, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 0: line 8: mac 00:1b:21:0a:0b:01 -> web:0
+            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x08, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            // slot 1: line 15: mac 00:1b:21:0a:0b:66 -> drop
+            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x0F, 0x00, 0x00, 0x00, 0x68, 0x00, 0x00, 0x00,
         };
 
-        // vlan V: 1 rule (lines 10) in 2 slots, 1 buckets.
-        public const ulong VlanBucketMask = 0x0UL;
+        // 7. vlan V: 1 rule (lines 10) in 2 slots, 2 buckets.
+        public const int VlanBucketShift = 63;
         public const int VlanShift = 63;
         public static global::System.ReadOnlySpan<byte> VlanDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
         public static global::System.ReadOnlySpan<byte> VlanSlots => new byte[]
         {
-            // slot 0: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            // slot 1: line 10: vlan 250 -> db:2
-            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0A, 0x00, 0xC0, 0x00, 0x01, 0x00, 0x00, 0x00,
+            // slot 0: line 10: vlan 250 -> db:2
+            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0A, 0x00, 0xC0, 0x00, 0x71, 0x00, 0x00, 0x00,
+            // slot 1: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
     }
 }

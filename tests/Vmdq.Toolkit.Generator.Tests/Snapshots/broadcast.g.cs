@@ -60,13 +60,17 @@ namespace Vmdq.Generated
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
         {
-            var fields = global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
-            return Decide(in fields);
+            global::Vmdq.Toolkit.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
+            return Decide(in parsed);
         }
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => Decide(in fields);
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields)
+        {
+            var parsed = global::Vmdq.Toolkit.ParsedFrame.From(in fields);
+            return Decide(in parsed);
+        }
 
         /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
@@ -88,8 +92,8 @@ namespace Vmdq.Generated
                     throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
                 }
 
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(buffer.Slice(slice.Offset, slice.Length), VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -106,8 +110,8 @@ namespace Vmdq.Generated
 
             for (int i = 0; i < frames.Length; i++)
             {
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(frames[i], VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -126,17 +130,14 @@ namespace Vmdq.Generated
         /// precedence that matched is what remains.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.FrameFields fields)
+        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
         {
-            var present = fields.Present;
-
             // 9. The default pool 0, queue 0.
             ulong verdict = BroadcastDispatcherTables.DefaultVerdict;
-            ulong hasDst = global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Dst);
-            ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.Eq(fields.Dst, 0xFFFFFFFFFFFFUL) & hasDst;
+            ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.EqSmall(f.Dst, 0xFFFFFFFFFFFFUL) & f.HasDst;
 
             // 8. multicast (group bit set, not broadcast): line 5: multicast -> db
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(global::Vmdq.Toolkit.Classification.BranchFree.NonZero(fields.Dst & 0x010000000000UL) & ~isBroadcast & hasDst, BroadcastDispatcherTables.MulticastVerdict, verdict);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(global::Vmdq.Toolkit.Classification.BranchFree.NonZeroSmall(f.Dst & 0x010000000000UL) & ~isBroadcast & f.HasDst, BroadcastDispatcherTables.MulticastVerdict, verdict);
 
             // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 4: broadcast -> web, db
             verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(isBroadcast, BroadcastDispatcherTables.BroadcastVerdict, verdict);
@@ -149,6 +150,7 @@ namespace Vmdq.Generated
     file static class BroadcastDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
+        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
         public const ulong DefaultVerdict = 0x0UL;
 
         // line 4: broadcast -> web, db

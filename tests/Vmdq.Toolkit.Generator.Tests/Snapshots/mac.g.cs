@@ -36,7 +36,7 @@ namespace Vmdq.Generated
         public const int RuleCount = 3;
 
         /// <summary>Bytes of lookup-table data compiled into this dispatcher.</summary>
-        public const long TableBytes = 72;
+        public const long TableBytes = 96;
 
         /// <summary>Geometry, pools and entry points of this dispatcher, for the NIC emulator.</summary>
         public static global::Vmdq.Toolkit.DispatcherInfo Info { get; } = new global::Vmdq.Toolkit.DispatcherInfo(
@@ -60,13 +60,17 @@ namespace Vmdq.Generated
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
         {
-            var fields = global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
-            return Decide(in fields);
+            global::Vmdq.Toolkit.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
+            return Decide(in parsed);
         }
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => Decide(in fields);
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields)
+        {
+            var parsed = global::Vmdq.Toolkit.ParsedFrame.From(in fields);
+            return Decide(in parsed);
+        }
 
         /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
@@ -88,8 +92,8 @@ namespace Vmdq.Generated
                     throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
                 }
 
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(buffer.Slice(slice.Offset, slice.Length), VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -106,8 +110,8 @@ namespace Vmdq.Generated
 
             for (int i = 0; i < frames.Length; i++)
             {
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(frames[i], VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -126,23 +130,21 @@ namespace Vmdq.Generated
         /// precedence that matched is what remains.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.FrameFields fields)
+        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
         {
-            var present = fields.Present;
-
             // 9. The default pool 0, queue 0.
             ulong verdict = MacDispatcherTables.DefaultVerdict;
             ulong hit, found;
 
             // 6. mac M: 2 rules, lines 4, 6.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(MacDispatcherTables.MacDisplacements, MacDispatcherTables.MacSlots, MacDispatcherTables.MacBucketMask, MacDispatcherTables.MacShift,
-                fields.Dst, 0, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Dst), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x6000000000UL, verdict);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(MacDispatcherTables.MacDisplacements, MacDispatcherTables.MacSlots, MacDispatcherTables.MacBucketShift, MacDispatcherTables.MacShift,
+                f.Dst, 0, f.HasDst, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             // 5. mac M vlan V: 1 rule, lines 5.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(MacDispatcherTables.MacVlanDisplacements, MacDispatcherTables.MacVlanSlots, MacDispatcherTables.MacVlanBucketMask, MacDispatcherTables.MacVlanShift,
-                fields.Dst, fields.Cvid, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Dst | global::Vmdq.Toolkit.FrameField.Cvid), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x5000000000UL, verdict);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(MacDispatcherTables.MacVlanDisplacements, MacDispatcherTables.MacVlanSlots, MacDispatcherTables.MacVlanBucketShift, MacDispatcherTables.MacVlanShift,
+                f.Dst, f.Cvid, f.HasDst & f.HasCvid, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             return new global::Vmdq.Toolkit.Verdict(verdict);
         }
@@ -152,6 +154,7 @@ namespace Vmdq.Generated
     file static class MacDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
+        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
         public const ulong DefaultVerdict = 0x0UL;
 
         // No broadcast rule.
@@ -162,34 +165,36 @@ namespace Vmdq.Generated
         public const ulong MulticastVerdict = DefaultVerdict;
         public static global::System.ReadOnlySpan<int> MulticastReplicas => default;
 
-        // mac M vlan V: 1 rule (lines 5) in 2 slots, 1 buckets.
-        public const ulong MacVlanBucketMask = 0x0UL;
+        // 5. mac M vlan V: 1 rule (lines 5) in 2 slots, 2 buckets.
+        public const int MacVlanBucketShift = 63;
         public const int MacVlanShift = 63;
         public static global::System.ReadOnlySpan<byte> MacVlanDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
         public static global::System.ReadOnlySpan<byte> MacVlanSlots => new byte[]
         {
-            // slot 0: line 5: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:1
-            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x05, 0x00, 0x80, 0x80, 0x00, 0x96, 0x00, 0x00,
-            // slot 1: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 0: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 1: line 5: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:1
+            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x05, 0x00, 0x80, 0x80, 0x50, 0x96, 0x00, 0x00,
         };
 
-        // mac M: 2 rules (lines 4, 6) in 2 slots, 1 buckets.
-        public const ulong MacBucketMask = 0x0UL;
+        // 6. mac M: 2 rules (lines 4, 6) in 2 slots, 2 buckets.
+        public const int MacBucketShift = 63;
         public const int MacShift = 63;
         public static global::System.ReadOnlySpan<byte> MacDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
         public static global::System.ReadOnlySpan<byte> MacSlots => new byte[]
         {
-            // slot 0: line 6: mac 00:1b:21:0a:0b:66 -> drop
-            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00,
-            // slot 1: line 4: mac 00:1b:21:0a:0b:01 -> web:0
-            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x04, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 0: line 4: mac 00:1b:21:0a:0b:01 -> web:0
+            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x04, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            // slot 1: line 6: mac 00:1b:21:0a:0b:66 -> drop
+            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x68, 0x00, 0x00, 0x00,
         };
     }
 }

@@ -36,7 +36,7 @@ namespace Vmdq.Generated
         public const int RuleCount = 2;
 
         /// <summary>Bytes of lookup-table data compiled into this dispatcher.</summary>
-        public const long TableBytes = 36;
+        public const long TableBytes = 48;
 
         /// <summary>Geometry, pools and entry points of this dispatcher, for the NIC emulator.</summary>
         public static global::Vmdq.Toolkit.DispatcherInfo Info { get; } = new global::Vmdq.Toolkit.DispatcherInfo(
@@ -59,13 +59,17 @@ namespace Vmdq.Generated
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
         {
-            var fields = global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
-            return Decide(in fields);
+            global::Vmdq.Toolkit.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
+            return Decide(in parsed);
         }
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => Decide(in fields);
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields)
+        {
+            var parsed = global::Vmdq.Toolkit.ParsedFrame.From(in fields);
+            return Decide(in parsed);
+        }
 
         /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
@@ -87,8 +91,8 @@ namespace Vmdq.Generated
                     throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
                 }
 
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(buffer.Slice(slice.Offset, slice.Length), VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -105,8 +109,8 @@ namespace Vmdq.Generated
 
             for (int i = 0; i < frames.Length; i++)
             {
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(frames[i], VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -125,18 +129,16 @@ namespace Vmdq.Generated
         /// precedence that matched is what remains.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.FrameFields fields)
+        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
         {
-            var present = fields.Present;
-
             // 9. The default pool 3, queue 0.
             ulong verdict = VlanDispatcherTables.DefaultVerdict;
             ulong hit, found;
 
             // 7. vlan V: 2 rules, lines 5, 6.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(VlanDispatcherTables.VlanDisplacements, VlanDispatcherTables.VlanSlots, VlanDispatcherTables.VlanBucketMask, VlanDispatcherTables.VlanShift,
-                fields.Cvid, 0, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Cvid), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x7000000000UL, verdict);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(VlanDispatcherTables.VlanDisplacements, VlanDispatcherTables.VlanSlots, VlanDispatcherTables.VlanBucketShift, VlanDispatcherTables.VlanShift,
+                f.Cvid, 0, f.HasCvid, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             return new global::Vmdq.Toolkit.Verdict(verdict);
         }
@@ -146,6 +148,7 @@ namespace Vmdq.Generated
     file static class VlanDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
+        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
         public const ulong DefaultVerdict = 0xC00000UL;
 
         // No broadcast rule.
@@ -156,19 +159,20 @@ namespace Vmdq.Generated
         public const ulong MulticastVerdict = DefaultVerdict;
         public static global::System.ReadOnlySpan<int> MulticastReplicas => default;
 
-        // vlan V: 2 rules (lines 5, 6) in 2 slots, 1 buckets.
-        public const ulong VlanBucketMask = 0x0UL;
+        // 7. vlan V: 2 rules (lines 5, 6) in 2 slots, 2 buckets.
+        public const int VlanBucketShift = 63;
         public const int VlanShift = 63;
         public static global::System.ReadOnlySpan<byte> VlanDisplacements => new byte[]
         {
-            0x03, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
         public static global::System.ReadOnlySpan<byte> VlanSlots => new byte[]
         {
             // slot 0: line 5: vlan 250 -> db:0
-            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x80, 0x00, 0x70, 0x00, 0x00, 0x00,
             // slot 1: line 6: vlan 251 -> db:1
-            0xFB, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x80, 0x80, 0x00, 0x00, 0x00, 0x00,
+            0xFB, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x80, 0x80, 0x70, 0x00, 0x00, 0x00,
         };
     }
 }

@@ -36,7 +36,7 @@ namespace Overlay
         public const int RuleCount = 2;
 
         /// <summary>Bytes of lookup-table data compiled into this dispatcher.</summary>
-        public const long TableBytes = 72;
+        public const long TableBytes = 96;
 
         /// <summary>Geometry, pools and entry points of this dispatcher, for the NIC emulator.</summary>
         public static global::Vmdq.Toolkit.DispatcherInfo Info { get; } = new global::Vmdq.Toolkit.DispatcherInfo(
@@ -59,13 +59,17 @@ namespace Overlay
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
         {
-            var fields = global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
-            return Decide(in fields);
+            global::Vmdq.Toolkit.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
+            return Decide(in parsed);
         }
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => Decide(in fields);
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields)
+        {
+            var parsed = global::Vmdq.Toolkit.ParsedFrame.From(in fields);
+            return Decide(in parsed);
+        }
 
         /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
@@ -87,8 +91,8 @@ namespace Overlay
                     throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
                 }
 
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(buffer.Slice(slice.Offset, slice.Length), VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -105,8 +109,8 @@ namespace Overlay
 
             for (int i = 0; i < frames.Length; i++)
             {
-                var fields = global::Vmdq.Toolkit.FrameParser.Parse(frames[i], VxlanPort);
-                verdicts[i] = Decide(in fields);
+                global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
+                verdicts[i] = Decide(in parsed);
             }
         }
 
@@ -125,23 +129,26 @@ namespace Overlay
         /// precedence that matched is what remains.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.FrameFields fields)
+        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
         {
-            var present = fields.Present;
-
             // 9. The default pool 0, queue 0.
             ulong verdict = VxlanDispatcherTables.DefaultVerdict;
             ulong hit, found;
 
-            // 2. vxlan VNI: 1 rule, lines 5.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(VxlanDispatcherTables.VxlanDisplacements, VxlanDispatcherTables.VxlanSlots, VxlanDispatcherTables.VxlanBucketMask, VxlanDispatcherTables.VxlanShift,
-                fields.Vni, 0, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.Vni), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x2000000000UL, verdict);
+            // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
+            // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
+            ulong hasTunnel = f.IsVxlan | f.IsNvgre;
+            ulong tunnelType = f.IsNvgre & 1;
 
-            // 1. vxlan VNI inner M: 1 rule, lines 6.
-            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(VxlanDispatcherTables.VxlanInnerDisplacements, VxlanDispatcherTables.VxlanInnerSlots, VxlanDispatcherTables.VxlanInnerBucketMask, VxlanDispatcherTables.VxlanInnerShift,
-                fields.InnerDst, fields.Vni, global::Vmdq.Toolkit.Classification.TableProbe.Mask(present, global::Vmdq.Toolkit.FrameField.InnerDst | global::Vmdq.Toolkit.FrameField.Vni), out hit);
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found | 0x1000000000UL, verdict);
+            // 2./4. vxlan VNI and nvgre VSID: 1 rule, lines 5.
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(VxlanDispatcherTables.TunnelDisplacements, VxlanDispatcherTables.TunnelSlots, VxlanDispatcherTables.TunnelBucketShift, VxlanDispatcherTables.TunnelShift,
+                f.TunnelId | (tunnelType << 24), 0, hasTunnel, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
+
+            // 1./3. vxlan VNI inner M and nvgre VSID inner M: 1 rule, lines 6.
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(VxlanDispatcherTables.TunnelInnerDisplacements, VxlanDispatcherTables.TunnelInnerSlots, VxlanDispatcherTables.TunnelInnerBucketShift, VxlanDispatcherTables.TunnelInnerShift,
+                f.InnerDst | (tunnelType << 48), f.TunnelId, f.HasInnerDst, out hit);
+            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             return new global::Vmdq.Toolkit.Verdict(verdict);
         }
@@ -151,6 +158,7 @@ namespace Overlay
     file static class VxlanDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
+        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
         public const ulong DefaultVerdict = 0x0UL;
 
         // No broadcast rule.
@@ -161,34 +169,36 @@ namespace Overlay
         public const ulong MulticastVerdict = DefaultVerdict;
         public static global::System.ReadOnlySpan<int> MulticastReplicas => default;
 
-        // vxlan VNI inner M: 1 rule (lines 6) in 2 slots, 1 buckets.
-        public const ulong VxlanInnerBucketMask = 0x0UL;
-        public const int VxlanInnerShift = 63;
-        public static global::System.ReadOnlySpan<byte> VxlanInnerDisplacements => new byte[]
+        // 1./3. vxlan VNI inner M and nvgre VSID inner M: 1 rule (lines 6) in 2 slots, 2 buckets.
+        public const int TunnelInnerBucketShift = 63;
+        public const int TunnelInnerShift = 63;
+        public static global::System.ReadOnlySpan<byte> TunnelInnerDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> VxlanInnerSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelInnerSlots => new byte[]
         {
-            // slot 0: line 6: vxlan 5001 inner 52:54:00:12:34:56 -> web:1
-            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x06, 0x00, 0x40, 0x80, 0x00, 0x89, 0x13, 0x00,
-            // slot 1: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 0: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 1: line 6: vxlan 5001 inner 52:54:00:12:34:56 -> web:1
+            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x06, 0x00, 0x40, 0x80, 0x10, 0x89, 0x13, 0x00,
         };
 
-        // vxlan VNI: 1 rule (lines 5) in 2 slots, 1 buckets.
-        public const ulong VxlanBucketMask = 0x0UL;
-        public const int VxlanShift = 63;
-        public static global::System.ReadOnlySpan<byte> VxlanDisplacements => new byte[]
+        // 2./4. vxlan VNI and nvgre VSID: 1 rule (lines 5) in 2 slots, 2 buckets.
+        public const int TunnelBucketShift = 63;
+        public const int TunnelShift = 63;
+        public static global::System.ReadOnlySpan<byte> TunnelDisplacements => new byte[]
         {
-            0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> VxlanSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelSlots => new byte[]
         {
-            // slot 0: line 5: vxlan 5001 -> web:0
-            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00,
-            // slot 1: empty
-            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 0: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 1: line 5: vxlan 5001 -> web:0
+            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
         };
     }
 }
