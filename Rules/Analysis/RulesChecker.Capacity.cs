@@ -97,7 +97,7 @@ public sealed partial class RulesChecker
         {
             string detail = pair.Key == "tunnel filters" && pair.Value.Limit == 0 ? " (it has no tunnel classification)" : string.Empty;
             Report(RuleDescriptors.Capacity, pair.Value.Span,
-                $"This file needs {needed[pair.Key]} {pair.Key}; {where} holds {pair.Value.Limit}{detail}. This is the first rule over the limit.");
+                $"This file needs {needed[pair.Key]} {(needed[pair.Key] == 1 ? pair.Key.TrimEnd('s') : pair.Key)}; {where} holds {pair.Value.Limit}{detail}. This is the first rule over the limit.");
         }
     }
 }

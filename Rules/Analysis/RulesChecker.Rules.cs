@@ -27,7 +27,7 @@ public sealed partial class RulesChecker
                 if (!_pools.TryGetValue(poolRef.Name, out var pool))
                 {
                     ok = false;
-                    if (!_doc.PoisonedNames.Contains(poolRef.Name))
+                    if (!_doc.PoisonedPools.Contains(poolRef.Name))
                     {
                         Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool '{poolRef.Name}' is not declared{Suggest(poolRef.Name, _pools.Keys)}.");
                     }

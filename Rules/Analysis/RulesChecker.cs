@@ -117,7 +117,7 @@ public sealed partial class RulesChecker
         if (a is not null && b is not null && a.Overlaps(b))
         {
             Report(RuleDescriptors.OverlappingTenants, a.Span,
-                $"Tenant '{tenant.Name}' claims {what} {a} that overlap tenant '{other.Name}' ({b}, line {other.Line}): frames in the overlap are not checked for leaks.");
+                $"Tenant '{tenant.Name}' claims {what} {a} that overlap tenant '{other.Name}' ({b}, line {other.Line}): identifiers in the overlap are attributed to '{other.Name}' for the leak check.");
         }
     }
 
@@ -147,7 +147,7 @@ public sealed partial class RulesChecker
                 _poolsByIndex.Add(pool.Index, pool);
             }
 
-            if (pool.Tenant is not null && pool.TenantSpan is { } tenantSpan && !_tenants.ContainsKey(pool.Tenant) && !_doc.PoisonedNames.Contains(pool.Tenant))
+            if (pool.Tenant is not null && pool.TenantSpan is { } tenantSpan && !_tenants.ContainsKey(pool.Tenant) && !_doc.PoisonedTenants.Contains(pool.Tenant))
             {
                 Report(RuleDescriptors.Undefined, tenantSpan, $"Tenant '{pool.Tenant}' is not declared{Suggest(pool.Tenant, _doc.Tenants.Select(t => t.Name))}.");
             }
@@ -176,7 +176,7 @@ public sealed partial class RulesChecker
                 return ((int)Math.Max(0, Math.Min(named.Index, _geometry.Pools - 1)), named.FirstQueue);
             }
 
-            if (!_doc.PoisonedNames.Contains(dp.Name))
+            if (!_doc.PoisonedPools.Contains(dp.Name))
             {
                 Report(RuleDescriptors.Undefined, dp.Span, $"Pool '{dp.Name}' is not declared{Suggest(dp.Name, _pools.Keys)}.");
             }

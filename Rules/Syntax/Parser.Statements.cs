@@ -142,7 +142,20 @@ public sealed partial class Parser
     {
         _pos++;
         Token name = Name("a tenant name");
-        _doc.PoisonedNames.Add(name.Text);
+        try
+        {
+            ParseTenantAttributes(name);
+        }
+        catch (SyntaxException)
+        {
+            // The statement is dropped; rules naming the tenant should not also report it as undefined.
+            _doc.PoisonedTenants.Add(name.Text);
+            throw;
+        }
+    }
+
+    private void ParseTenantAttributes(Token name)
+    {
         ValueRange? vlan = null, vni = null, vsid = null;
         while (!AtEnd)
         {
@@ -169,7 +182,20 @@ public sealed partial class Parser
     {
         _pos++;
         Token name = Name("a pool name");
-        _doc.PoisonedNames.Add(name.Text);
+        try
+        {
+            ParsePoolAttributes(name);
+        }
+        catch (SyntaxException)
+        {
+            // The statement is dropped; rules naming the pool should not also report it as undefined.
+            _doc.PoisonedPools.Add(name.Text);
+            throw;
+        }
+    }
+
+    private void ParsePoolAttributes(Token name)
+    {
         if (name.Text == "drop")
         {
             throw Error(name.Span, "'drop' is a keyword and cannot name a pool.");

@@ -56,6 +56,9 @@ public sealed class RulesDocument
     /// <summary>Filter rules, in file order.</summary>
     public List<FilterRule> Rules { get; } = new();
 
-    /// <summary>Names declared by statements that had errors: references to them are not reported again.</summary>
-    public HashSet<string> PoisonedNames { get; } = new();
+    /// <summary>Pool names declared by statements that had errors: references to them are not reported again.</summary>
+    public HashSet<string> PoisonedPools { get; } = new();
+
+    /// <summary>Tenant names declared by statements that had errors: references to them are not reported again.</summary>
+    public HashSet<string> PoisonedTenants { get; } = new();
 }
