@@ -160,4 +160,26 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
         Assert.Contains("edge: pool=1", output);
         Assert.DoesNotContain("VMDQ0001", output);
     }
+
+    [Fact]
+    public void SeveritiesChangeWithGlobalConfigAndNoWarn()
+    {
+        // Pool 'web' is unreachable (VMDQ0011, a warning by default).
+        const string Rules = "pool web 1\npool db 2\nvlan 250 -> db\n";
+        string dir = CreateConsumer("tenants.vmdq", Rules, "System.Console.WriteLine();\n");
+        var (code, output) = DotNet.Run(dir, "build");
+        Assert.True(code == 0, output);
+        Assert.Contains("tenants.vmdq(1,6): warning VMDQ0011", output);
+
+        // Roslyn does not apply .editorconfig sections to additional files; a global config works.
+        File.WriteAllText(Path.Combine(dir, ".globalconfig"), "is_global = true\ndotnet_diagnostic.VMDQ0011.severity = error\n");
+        (code, output) = DotNet.Run(dir, "build");
+        Assert.NotEqual(0, code);
+        Assert.Contains("tenants.vmdq(1,6): error VMDQ0011", output);
+
+        File.Delete(Path.Combine(dir, ".globalconfig"));
+        (code, output) = DotNet.Run(dir, "build", "-p:NoWarn=VMDQ0011");
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("VMDQ0011", output);
+    }
 }
