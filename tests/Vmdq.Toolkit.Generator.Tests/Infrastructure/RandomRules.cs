@@ -104,9 +104,11 @@ internal static class RandomRules
     private static byte[] MacBytes(string mac) => Frames.Mac(mac);
 
     /// <summary>A structured frame: tags, IPv4/IPv6, VXLAN or NVGRE or neither, inner Ethernet.</summary>
-    public static readonly Gen<byte[]> Frame =
-        Gen.Int[0, int.MaxValue].Select(seed =>
-        {
+    public static readonly Gen<byte[]> Frame = Gen.Int[0, int.MaxValue].Select(BuildFrame);
+
+    /// <summary>The structured frame of <paramref name="seed"/>.</summary>
+    public static byte[] BuildFrame(int seed)
+    {
             var r = new System.Random(seed);
             var bytes = new List<byte>();
             string dst = r.Next(8) switch
@@ -172,5 +174,5 @@ internal static class RandomRules
             bytes.AddRange(Frames.Be16(0x0800));
             bytes.AddRange(new byte[r.Next(30)]);
             return bytes.ToArray();
-        });
+    }
 }
