@@ -225,11 +225,13 @@ public sealed class CaptureReader
                         throw CaptureSource.Malformed(at, "an enhanced packet block is too short.");
                     }
 
-                    int iface = (int)U32(content, bigEndian);
-                    if (iface >= linkTypes.Count)
+                    uint ifaceId = U32(content, bigEndian);
+                    if (ifaceId >= (uint)linkTypes.Count)
                     {
-                        throw CaptureSource.Malformed(at, $"an enhanced packet block names interface {iface}, but only {linkTypes.Count} are described.");
+                        throw CaptureSource.Malformed(at, $"an enhanced packet block names interface {ifaceId}, but only {linkTypes.Count} are described.");
                     }
+
+                    int iface = (int)ifaceId;
 
                     ulong ts = ((ulong)U32(content.Slice(4), bigEndian) << 32) | U32(content.Slice(8), bigEndian);
                     uint captured = U32(content.Slice(12), bigEndian);
