@@ -1,0 +1,175 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace Vmdq.Toolkit.Emulator;
+
+// Monitoring: congestion with hysteresis, snapshots, and the buffer conservation check.
+public sealed partial class NicEmulator
+{
+    private readonly Lock _congestion = new();
+
+    /// <summary>
+    /// Raised when a ring's occupancy reaches the high watermark (<see cref="CongestionEventArgs.IsCongested"/> true)
+    /// and when a congested ring falls to the low watermark or below (false). Raised on the thread that
+    /// saw the change (the receive thread or a consumer), one event at a time, in order; a handler
+    /// must be quick and must not call a receive method. An exception from it propagates to that thread
+    /// once the NIC's state is consistent.
+    /// </summary>
+    public event EventHandler<CongestionEventArgs>? CongestionChanged;
+
+    /// <summary>The occupancy at which a ring becomes congested.</summary>
+    public int HighWatermark => _queues[0].HighMark;
+
+    /// <summary>The occupancy at or below which a congested ring clears.</summary>
+    public int LowWatermark => _queues[0].LowMark;
+
+    /// <summary>The figures of every queue, every pool, the port and the buffers (any thread; exact when the NIC is idle).</summary>
+    public NicSnapshot Snapshot()
+    {
+        BindingTable table = Volatile.Read(ref _bindings);
+        int queuesPerPool = _info.QueuesPerPool;
+        var queues = new QueueSnapshot[_queues.Length];
+        var pools = new PoolSnapshot[_info.PoolCount];
+        VmConsumer?[] vms;
+        lock (_control)
+        {
+            vms = (VmConsumer?[])_vmByPool.Clone();
+        }
+
+        for (int pool = 0; pool < _info.PoolCount; pool++)
+        {
+            long enqueued = 0, enqueuedBytes = 0, dequeued = 0, dequeuedBytes = 0;
+            int occupancy = 0, congested = 0;
+            var drops = default(DropCounts);
+            int[] set = table.QueueSets[pool];
+            for (int queue = 0; queue < queuesPerPool; queue++)
+            {
+                RxQueue q = _queues[(pool * queuesPerPool) + queue];
+                // Dequeued before enqueued, so a concurrent snapshot never shows more out than in.
+                long outFrames = Volatile.Read(ref q.Counters.Dequeued);
+                long outBytes = Volatile.Read(ref q.Counters.DequeuedBytes);
+                var snapshot = new QueueSnapshot(
+                    pool,
+                    queue,
+                    Volatile.Read(ref q.Counters.Enqueued),
+                    Volatile.Read(ref q.Counters.EnqueuedBytes),
+                    outFrames,
+                    outBytes,
+                    new DropCounts(Volatile.Read(ref q.Counters.RingFullDrops), 0, 0, 0, 0, 0),
+                    q.Ring.Count,
+                    q.Ring.Capacity,
+                    q.IsCongested,
+                    Array.IndexOf(set, queue) >= 0);
+                queues[(pool * queuesPerPool) + queue] = snapshot;
+                enqueued += snapshot.Enqueued;
+                enqueuedBytes += snapshot.EnqueuedBytes;
+                dequeued += snapshot.Dequeued;
+                dequeuedBytes += snapshot.DequeuedBytes;
+                drops += snapshot.Drops;
+                occupancy += snapshot.Occupancy;
+                congested += snapshot.IsCongested ? 1 : 0;
+            }
+
+            pools[pool] = new PoolSnapshot(
+                pool, _info.PoolName(pool), vms[pool]?.Name, (int[])set.Clone(), enqueued, enqueuedBytes, dequeued, dequeuedBytes, drops, occupancy, congested);
+        }
+
+        var portDrops = new DropCounts(
+            Volatile.Read(ref _portDrops[(int)DropReason.RingFull]),
+            Volatile.Read(ref _portDrops[(int)DropReason.NoBuffer]),
+            Volatile.Read(ref _portDrops[(int)DropReason.RuleDrop]),
+            Volatile.Read(ref _portDrops[(int)DropReason.Runt]),
+            Volatile.Read(ref _portDrops[(int)DropReason.Oversize]),
+            Volatile.Read(ref _portDrops[(int)DropReason.InvalidVerdict]));
+        return new NicSnapshot(
+            Volatile.Read(ref _received),
+            Volatile.Read(ref _receivedBytes),
+            Volatile.Read(ref _replicaCopies),
+            portDrops,
+            queues,
+            pools,
+            CheckBuffers());
+    }
+
+    /// <summary>
+    /// Checks buffer conservation: every buffer is free, in a ring, or held, and the free list, the
+    /// reference counts and the rings agree (see <see cref="BufferAccounting"/>). Any thread; exact
+    /// only while no receive or poll runs. Walks every ring and buffer: for tests and diagnostics.
+    /// </summary>
+    public BufferAccounting CheckBuffers()
+    {
+        int total = _buffers.BufferCount;
+        var refCounts = new int[total];
+        var ringRefs = new int[total];
+        var scratch = new RxDescriptor[_info.RingSize];
+        int freeList = _buffers.FreeCount;
+        _buffers.CopyRefCounts(refCounts);
+        foreach (RxQueue queue in _queues)
+        {
+            int n = queue.Ring.Peek(scratch);
+            for (int i = 0; i < n; i++)
+            {
+                int buffer = scratch[i].BufferIndex;
+                if ((uint)buffer < (uint)total)
+                {
+                    ringRefs[buffer]++;
+                }
+            }
+        }
+
+        int free = 0, inRing = 0, held = 0, violations = 0;
+        long heldReferences = 0;
+        for (int i = 0; i < total; i++)
+        {
+            if (refCounts[i] <= 0)
+            {
+                free++;
+                violations += ringRefs[i] > 0 || refCounts[i] < 0 ? 1 : 0;
+            }
+            else if (ringRefs[i] > 0)
+            {
+                inRing++;
+                violations += ringRefs[i] > refCounts[i] ? 1 : 0;
+                heldReferences += Math.Max(0, refCounts[i] - ringRefs[i]);
+            }
+            else
+            {
+                held++;
+                heldReferences += refCounts[i];
+            }
+        }
+
+        violations += freeList != free ? 1 : 0;
+        return new BufferAccounting(total, free, inRing, held, heldReferences, freeList, violations);
+    }
+
+    /// <summary>Cheap test (no lock): might the ring's congestion state change now?</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MayChangeCongestion(RxQueue queue)
+    {
+        int occupancy = queue.Ring.Count;
+        return queue.IsCongested ? occupancy <= queue.LowMark : occupancy >= queue.HighMark;
+    }
+
+    /// <summary>
+    /// Decides a congestion change under one lock, from a fresh occupancy, and raises the event inside
+    /// it: producer and consumers may both see a change, but each happens (and is reported) once, in order.
+    /// </summary>
+    private void CheckCongestion(RxQueue queue)
+    {
+        lock (_congestion)
+        {
+            int occupancy = queue.Ring.Count;
+            bool congested = queue.IsCongested;
+            if (congested ? occupancy > queue.LowMark : occupancy < queue.HighMark)
+            {
+                return;
+            }
+
+            Volatile.Write(ref queue.Counters.Congested, congested ? 0 : 1);
+            long transition = ++queue.Counters.Transitions;
+            CongestionChanged?.Invoke(this, new CongestionEventArgs(queue.Pool, queue.PoolName, queue.Queue, !congested, occupancy, queue.Ring.Capacity, transition));
+        }
+    }
+}

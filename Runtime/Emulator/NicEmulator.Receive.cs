@@ -1,0 +1,443 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace Vmdq.Toolkit.Emulator;
+
+// The receive path: land each frame in a buffer (the one copy, the "DMA"), classify the burst in
+// place with the dispatcher's ClassifyBatch, and enqueue descriptors on the bound rings, one burst
+// enqueue per ring. Runs on one thread; allocates nothing.
+public sealed partial class NicEmulator
+{
+    private const int EthernetHeaderLength = 14;
+
+    // Per-chunk scratch, preallocated (receive thread only).
+    private readonly FrameSlice[] _slices;
+    private readonly Verdict[] _verdicts;
+    private readonly int[] _frameBuffers;
+    private readonly long[] _frameSequences;
+    private int _chunkCount;
+
+    // Staged descriptors, linked per ring so each ring gets one burst enqueue in arrival order.
+    private readonly RxDescriptor[] _stage;
+    private readonly int[] _stageRing;
+    private readonly int[] _stageNext;
+    private readonly RxDescriptor[] _gather;
+    private readonly int[] _touched;
+    private readonly int[] _ringFirst;
+    private readonly int[] _ringLast;
+    private int _stageCount;
+    private int _touchedCount;
+    private int _chunkEnqueued;
+
+    // Rings whose congestion state may change, checked once the chunk is done.
+    private readonly int[] _pendingChecks;
+    private readonly bool[] _pendingFlags;
+    private int _pendingCount;
+
+    // Port counters (written by the receive thread only, read with Volatile).
+    private readonly long[] _portDrops = new long[DropCounts.ReasonCount];
+    private readonly long[] _burstDrops = new long[DropCounts.ReasonCount];
+    private long _received;
+    private long _receivedBytes;
+    private long _replicaCopies;
+    private long _nextSequence;
+    private long _burstArrivals;
+    private int _receiveGate;
+
+    /// <summary>
+    /// Receives a burst of frames: copies each into a pool buffer (once), classifies the burst with
+    /// the dispatcher's batch classifier and queues a descriptor on the ring its verdict is bound to
+    /// (one per pool for broadcast/multicast, sharing the buffer). Receive thread only.
+    /// </summary>
+    /// <param name="frames">The frames, whole Ethernet frames from the destination MAC on. The NIC keeps no reference to them.</param>
+    /// <returns>Descriptors enqueued (a replicated frame counts once per ring that took it). Every other frame or replica is counted under a <see cref="DropReason"/>.</returns>
+    /// <exception cref="InvalidOperationException">When another thread is in a receive call.</exception>
+    public int ReceiveBurst(ReadOnlySpan<ReadOnlyMemory<byte>> frames)
+    {
+        EnterReceive();
+        try
+        {
+            int enqueued = 0;
+            while (!frames.IsEmpty)
+            {
+                int n = Math.Min(frames.Length, _maxBurst);
+                for (int i = 0; i < n; i++)
+                {
+                    LandCopy(frames[i].Span);
+                }
+
+                enqueued += ClassifyAndEnqueue();
+                frames = frames.Slice(n);
+            }
+
+            return enqueued;
+        }
+        finally
+        {
+            ExitReceive();
+        }
+    }
+
+    /// <summary>Receives a burst of frames given as arrays; see <see cref="ReceiveBurst(ReadOnlySpan{ReadOnlyMemory{byte}})"/>.</summary>
+    /// <exception cref="ArgumentNullException">When an element is null (checked before anything is received).</exception>
+    /// <exception cref="InvalidOperationException">When another thread is in a receive call.</exception>
+    public int ReceiveBurst(ReadOnlySpan<byte[]> frames)
+    {
+        for (int i = 0; i < frames.Length; i++)
+        {
+            if (frames[i] is null)
+            {
+                throw new ArgumentNullException(nameof(frames), $"Frame {i} of the burst is null.");
+            }
+        }
+
+        EnterReceive();
+        try
+        {
+            int enqueued = 0;
+            while (!frames.IsEmpty)
+            {
+                int n = Math.Min(frames.Length, _maxBurst);
+                for (int i = 0; i < n; i++)
+                {
+                    LandCopy(frames[i]);
+                }
+
+                enqueued += ClassifyAndEnqueue();
+                frames = frames.Slice(n);
+            }
+
+            return enqueued;
+        }
+        finally
+        {
+            ExitReceive();
+        }
+    }
+
+    /// <summary>
+    /// Receives frames already written into buffers rented from <see cref="Buffers"/> (zero copy:
+    /// nothing is copied at all). The NIC takes over the caller's reference to each buffer, whether
+    /// the frame is queued or dropped; name each rented buffer once. Receive thread only.
+    /// </summary>
+    /// <returns>Descriptors enqueued, as for <see cref="ReceiveBurst(ReadOnlySpan{ReadOnlyMemory{byte}})"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">When a buffer index or length is out of range (checked before anything is received).</exception>
+    /// <exception cref="InvalidOperationException">When a buffer is not rented, or another thread is in a receive call.</exception>
+    public int ReceiveBurst(ReadOnlySpan<LandedFrame> frames)
+    {
+        for (int i = 0; i < frames.Length; i++)
+        {
+            var frame = frames[i];
+            if ((uint)frame.BufferIndex >= (uint)_buffers.BufferCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(frames), frame.BufferIndex, $"Frame {i} names buffer {frame.BufferIndex}; a buffer index must be 0..{_buffers.BufferCount - 1}.");
+            }
+
+            if (frame.Length < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(frames), frame.Length, $"Frame {i} has a negative length; a length must be 0..{_buffers.BufferSize}.");
+            }
+
+            if (_buffers.GetRefCount(frame.BufferIndex) <= 0)
+            {
+                throw new InvalidOperationException($"Frame {i} names buffer {frame.BufferIndex}, which is free: rent it with Buffers.TryRent before writing a frame into it.");
+            }
+        }
+
+        EnterReceive();
+        try
+        {
+            int enqueued = 0;
+            while (!frames.IsEmpty)
+            {
+                int n = Math.Min(frames.Length, _maxBurst);
+                for (int i = 0; i < n; i++)
+                {
+                    LandInPlace(frames[i]);
+                }
+
+                enqueued += ClassifyAndEnqueue();
+                frames = frames.Slice(n);
+            }
+
+            return enqueued;
+        }
+        finally
+        {
+            ExitReceive();
+        }
+    }
+
+    private void EnterReceive()
+    {
+        if (Interlocked.CompareExchange(ref _receiveGate, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                $"NIC '{Name}': a receive call is already running (on another thread, or an event handler called back into it). The receive path is single-producer: call ReceiveBurst from one thread.");
+        }
+    }
+
+    private void ExitReceive()
+    {
+        // Metrics once per burst, from the burst's totals.
+        _metrics.PortFrames(_burstArrivals);
+        _burstArrivals = 0;
+        for (int reason = 0; reason < _burstDrops.Length; reason++)
+        {
+            if (_burstDrops[reason] != 0)
+            {
+                _metrics.Dropped((DropReason)reason, _burstDrops[reason]);
+                _burstDrops[reason] = 0;
+            }
+        }
+
+        Volatile.Write(ref _receiveGate, 0);
+    }
+
+    /// <summary>Counts an arriving frame and gives it its sequence number; false (counted as a drop) for runts and oversize frames.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Arrive(int length, out long sequence)
+    {
+        sequence = _nextSequence;
+        Volatile.Write(ref _nextSequence, sequence + 1);
+        Volatile.Write(ref _received, _received + 1);
+        Volatile.Write(ref _receivedBytes, _receivedBytes + length);
+        _burstArrivals++;
+        if (length < EthernetHeaderLength)
+        {
+            CountPortDrop(DropReason.Runt, 1);
+            return false;
+        }
+
+        if (length > _buffers.BufferSize)
+        {
+            CountPortDrop(DropReason.Oversize, 1);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void LandCopy(ReadOnlySpan<byte> frame)
+    {
+        if (!Arrive(frame.Length, out long sequence))
+        {
+            return;
+        }
+
+        if (!_buffers.TryRent(out int buffer))
+        {
+            CountPortDrop(DropReason.NoBuffer, 1);
+            return;
+        }
+
+        // The one copy: the frame "DMAs" into its buffer and is never copied again.
+        frame.CopyTo(_buffers.GetWritableBuffer(buffer));
+        AddToChunk(buffer, frame.Length, sequence);
+    }
+
+    private void LandInPlace(LandedFrame frame)
+    {
+        if (!Arrive(frame.Length, out long sequence))
+        {
+            _buffers.ReleaseUnchecked(frame.BufferIndex);
+            return;
+        }
+
+        AddToChunk(frame.BufferIndex, frame.Length, sequence);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddToChunk(int buffer, int length, long sequence)
+    {
+        int i = _chunkCount++;
+        _slices[i] = new FrameSlice(buffer * _buffers.BufferSize, length);
+        _frameBuffers[i] = buffer;
+        _frameSequences[i] = sequence;
+    }
+
+    private int ClassifyAndEnqueue()
+    {
+        int n = _chunkCount;
+        _chunkCount = 0;
+        if (n == 0)
+        {
+            return 0;
+        }
+
+        // Frames are classified where they landed: the whole pool is the batch's buffer.
+        Span<Verdict> verdicts = _verdicts.AsSpan(0, n);
+        _info.ClassifyBatch(_buffers.Memory, _slices.AsSpan(0, n), verdicts);
+
+        // One read of the binding table per burst: every frame of it sees the same bindings.
+        BindingTable table = Volatile.Read(ref _bindings);
+        int poolCount = _info.PoolCount;
+        for (int i = 0; i < n; i++)
+        {
+            Verdict verdict = verdicts[i];
+            int buffer = _frameBuffers[i];
+            if (verdict.IsDrop)
+            {
+                CountPortDrop(DropReason.RuleDrop, 1);
+                _buffers.ReleaseUnchecked(buffer);
+                continue;
+            }
+
+            if (verdict.IsReplicated)
+            {
+                ReadOnlySpan<int> replicas = _info.Replicas(verdict);
+                if (!replicas.IsEmpty)
+                {
+                    StageReplicas(table, verdict, replicas, i, buffer);
+                    continue;
+                }
+            }
+
+            if ((uint)verdict.Pool >= (uint)poolCount)
+            {
+                CountPortDrop(DropReason.InvalidVerdict, 1);
+                _buffers.ReleaseUnchecked(buffer);
+                continue;
+            }
+
+            Stage(table, verdict.Pool, verdict, i, buffer);
+        }
+
+        Flush();
+        int enqueued = _chunkEnqueued;
+        _chunkEnqueued = 0;
+
+        // Last, with the NIC's state consistent: a congestion handler runs here, and may throw.
+        int pending = _pendingCount;
+        _pendingCount = 0;
+        for (int i = 0; i < pending; i++)
+        {
+            int ring = _pendingChecks[i];
+            _pendingFlags[ring] = false;
+            CheckCongestion(_queues[ring]);
+        }
+
+        return enqueued;
+    }
+
+    private void StageReplicas(BindingTable table, Verdict verdict, ReadOnlySpan<int> replicas, int frame, int buffer)
+    {
+        int poolCount = _info.PoolCount;
+        int valid = 0;
+        foreach (int pool in replicas)
+        {
+            valid += (uint)pool < (uint)poolCount ? 1 : 0;
+        }
+
+        Volatile.Write(ref _replicaCopies, _replicaCopies + replicas.Length - 1);
+        if (valid != replicas.Length)
+        {
+            CountPortDrop(DropReason.InvalidVerdict, replicas.Length - valid);
+        }
+
+        if (valid == 0)
+        {
+            _buffers.ReleaseUnchecked(buffer);
+            return;
+        }
+
+        // One reference per replica, set before any is published: each replica's consumer (or its
+        // ring-full drop) gives one back, and whoever gives back the last frees the buffer.
+        _buffers.SetRefCount(buffer, valid);
+        foreach (int pool in replicas)
+        {
+            if ((uint)pool < (uint)poolCount)
+            {
+                Stage(table, pool, verdict, frame, buffer);
+            }
+        }
+    }
+
+    private void Stage(BindingTable table, int pool, Verdict verdict, int frame, int buffer)
+    {
+        if (_stageCount == _stage.Length)
+        {
+            Flush();
+        }
+
+        int queue = table.QueueMap[(pool * BindingTable.VerdictQueues) + verdict.Queue];
+        int ring = (pool * _info.QueuesPerPool) + queue;
+        int s = _stageCount++;
+        _stage[s] = new RxDescriptor(_frameSequences[frame], verdict, buffer, _slices[frame].Length, _buffers.GetGenerationUnchecked(buffer), pool, queue);
+        _stageRing[s] = ring;
+        _stageNext[s] = -1;
+        int last = _ringLast[ring];
+        if (last < 0)
+        {
+            _ringFirst[ring] = s;
+            _touched[_touchedCount++] = ring;
+        }
+        else
+        {
+            _stageNext[last] = s;
+        }
+
+        _ringLast[ring] = s;
+    }
+
+    /// <summary>Enqueues the staged descriptors, one burst per ring; a ring that is full takes a prefix and the rest are ring-full drops.</summary>
+    private void Flush()
+    {
+        int touched = _touchedCount;
+        for (int t = 0; t < touched; t++)
+        {
+            int ring = _touched[t];
+            int count = 0;
+            for (int s = _ringFirst[ring]; s >= 0; s = _stageNext[s])
+            {
+                _gather[count++] = _stage[s];
+            }
+
+            _ringFirst[ring] = -1;
+            _ringLast[ring] = -1;
+
+            RxQueue queue = _queues[ring];
+            int accepted = queue.Ring.EnqueueBurst(_gather.AsSpan(0, count));
+            long bytes = 0;
+            for (int i = 0; i < accepted; i++)
+            {
+                bytes += _gather[i].Length;
+            }
+
+            for (int i = accepted; i < count; i++)
+            {
+                _buffers.ReleaseUnchecked(_gather[i].BufferIndex);
+            }
+
+            ref QueueCounters counters = ref queue.Counters;
+            Volatile.Write(ref counters.Enqueued, counters.Enqueued + accepted);
+            Volatile.Write(ref counters.EnqueuedBytes, counters.EnqueuedBytes + bytes);
+            _metrics.Enqueued(queue, accepted, bytes);
+            if (accepted < count)
+            {
+                Volatile.Write(ref counters.RingFullDrops, counters.RingFullDrops + (count - accepted));
+                _metrics.RingFull(queue, count - accepted);
+            }
+
+            _chunkEnqueued += accepted;
+
+            if (MayChangeCongestion(queue) && !_pendingFlags[ring])
+            {
+                _pendingFlags[ring] = true;
+                _pendingChecks[_pendingCount++] = ring;
+            }
+        }
+
+        _stageCount = 0;
+        _touchedCount = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CountPortDrop(DropReason reason, long frames)
+    {
+        ref long total = ref _portDrops[(int)reason];
+        Volatile.Write(ref total, total + frames);
+        _burstDrops[(int)reason] += frames;
+    }
+}

@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+
+namespace Vmdq.Toolkit.Emulator;
+
+/// <summary>The <c>Vmdq.Nic</c> meter of one NIC and its instruments (names in <see cref="NicMetrics"/>).</summary>
+internal sealed class NicInstruments : IDisposable
+{
+    private readonly Meter _meter;
+    private readonly Counter<long> _portFrames;
+    private readonly Counter<long> _rxFrames;
+    private readonly Counter<long> _rxBytes;
+    private readonly Counter<long> _rxDrops;
+    private readonly Counter<long> _deliveredFrames;
+    private readonly Counter<long> _deliveredBytes;
+    private readonly KeyValuePair<string, object?>[] _reasonTags;
+
+    public NicInstruments(string nicName, RxQueue[] queues, BufferPool buffers)
+    {
+        _meter = new Meter(new MeterOptions(NicMetrics.MeterName)
+        {
+            Version = "1.0",
+            Tags = [new KeyValuePair<string, object?>(NicMetrics.NicTag, nicName)],
+        });
+        _portFrames = _meter.CreateCounter<long>(NicMetrics.PortFrames, "{frame}", "Frames that arrived at the port, before classification.");
+        _rxFrames = _meter.CreateCounter<long>(NicMetrics.RxFrames, "{frame}", "Descriptors enqueued on an RX queue.");
+        _rxBytes = _meter.CreateCounter<long>(NicMetrics.RxBytes, "By", "Bytes of the frames enqueued on an RX queue.");
+        _rxDrops = _meter.CreateCounter<long>(NicMetrics.RxDrops, "{frame}", "Frames or replicas dropped, by reason.");
+        _deliveredFrames = _meter.CreateCounter<long>(NicMetrics.DeliveredFrames, "{frame}", "Descriptors consumers dequeued.");
+        _deliveredBytes = _meter.CreateCounter<long>(NicMetrics.DeliveredBytes, "By", "Bytes of the frames consumers dequeued.");
+        _meter.CreateObservableGauge(NicMetrics.RingOccupancy, () => PerQueue(queues, static q => q.Ring.Count), "{descriptor}", "Descriptors waiting in an RX ring.");
+        _meter.CreateObservableGauge(NicMetrics.RingCongested, () => PerQueue(queues, static q => q.IsCongested ? 1 : 0), "1", "1 while an RX ring is congested.");
+        _meter.CreateObservableGauge(NicMetrics.BuffersFree, () => buffers.FreeCount, "{buffer}", "Buffers on the free list.");
+        _meter.CreateObservableGauge(NicMetrics.BuffersInUse, () => buffers.BufferCount - buffers.FreeCount, "{buffer}", "Buffers in rings or held by consumers.");
+        _reasonTags = new KeyValuePair<string, object?>[DropCounts.ReasonCount];
+        for (int i = 0; i < _reasonTags.Length; i++)
+        {
+            _reasonTags[i] = new KeyValuePair<string, object?>(NicMetrics.ReasonTag, NicMetrics.ReasonName((DropReason)i));
+        }
+    }
+
+    public void PortFrames(long frames)
+    {
+        if (_portFrames.Enabled && frames != 0)
+        {
+            _portFrames.Add(frames);
+        }
+    }
+
+    public void Enqueued(RxQueue queue, long frames, long bytes)
+    {
+        if (_rxFrames.Enabled && frames != 0)
+        {
+            _rxFrames.Add(frames, queue.PoolTag, queue.QueueTag);
+        }
+
+        if (_rxBytes.Enabled && bytes != 0)
+        {
+            _rxBytes.Add(bytes, queue.PoolTag, queue.QueueTag);
+        }
+    }
+
+    public void Dropped(DropReason reason, long frames)
+    {
+        if (_rxDrops.Enabled && frames != 0)
+        {
+            _rxDrops.Add(frames, _reasonTags[(int)reason]);
+        }
+    }
+
+    public void RingFull(RxQueue queue, long frames)
+    {
+        if (_rxDrops.Enabled && frames != 0)
+        {
+            _rxDrops.Add(frames, _reasonTags[(int)DropReason.RingFull], queue.PoolTag, queue.QueueTag);
+        }
+    }
+
+    public void Delivered(RxQueue queue, long frames, long bytes)
+    {
+        if (_deliveredFrames.Enabled && frames != 0)
+        {
+            _deliveredFrames.Add(frames, queue.PoolTag, queue.QueueTag);
+        }
+
+        if (_deliveredBytes.Enabled && bytes != 0)
+        {
+            _deliveredBytes.Add(bytes, queue.PoolTag, queue.QueueTag);
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static Measurement<int>[] PerQueue(RxQueue[] queues, Func<RxQueue, int> figure)
+    {
+        var measurements = new Measurement<int>[queues.Length];
+        for (int i = 0; i < queues.Length; i++)
+        {
+            measurements[i] = new Measurement<int>(figure(queues[i]), queues[i].Tags);
+        }
+
+        return measurements;
+    }
+}

@@ -1,0 +1,72 @@
+namespace Vmdq.Toolkit.Emulator;
+
+/// <summary>
+/// The names under which <see cref="NicEmulator"/> publishes its figures through
+/// <see cref="System.Diagnostics.Metrics"/>: a public contract (dashboards and <c>dotnet-counters</c> use them).
+/// </summary>
+/// <remarks>
+/// <para>Counters (<c>Counter&lt;long&gt;</c>) are added to once per burst per queue (and once per burst
+/// per port drop reason), not per frame, from the thread doing the work; when no listener is
+/// enabled an add costs one flag test. The plain per-queue fields behind <see cref="NicEmulator.Snapshot"/>
+/// are kept regardless.</para>
+/// <para>Gauges (<c>ObservableGauge&lt;int&gt;</c>) are read when a listener collects.</para>
+/// </remarks>
+public static class NicMetrics
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Vmdq.Nic";
+
+    /// <summary>Meter tag: the NIC's name (<see cref="NicOptions.Name"/>).</summary>
+    public const string NicTag = "vmdq.nic";
+
+    /// <summary>Instrument tag: the pool's name.</summary>
+    public const string PoolTag = "pool";
+
+    /// <summary>Instrument tag: the queue within the pool.</summary>
+    public const string QueueTag = "queue";
+
+    /// <summary>Instrument tag: the drop reason (<c>ring_full</c>, <c>no_buffer</c>, <c>rule_drop</c>, <c>runt</c>, <c>oversize</c>, <c>invalid_verdict</c>).</summary>
+    public const string ReasonTag = "reason";
+
+    /// <summary>Counter: frames that arrived at the port, before classification. No tags.</summary>
+    public const string PortFrames = "vmdq.nic.port.frames";
+
+    /// <summary>Counter: descriptors enqueued on an RX queue; tags pool, queue.</summary>
+    public const string RxFrames = "vmdq.nic.rx.frames";
+
+    /// <summary>Counter: bytes of the frames enqueued on an RX queue; tags pool, queue.</summary>
+    public const string RxBytes = "vmdq.nic.rx.bytes";
+
+    /// <summary>Counter: frames (or replicas) dropped; tag reason, plus pool and queue for <c>ring_full</c>.</summary>
+    public const string RxDrops = "vmdq.nic.rx.drops";
+
+    /// <summary>Counter: descriptors consumers dequeued; tags pool, queue.</summary>
+    public const string DeliveredFrames = "vmdq.nic.delivered.frames";
+
+    /// <summary>Counter: bytes of the frames consumers dequeued; tags pool, queue.</summary>
+    public const string DeliveredBytes = "vmdq.nic.delivered.bytes";
+
+    /// <summary>Gauge: descriptors waiting in a ring; tags pool, queue.</summary>
+    public const string RingOccupancy = "vmdq.nic.ring.occupancy";
+
+    /// <summary>Gauge: 1 while a ring is congested, else 0; tags pool, queue.</summary>
+    public const string RingCongested = "vmdq.nic.ring.congested";
+
+    /// <summary>Gauge: buffers on the free list.</summary>
+    public const string BuffersFree = "vmdq.nic.buffers.free";
+
+    /// <summary>Gauge: buffers in use (in rings or held).</summary>
+    public const string BuffersInUse = "vmdq.nic.buffers.in_use";
+
+    /// <summary>The <see cref="ReasonTag"/> value for a drop reason.</summary>
+    public static string ReasonName(DropReason reason) => reason switch
+    {
+        DropReason.RingFull => "ring_full",
+        DropReason.NoBuffer => "no_buffer",
+        DropReason.RuleDrop => "rule_drop",
+        DropReason.Runt => "runt",
+        DropReason.Oversize => "oversize",
+        DropReason.InvalidVerdict => "invalid_verdict",
+        _ => reason.ToString(),
+    };
+}

@@ -1,0 +1,29 @@
+namespace Vmdq.Toolkit.Emulator;
+
+/// <summary>How to build a <see cref="NicEmulator"/> beyond what the dispatcher's geometry says.</summary>
+public sealed class NicOptions
+{
+    /// <summary>Bytes per buffer, 64..65536: the largest frame accepted. <see cref="BufferPool.DefaultBufferSize"/> (2048) by default; <see cref="BufferPool.JumboBufferSize"/> (9216) for jumbo frames.</summary>
+    public int BufferSize { get; init; } = BufferPool.DefaultBufferSize;
+
+    /// <summary>
+    /// Number of buffers. Null (the default) means one per ring descriptor plus one burst
+    /// (<c>PoolCount x QueuesPerPool x RingSize + MaxBurst</c>), capped at <see cref="DefaultBufferCountCap"/>.
+    /// </summary>
+    public int? BufferCount { get; init; }
+
+    /// <summary>The cap on the default <see cref="BufferCount"/> (32 MB of 2048-byte buffers).</summary>
+    public const int DefaultBufferCountCap = 16384;
+
+    /// <summary>Frames classified per batch, 1..4096 (32 by default, DPDK's usual burst). Longer bursts are processed in chunks of this size.</summary>
+    public int MaxBurst { get; init; } = 32;
+
+    /// <summary>A ring is congested once its occupancy reaches this fraction of its size (0.8 by default). Must exceed <see cref="LowWatermark"/>.</summary>
+    public double HighWatermark { get; init; } = 0.8;
+
+    /// <summary>A congested ring is clear again once its occupancy falls to this fraction of its size or below (0.5 by default).</summary>
+    public double LowWatermark { get; init; } = 0.5;
+
+    /// <summary>The NIC's name in metrics (the <c>vmdq.nic</c> meter tag); the dispatcher's name when null.</summary>
+    public string? Name { get; init; }
+}

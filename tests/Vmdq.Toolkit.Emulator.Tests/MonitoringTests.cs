@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+using System.Linq;
+using Vmdq.Toolkit.Emulator;
+
+namespace Vmdq.Toolkit.Emulator.Tests;
+
+public class MonitoringTests
+{
+    private sealed record Recorded(string Instrument, long Value, Dictionary<string, object?> Tags)
+    {
+        public bool Has(string tag, object value) => Tags.TryGetValue(tag, out var v) && Equals(v, value);
+    }
+
+    [Fact]
+    public void A_meter_listener_sees_the_vmdq_nic_counters_and_gauges()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var nic = TestNic.Create(ring: 4, options: new NicOptions { Name = name });
+        var recorded = new ConcurrentQueue<Recorded>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this test's NIC: other tests run NICs in parallel.
+            if (instrument.Meter.Name == NicMetrics.MeterName
+                && instrument.Meter.Tags?.Any(t => t.Key == NicMetrics.NicTag && Equals(t.Value, name)) == true)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => recorded.Enqueue(new Recorded(instrument.Name, value, ToDictionary(tags))));
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => recorded.Enqueue(new Recorded(instrument.Name, value, ToDictionary(tags))));
+        listener.Start();
+
+        var frames = new List<byte[]>();
+        for (int i = 0; i < 6; i++)
+        {
+            frames.Add(TestNic.Frame(TestNic.To(0, 1), sequence: i, length: 100));
+        }
+
+        frames.Add(new byte[5]);
+        frames.Add(TestNic.Frame(TestNic.DropByte));
+        nic.ReceiveBurst(frames.ToArray());
+        var descriptors = new RxDescriptor[3];
+        Assert.Equal(3, nic.ReceiveFromQueue(0, 1, descriptors));
+        nic.Release(descriptors);
+        listener.RecordObservableInstruments();
+
+        long Sum(string instrument, Func<Recorded, bool>? where = null) =>
+            recorded.Where(r => r.Instrument == instrument && (where is null || where(r))).Sum(r => r.Value);
+        bool Queue01(Recorded r) => r.Has(NicMetrics.PoolTag, "pool0") && r.Has(NicMetrics.QueueTag, 1);
+
+        Assert.Equal(8, Sum(NicMetrics.PortFrames));
+        Assert.Equal(4, Sum(NicMetrics.RxFrames, Queue01));
+        Assert.Equal(400, Sum(NicMetrics.RxBytes, Queue01));
+        Assert.Equal(2, Sum(NicMetrics.RxDrops, r => r.Has(NicMetrics.ReasonTag, "ring_full") && Queue01(r)));
+        Assert.Equal(1, Sum(NicMetrics.RxDrops, r => r.Has(NicMetrics.ReasonTag, "runt")));
+        Assert.Equal(1, Sum(NicMetrics.RxDrops, r => r.Has(NicMetrics.ReasonTag, "rule_drop")));
+        Assert.Equal(3, Sum(NicMetrics.DeliveredFrames, Queue01));
+        Assert.Equal(300, Sum(NicMetrics.DeliveredBytes, Queue01));
+        Assert.Equal(1, Sum(NicMetrics.RingOccupancy, Queue01));
+        Assert.Equal(16, recorded.Count(r => r.Instrument == NicMetrics.RingOccupancy));
+        Assert.Equal(0, Sum(NicMetrics.RingCongested, Queue01));
+        Assert.Equal(16, recorded.Count(r => r.Instrument == NicMetrics.RingCongested));
+        Assert.Equal(nic.Buffers.BufferCount - 1, Sum(NicMetrics.BuffersFree));
+        Assert.Equal(1, Sum(NicMetrics.BuffersInUse));
+    }
+
+    [Fact]
+    public void The_meter_is_named_Vmdq_Nic()
+    {
+        Assert.Equal("Vmdq.Nic", NicMetrics.MeterName);
+        string name = "published-" + Guid.NewGuid().ToString("N");
+        var published = new ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Meter.Name == "Vmdq.Nic" && instrument.Meter.Tags?.Any(t => Equals(t.Value, name)) == true)
+            {
+                published.Enqueue(instrument.Name);
+            }
+        };
+        listener.Start();
+        using var nic = TestNic.Create(options: new NicOptions { Name = name });
+        Assert.Contains("vmdq.nic.rx.frames", published);
+        Assert.Contains("vmdq.nic.rx.bytes", published);
+        Assert.Contains("vmdq.nic.rx.drops", published);
+        Assert.Contains("vmdq.nic.delivered.frames", published);
+        Assert.Contains("vmdq.nic.ring.occupancy", published);
+    }
+
+    [Fact]
+    public void Congestion_is_raised_at_the_high_watermark_and_cleared_at_the_low_one_with_hysteresis()
+    {
+        using var nic = TestNic.Create(ring: 16, options: new NicOptions { HighWatermark = 0.75, LowWatermark = 0.25 });
+        Assert.Equal((12, 4), (nic.HighWatermark, nic.LowWatermark));
+        var events = new List<CongestionEventArgs>();
+        nic.CongestionChanged += (_, e) => events.Add(e);
+        var descriptors = new RxDescriptor[16];
+
+        Send(nic, 11);
+        Assert.Empty(events);
+        Send(nic, 1);
+        var congested = Assert.Single(events);
+        Assert.True(congested.IsCongested);
+        Assert.Equal((2, 1, 12, 16, 1L), (congested.Pool, congested.Queue, congested.Occupancy, congested.Capacity, congested.Transition));
+        Assert.True(nic.Snapshot().Queue(2, 1).IsCongested);
+        Assert.Equal(1, nic.Snapshot().Pools[2].CongestedQueues);
+
+        // Above the low watermark: still congested, no new event either way.
+        Send(nic, 3);
+        Assert.Equal(6, nic.ReceiveFromQueue(2, 1, descriptors.AsSpan(0, 6)));
+        nic.Release(descriptors.AsSpan(0, 6));
+        Assert.Single(events);
+        Assert.True(nic.Snapshot().Queue(2, 1).IsCongested);
+
+        // Down to the low watermark: cleared.
+        Assert.Equal(5, nic.ReceiveFromQueue(2, 1, descriptors.AsSpan(0, 5)));
+        nic.Release(descriptors.AsSpan(0, 5));
+        Assert.Equal(2, events.Count);
+        Assert.False(events[1].IsCongested);
+        Assert.Equal((4, 2L), (events[1].Occupancy, events[1].Transition));
+        Assert.False(nic.Snapshot().Queue(2, 1).IsCongested);
+
+        // Refilling to the high watermark raises it again.
+        Send(nic, 8);
+        Assert.Equal(3, events.Count);
+        Assert.True(events[2].IsCongested);
+        Assert.Equal(3L, events[2].Transition);
+    }
+
+    [Fact]
+    public void The_snapshot_adds_queues_up_into_pools()
+    {
+        using var nic = TestNic.Create();
+        nic.AttachVm("vm", 1);
+        nic.ReceiveBurst([TestNic.Frame(TestNic.To(1, 0), length: 70), TestNic.Frame(TestNic.To(1, 3), length: 80), TestNic.Frame(TestNic.To(0, 0))]);
+        var pool = nic.Snapshot().Pools[1];
+        Assert.Equal(("pool1", "vm", 2L, 150L, 2), (pool.Name, pool.Vm, pool.Enqueued, pool.EnqueuedBytes, pool.Occupancy));
+        Assert.Equal(new[] { 0, 1, 2, 3 }, pool.Queues);
+    }
+
+    private static void Send(NicEmulator nic, int count)
+    {
+        var frames = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            frames[i] = TestNic.Frame(TestNic.To(2, 1));
+        }
+
+        nic.ReceiveBurst(frames);
+    }
+
+    private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var dictionary = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            dictionary[tag.Key] = tag.Value;
+        }
+
+        return dictionary;
+    }
+}
