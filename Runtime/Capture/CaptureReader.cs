@@ -8,7 +8,8 @@ namespace Vmdq.Toolkit.Capture;
 /// <summary>
 /// Reads classic pcap (either byte order, micro- or nanosecond timestamps) and pcapng (Section
 /// Header, Interface Description, Enhanced Packet and Simple Packet blocks; other blocks skipped;
-/// either byte order, several sections) files. A malformed or truncated file throws
+/// either byte order, several sections; timestamps follow if_tsresol and if_tsoffset; every block's
+/// trailing length is checked) files. A malformed or truncated file throws
 /// <see cref="InvalidDataException"/> naming the byte offset and what was wrong; nothing else
 /// escapes. A file that ends exactly between records ends the frames.
 /// </summary>
@@ -89,7 +90,8 @@ public sealed class CaptureReader
     {
         var header = new byte[20];
         source.ReadExactly(header, "the pcap file header");
-        int linkType = (int)(U32(header.AsSpan(16), bigEndian) & 0x0FFFFFFF);
+        // The low 16 bits are the LINKTYPE; the upper ones may carry FCS information (libpcap's LT_LINKTYPE).
+        int linkType = (int)(U32(header.AsSpan(16), bigEndian) & 0xFFFF);
         var record = new byte[16];
         int number = 0;
         while (true)
@@ -126,8 +128,7 @@ public sealed class CaptureReader
     private static IEnumerable<CapturedFrame> ReadPcapNg(CaptureSource source)
     {
         bool bigEndian = false;
-        var linkTypes = new List<int>();
-        var tsResolution = new List<long>();
+        var interfaces = new List<PcapNgInterface>();
         int number = 0;
         var head = new byte[8];
         bool first = true;
@@ -156,9 +157,9 @@ public sealed class CaptureReader
                     throw CaptureSource.Malformed(at, $"section header block length {length} is invalid.");
                 }
 
-                source.Skip(length - 12, "the section header block");
-                linkTypes.Clear();
-                tsResolution.Clear();
+                source.Skip(length - 16, "the section header block");
+                ReadTrailer(source, at, length, bigEndian);
+                interfaces.Clear(); // interface IDs are numbered per section
                 continue;
             }
 
@@ -192,9 +193,9 @@ public sealed class CaptureReader
                     throw CaptureSource.Malformed(at, $"section header block length {length} is invalid.");
                 }
 
-                source.Skip(length - 12, "the section header block");
-                linkTypes.Clear();
-                tsResolution.Clear();
+                source.Skip(length - 16, "the section header block");
+                ReadTrailer(source, at, length, bigEndian);
+                interfaces.Clear(); // interface IDs are numbered per section
                 continue;
             }
 
@@ -207,6 +208,12 @@ public sealed class CaptureReader
             var body = new byte[length - 8];
             source.ReadExactly(body, $"block of type 0x{type:X}");
             var content = body.AsSpan(0, body.Length - 4);
+            uint trailer = U32(body.AsSpan(body.Length - 4), bigEndian);
+            if (trailer != length)
+            {
+                throw CaptureSource.Malformed(at + length - 4, $"the trailing total length {trailer} does not match the leading {length} of the block at byte offset {at}.");
+            }
+
             switch (type)
             {
                 case 1: // Interface Description Block
@@ -215,8 +222,7 @@ public sealed class CaptureReader
                         throw CaptureSource.Malformed(at, "an interface description block is too short.");
                     }
 
-                    linkTypes.Add(U16(content, bigEndian));
-                    tsResolution.Add(InterfaceResolution(content.Slice(8), bigEndian));
+                    interfaces.Add(ReadInterface(content, bigEndian));
                     break;
                 case 6: // Enhanced Packet Block
                 {
@@ -226,9 +232,9 @@ public sealed class CaptureReader
                     }
 
                     uint ifaceId = U32(content, bigEndian);
-                    if (ifaceId >= (uint)linkTypes.Count)
+                    if (ifaceId >= (uint)interfaces.Count)
                     {
-                        throw CaptureSource.Malformed(at, $"an enhanced packet block names interface {ifaceId}, but only {linkTypes.Count} are described.");
+                        throw CaptureSource.Malformed(at, $"an enhanced packet block names interface {ifaceId}, but only {interfaces.Count} are described.");
                     }
 
                     int iface = (int)ifaceId;
@@ -242,21 +248,24 @@ public sealed class CaptureReader
                     }
 
                     number++;
-                    yield return new CapturedFrame(number, ToNanoseconds(ts, tsResolution[iface]), content.Slice(20, (int)captured).ToArray(), original, linkTypes[iface], iface);
+                    yield return new CapturedFrame(number, interfaces[iface].ToNanoseconds(ts), content.Slice(20, (int)captured).ToArray(), original, interfaces[iface].LinkType, iface);
                     break;
                 }
 
                 case 3: // Simple Packet Block
                 {
-                    if (content.Length < 4 || linkTypes.Count == 0)
+                    if (content.Length < 4 || interfaces.Count == 0)
                     {
                         throw CaptureSource.Malformed(at, "a simple packet block is too short or comes before any interface description.");
                     }
 
+                    // No captured length is stored: it is the original length cut to interface 0's snap
+                    // length (0 = none), and to the block (whose data field is padded to 4 bytes).
                     uint original = U32(content, bigEndian);
-                    int captured = (int)Math.Min(original, (uint)(content.Length - 4));
+                    uint snapLength = interfaces[0].SnapLength;
+                    uint captured = Math.Min(Math.Min(original, snapLength == 0 ? uint.MaxValue : snapLength), (uint)(content.Length - 4));
                     number++;
-                    yield return new CapturedFrame(number, 0, content.Slice(4, captured).ToArray(), original, linkTypes[0], 0);
+                    yield return new CapturedFrame(number, 0, content.Slice(4, (int)captured).ToArray(), original, interfaces[0].LinkType, 0);
                     break;
                 }
 
@@ -266,9 +275,27 @@ public sealed class CaptureReader
         }
     }
 
-    /// <summary>Ticks per second of an interface (if_tsresol option 9; default microseconds).</summary>
-    private static long InterfaceResolution(ReadOnlySpan<byte> options, bool bigEndian)
+    /// <summary>Reads the trailing total length of a block whose body has been consumed and checks it against the leading one.</summary>
+    private static void ReadTrailer(CaptureSource source, long at, uint length, bool bigEndian)
     {
+        long trailerAt = source.Offset;
+        Span<byte> trailer = stackalloc byte[4];
+        source.ReadExactly(trailer, "a block's trailing total length");
+        uint repeated = U32(trailer, bigEndian);
+        if (repeated != length)
+        {
+            throw CaptureSource.Malformed(trailerAt, $"the trailing total length {repeated} does not match the leading {length} of the block at byte offset {at}.");
+        }
+    }
+
+    /// <summary>An Interface Description Block's body (without trailer): link type, snap length, if_tsresol, if_tsoffset.</summary>
+    private static PcapNgInterface ReadInterface(ReadOnlySpan<byte> content, bool bigEndian)
+    {
+        int linkType = U16(content, bigEndian);
+        uint snapLength = U32(content.Slice(4), bigEndian);
+        byte resolution = 6; // if_tsresol's default: 10^-6 s
+        long offsetSeconds = 0;
+        var options = content.Slice(8);
         while (options.Length >= 4)
         {
             ushort code = U16(options, bigEndian), length = U16(options.Slice(2), bigEndian);
@@ -279,19 +306,58 @@ public sealed class CaptureReader
 
             if (code == 9 && length >= 1)
             {
-                byte r = options[4];
-                int exponent = r & 0x7F;
-                return (r & 0x80) != 0 ? (exponent < 62 ? 1L << exponent : long.MaxValue) : exponent <= 18 ? (long)Math.Pow(10, exponent) : long.MaxValue;
+                resolution = options[4];
+            }
+            else if (code == 14 && length >= 8)
+            {
+                offsetSeconds = (long)(bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(options.Slice(4)) : BinaryPrimitives.ReadUInt64LittleEndian(options.Slice(4)));
             }
 
-            options = options.Slice(4 + ((length + 3) & ~3));
+            options = options.Slice(Math.Min(options.Length, 4 + ((length + 3) & ~3)));
         }
 
-        return 1_000_000;
+        return new PcapNgInterface(linkType, snapLength, resolution, offsetSeconds);
     }
 
-    private static long ToNanoseconds(ulong ticks, long perSecond) =>
-        perSecond == 1_000_000_000 ? (long)ticks
-        : perSecond == 1_000_000 ? (long)ticks * 1000
-        : (long)((double)ticks / perSecond * 1e9);
+    /// <summary>What an Interface Description Block says about its frames.</summary>
+    /// <param name="LinkType">LINKTYPE_* of the interface.</param>
+    /// <param name="SnapLength">Snap length, 0 for none.</param>
+    /// <param name="Resolution">if_tsresol: high bit clear, units of 10^-n s; set, 2^-n s.</param>
+    /// <param name="OffsetSeconds">if_tsoffset: seconds added to every timestamp.</param>
+    private readonly record struct PcapNgInterface(int LinkType, uint SnapLength, byte Resolution, long OffsetSeconds)
+    {
+        /// <summary>Timestamp units to nanoseconds since the epoch, in exact integer arithmetic, saturating at the long range.</summary>
+        public long ToNanoseconds(ulong units)
+        {
+            int exponent = Resolution & 0x7F;
+            UInt128 nanoseconds;
+            if ((Resolution & 0x80) != 0)
+            {
+                nanoseconds = ((UInt128)units * 1_000_000_000UL) >> exponent;
+            }
+            else if (exponent <= 9)
+            {
+                nanoseconds = (UInt128)units * Pow10(9 - exponent);
+            }
+            else
+            {
+                // Units finer than a nanosecond; 10^20 and up exceed any 64-bit count.
+                nanoseconds = exponent - 9 > 19 ? 0 : units / Pow10(exponent - 9);
+            }
+
+            Int128 total = (Int128)nanoseconds + ((Int128)OffsetSeconds * 1_000_000_000);
+            return total > long.MaxValue ? long.MaxValue : total < long.MinValue ? long.MinValue : (long)total;
+        }
+
+        private static ulong Pow10(int exponent)
+        {
+            ulong result = 1;
+            for (int i = 0; i < exponent; i++)
+            {
+                result *= 10;
+            }
+
+            return result;
+        }
+    }
 }

@@ -96,8 +96,10 @@ public static class FrameParser
         ulong at16 = Load(ref p, last, l4 + 16);
         ulong at24 = Load(ref p, last, l4 + 24);
 
-        // VXLAN: UDP to the configured port, whole 8-byte header present, I flag set.
-        ulong vxlan = ip & EqSmall(proto, 17) & EqSmall(Wire16(at0 >> 16), Swap16((ulong)(uint)vxlanPort)) & Has(len, l4 + 8, 8)
+        // VXLAN: UDP to the configured port, whole 8-byte header present, I flag set. A port outside
+        // 0..65535 matches nothing (negative ones become huge here).
+        ulong port = (ulong)(uint)vxlanPort;
+        ulong vxlan = ip & EqSmall(proto, 17) & EqSmall(Wire16(at0 >> 16), Swap16(port)) & Le(port, 0xFFFF) & Has(len, l4 + 8, 8)
                       & NonZeroSmall(at8 & 0x08);
         ulong vni = Be32(at8 >> 32) >> 8;
 
