@@ -19,7 +19,7 @@ namespace Vmdq.Toolkit;
 /// <para>The one branch is for frames shorter than 14 bytes, which have at most a destination MAC
 /// (the 8-byte loads need at least 8 bytes); it is taken only by runts.</para>
 /// </remarks>
-public static class FrameParser
+public static partial class FrameParser
 {
     /// <summary>The default VXLAN UDP port (IANA).</summary>
     public const int DefaultVxlanPort = 4789;

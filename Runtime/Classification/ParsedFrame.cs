@@ -8,9 +8,11 @@ namespace Vmdq.Toolkit;
 /// A parsed frame as generated dispatchers consume it: each field as read (garbage when absent) and
 /// its presence as a mask (all ones or 0), so a dispatcher combines them without branches or
 /// unpacking. <see cref="FrameFields"/> is the friendly form; convert with <see cref="ToFields"/>.
+/// The field order is relied on by the four-frame parser, which stores four fields at a time.
 /// Used by generated code; not meant for direct use.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
 public struct ParsedFrame
 {
     /// <summary>Destination MAC (48 bits, first octet most significant).</summary>

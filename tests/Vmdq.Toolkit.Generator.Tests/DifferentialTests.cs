@@ -17,6 +17,10 @@ public class DifferentialTests
 
     private delegate ReadOnlySpan<int> ReplicasFn(Verdict verdict);
 
+    private delegate void BatchFn(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts);
+
+    private delegate void ArrayBatchFn(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts);
+
     private static void AssertSame(ReferenceVerdict expected, Verdict actual, ReadOnlySpan<int> replicas, string rules, byte[] frame)
     {
         var e = (expected.Pool, expected.Queue, expected.IsDrop, expected.RuleLine, (int)expected.Kind, string.Join(",", expected.Replicas));
@@ -38,13 +42,17 @@ public class DifferentialTests
             var type = CompilationHarness.CompileDispatcher("random.vmdq", rules);
             var classify = type.GetMethod("Classify", new[] { typeof(ReadOnlySpan<byte>) })!.CreateDelegate<ClassifyFn>();
             var replicas = type.GetMethod("Replicas")!.CreateDelegate<ReplicasFn>();
+            var batch = type.GetMethod("ClassifyBatch", new[] { typeof(ReadOnlySpan<byte>), typeof(ReadOnlySpan<FrameSlice>), typeof(Span<Verdict>) })!.CreateDelegate<BatchFn>();
+            var arrayBatch = type.GetMethod("ClassifyBatch", new[] { typeof(ReadOnlySpan<byte[]>), typeof(Span<Verdict>) })!.CreateDelegate<ArrayBatchFn>();
             var random = new Random(seed);
+            var all = new System.Collections.Generic.List<byte[]>();
             foreach (var frame in frames)
             {
                 // Every truncation of the frame.
                 for (int length = 0; length <= frame.Length; length++)
                 {
                     var cut = frame.AsSpan(0, length).ToArray();
+                    all.Add(cut);
                     var v = classify(cut);
                     AssertSame(reference.Classify(cut), v, replicas(v), rules, cut);
                 }
@@ -54,9 +62,31 @@ public class DifferentialTests
                 {
                     var mutated = (byte[])frame.Clone();
                     mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                    all.Add(mutated);
                     var v = classify(mutated);
                     AssertSame(reference.Classify(mutated), v, replicas(v), rules, mutated);
                 }
+            }
+            // Both batch APIs (four frames at a time where vectorized) agree with one-frame Classify.
+            var buffer = new byte[all.Sum(f => f.Length) + 7];
+            var slices = new FrameSlice[all.Count];
+            int at = 3;
+            for (int i = 0; i < all.Count; i++)
+            {
+                all[i].CopyTo(buffer, at);
+                slices[i] = new FrameSlice(at, all[i].Length);
+                at += all[i].Length;
+            }
+
+            var batched = new Verdict[all.Count];
+            batch(buffer, slices, batched);
+            var arrays = new Verdict[all.Count];
+            arrayBatch(all.ToArray(), arrays);
+            for (int i = 0; i < all.Count; i++)
+            {
+                var single = classify(all[i]);
+                Assert.True(single == batched[i], $"ClassifyBatch(buffer, slices) gave {batched[i]} but Classify gave {single} for {Convert.ToHexString(all[i])}");
+                Assert.True(single == arrays[i], $"ClassifyBatch(frames) gave {arrays[i]} but Classify gave {single} for {Convert.ToHexString(all[i])}");
             }
         }, iter: 25, threads: 1);
     }
