@@ -223,29 +223,40 @@ public sealed partial class VmdqGenerator
                     int i = 0;
                     if ({{Rt}}.FrameParser.IsParse4Vectorized)
                     {
-                        // Four frames per step: one vector lane each through the parse, then the tables.
-                        global::System.Span<{{Rt}}.ParsedFrame> four = stackalloc {{Rt}}.ParsedFrame[4];
+                        // Four frames per step, one vector lane each, through the parse and every table.
                         for (; i + 4 <= frames.Length; i += 4)
                         {
-                            {{Rt}}.FrameParser.ParseRaw4(buffer, frames.Slice(i, 4), VxlanPort, four);
-                            verdicts[i] = Decide(in four[0]);
-                            verdicts[i + 1] = Decide(in four[1]);
-                            verdicts[i + 2] = Decide(in four[2]);
-                            verdicts[i + 3] = Decide(in four[3]);
+                            if ({{Rt}}.FrameParser.TryParse4(buffer, frames.Slice(i, 4), VxlanPort, out var four))
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
+                                    ref global::System.Runtime.CompilerServices.Unsafe.As<{{Rt}}.Verdict, byte>(ref verdicts[i]), Decide4(in four));
+                            }
+                            else
+                            {
+                                for (int k = i; k < i + 4; k++)
+                                {
+                                    verdicts[k] = ClassifySlice(buffer, frames[k], k);
+                                }
+                            }
                         }
                     }
 
                     for (; i < frames.Length; i++)
                     {
-                        var slice = frames[i];
-                        if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
-                        {
-                            throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
-                        }
-
-                        {{Rt}}.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
-                        verdicts[i] = Decide(in parsed);
+                        verdicts[i] = ClassifySlice(buffer, frames[i], i);
                     }
+                }
+
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private static {{Rt}}.Verdict ClassifySlice(global::System.ReadOnlySpan<byte> buffer, {{Rt}}.FrameSlice slice, int index)
+                {
+                    if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
+                    {
+                        throw new global::System.ArgumentException($"Frame {index} ({slice}) lies outside the {buffer.Length}-byte buffer.", "frames");
+                    }
+
+                    {{Rt}}.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+                    return Decide(in parsed);
                 }
 
                 /// <summary>Classifies a batch of frames, one array each.</summary>
@@ -259,7 +270,28 @@ public sealed partial class VmdqGenerator
                         throw new global::System.ArgumentException($"verdicts has room for {verdicts.Length} verdicts but {frames.Length} frames were given.", nameof(verdicts));
                     }
 
-                    for (int i = 0; i < frames.Length; i++)
+                    int i = 0;
+                    if ({{Rt}}.FrameParser.IsParse4Vectorized)
+                    {
+                        for (; i + 4 <= frames.Length; i += 4)
+                        {
+                            if ({{Rt}}.FrameParser.TryParse4(frames.Slice(i, 4), VxlanPort, out var four))
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
+                                    ref global::System.Runtime.CompilerServices.Unsafe.As<{{Rt}}.Verdict, byte>(ref verdicts[i]), Decide4(in four));
+                            }
+                            else
+                            {
+                                for (int k = i; k < i + 4; k++)
+                                {
+                                    {{Rt}}.FrameParser.ParseRaw(frames[k], VxlanPort, out var one);
+                                    verdicts[k] = Decide(in one);
+                                }
+                            }
+                        }
+                    }
+
+                    for (; i < frames.Length; i++)
                     {
                         {{Rt}}.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
                         verdicts[i] = Decide(in parsed);
@@ -277,6 +309,8 @@ public sealed partial class VmdqGenerator
 
                 """);
             WriteDecide();
+            _w.WriteLine();
+            WriteDecide4();
             _w.CloseBlock();
         }
 
@@ -361,6 +395,61 @@ public sealed partial class VmdqGenerator
 
             _w.WriteLine();
             _w.WriteLine($"return new {Rt}.Verdict(verdict);");
+            _w.Indentation--;
+            _w.WriteLine("}");
+        }
+
+        private void WriteDecide4()
+        {
+            const string V = "global::System.Runtime.Intrinsics.Vector256";
+            _w.WriteLine($$"""
+                /// <summary>
+                /// <see cref="Decide"/> for four frames at once, one per vector lane: the same selects, and
+                /// each table probed for the four with gathers. Returns the four verdicts' bits.
+                /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private static {{V}}<ulong> Decide4(in {{Rt}}.ParsedFrame4 f)
+                {
+                    var verdict = {{V}}.Create({{_tablesClass}}.DefaultVerdict);
+                """);
+            _w.Indentation++;
+            if (_tables.Tables.Count > 0)
+            {
+                _w.WriteLine($"{V}<ulong> hit, found;");
+            }
+
+            if (_tables.Broadcast is not null || _tables.Multicast is not null)
+            {
+                _w.WriteLine($"var isBroadcast = {V}.Equals(f.Dst, {V}.Create(0xFFFFFFFFFFFFUL)) & f.HasDst;");
+            }
+
+            if (_tables.Multicast is not null)
+            {
+                _w.WriteLine($"verdict = {V}.ConditionalSelect(~{V}.Equals(f.Dst & {V}.Create(0x010000000000UL), {V}<ulong>.Zero) & ~isBroadcast & f.HasDst, {V}.Create({_tablesClass}.MulticastVerdict), verdict);");
+            }
+
+            if (_tables.Broadcast is not null)
+            {
+                _w.WriteLine($"verdict = {V}.ConditionalSelect(isBroadcast, {V}.Create({_tablesClass}.BroadcastVerdict), verdict);");
+            }
+
+            if (_tables.Tables.Any(t => t.Kind is TableKind.Tunnel or TableKind.TunnelInner))
+            {
+                _w.WriteLine("var hasTunnel = f.IsVxlan | f.IsNvgre;");
+                _w.WriteLine($"var tunnelType = f.IsNvgre & {V}.Create(1UL);");
+            }
+
+            foreach (var table in _tables.Tables.Reverse())
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                string name = KindName(table.Kind);
+                var (key, extra, presence) = ProbeArguments(table.Kind);
+                _w.WriteLine($"found = {Probe}.Probe4({_tablesClass}.{name}Displacements, {_tablesClass}.{name}Slots, {_tablesClass}.{name}BucketShift, {_tablesClass}.{name}Shift,");
+                _w.WriteLine($"    {key}, {(extra == "0" ? V + "<ulong>.Zero" : extra)}, {presence}, out hit);");
+                _w.WriteLine($"verdict = {V}.ConditionalSelect(hit, found, verdict);");
+            }
+
+            _w.WriteLine("return verdict;");
             _w.Indentation--;
             _w.WriteLine("}");
         }

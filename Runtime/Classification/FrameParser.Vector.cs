@@ -64,15 +64,107 @@ public static partial class FrameParser
 
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
-            Parse4(b, four, (ulong)(uint)vxlanPort, output);
+            Parse4(b, four, (ulong)(uint)vxlanPort, out ParsedFrame4 f);
+            ref ParsedFrame o = ref MemoryMarshal.GetReference(output);
+            Store4(ref o, 0, f.Dst, f.HasDst, f.Svid, f.HasSvid);
+            Store4(ref o, 4, f.Cvid, f.HasCvid, f.Pcp, f.HasPcp);
+            Store4(ref o, 8, f.TunnelId, f.FlowId, f.IsVxlan, f.IsNvgre);
+            Store4(ref o, 12, f.InnerDst, f.HasInnerDst, f.InnerVid, f.HasInnerVid);
         }
     }
 
+    /// <summary>
+    /// Parses four frames that lie in <paramref name="buffer"/> into one vector per field. Returns false,
+    /// leaving <paramref name="f"/> unset, when they must be parsed one by one instead (no AVX2, or a
+    /// frame shorter than 14 bytes). Used by generated batch classifiers.
+    /// </summary>
+    /// <param name="buffer">The bytes the frames lie in.</param>
+    /// <param name="four">Exactly four frames.</param>
+    /// <param name="vxlanPort">The UDP port that carries VXLAN.</param>
+    /// <param name="f">Receives the four parsed frames, lane k for frame k.</param>
+    /// <exception cref="ArgumentException">A slice lies outside <paramref name="buffer"/>, or fewer than four are given.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static unsafe bool TryParse4(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> four, int vxlanPort, out ParsedFrame4 f)
+    {
+        if (four.Length < 4)
+        {
+            throw new ArgumentException("TryParse4 takes four frames.", nameof(four));
+        }
+
+        ulong bufferLength = (ulong)(uint)buffer.Length;
+        int shortest = int.MaxValue;
+        for (int k = 0; k < 4; k++)
+        {
+            var s = four[k];
+            if (s.Offset < 0 || s.Length < 0 || (ulong)(uint)s.Offset + (uint)s.Length > bufferLength)
+            {
+                throw new ArgumentException($"Frame {k} ({s}) lies outside the {buffer.Length}-byte buffer.", nameof(four));
+            }
+
+            shortest = Math.Min(shortest, s.Length);
+        }
+
+        if (!Avx2.IsSupported || shortest < 14)
+        {
+            f = default;
+            return false;
+        }
+
+        fixed (byte* b = &MemoryMarshal.GetReference(buffer))
+        {
+            Parse4(b, four, (ulong)(uint)vxlanPort, out f);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryParse4(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, int, out ParsedFrame4)"/> for
+    /// four frames in arrays of their own. Returns false when they must be parsed one by one (no AVX2,
+    /// or a frame that is null or shorter than 14 bytes).
+    /// </summary>
+    /// <param name="four">Exactly four frames.</param>
+    /// <param name="vxlanPort">The UDP port that carries VXLAN.</param>
+    /// <param name="f">Receives the four parsed frames, lane k for frame k.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static unsafe bool TryParse4(ReadOnlySpan<byte[]> four, int vxlanPort, out ParsedFrame4 f)
+    {
+        if (four.Length < 4)
+        {
+            throw new ArgumentException("TryParse4 takes four frames.", nameof(four));
+        }
+
+        byte[] a = four[0], b = four[1], c = four[2], d = four[3];
+        if (!Avx2.IsSupported || a is null || b is null || c is null || d is null
+            || Math.Min(Math.Min(a.Length, b.Length), Math.Min(c.Length, d.Length)) < 14)
+        {
+            f = default;
+            return false;
+        }
+
+        fixed (byte* pa = &a[0], pb = &b[0], pc = &c[0], pd = &d[0])
+        {
+            // Absolute addresses: the gathers' base is 0 and each lane's start is its own array.
+            var start = Vector256.Create((ulong)pa, (ulong)pb, (ulong)pc, (ulong)pd);
+            var len = Vector256.Create((ulong)a.Length, (ulong)b.Length, (ulong)c.Length, (ulong)d.Length);
+            Parse4(null, start, len, (ulong)(uint)vxlanPort, out f);
+        }
+
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Parse4(byte* b, ReadOnlySpan<FrameSlice> four, ulong port, Span<ParsedFrame> output)
+    private static unsafe void Parse4(byte* b, ReadOnlySpan<FrameSlice> four, ulong port, out ParsedFrame4 f)
     {
         var start = Vector256.Create((ulong)(uint)four[0].Offset, (ulong)(uint)four[1].Offset, (ulong)(uint)four[2].Offset, (ulong)(uint)four[3].Offset);
         var len = Vector256.Create((ulong)(uint)four[0].Length, (ulong)(uint)four[1].Length, (ulong)(uint)four[2].Length, (ulong)(uint)four[3].Length);
+        Parse4(b, start, len, port, out f);
+    }
+
+    /// <summary>The four-lane parse: lane k's frame is <paramref name="len"/>[k] bytes at <paramref name="b"/> + <paramref name="start"/>[k].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Parse4(byte* b, Vector256<ulong> start, Vector256<ulong> len, ulong port, out ParsedFrame4 f)
+    {
         var last = len - Vector256.Create(8UL);
 
         // L2 (see ParseRaw for the spec rules each line implements).
@@ -124,12 +216,22 @@ public static partial class FrameParser
         var hasInner = tunnel & VHas(len, inner, 6);
         var innerTagged = tunnel & Vector256.Equals(innerTag & C(0xFFFF), C(0x0081)) & VHas(len, inner + C(14), 2);
 
-        // Four fields at a time, transposed so each frame's four land next to each other (ParsedFrame's field order).
-        ref ParsedFrame o = ref MemoryMarshal.GetReference(output);
-        Store4(ref o, 0, dst, Vector256<ulong>.AllBitsSet, tciS & C(0xFFF), isS);
-        Store4(ref o, 4, tciC & C(0xFFF), isC, pcp & C(7), tagged);
-        Store4(ref o, 8, Vector256.ConditionalSelect(vxlan, vni, key >> 8) & C(0xFFFFFF), key & C(0xFF), vxlan, nvgre);
-        Store4(ref o, 12, VRev(innerHead) >> 16, hasInner, VBe16(innerTag >> 16) & C(0xFFF), innerTagged);
+        f.Dst = dst;
+        f.HasDst = Vector256<ulong>.AllBitsSet;
+        f.Svid = tciS & C(0xFFF);
+        f.HasSvid = isS;
+        f.Cvid = tciC & C(0xFFF);
+        f.HasCvid = isC;
+        f.Pcp = pcp & C(7);
+        f.HasPcp = tagged;
+        f.TunnelId = Vector256.ConditionalSelect(vxlan, vni, key >> 8) & C(0xFFFFFF);
+        f.FlowId = key & C(0xFF);
+        f.IsVxlan = vxlan;
+        f.IsNvgre = nvgre;
+        f.InnerDst = VRev(innerHead) >> 16;
+        f.HasInnerDst = hasInner;
+        f.InnerVid = VBe16(innerTag >> 16) & C(0xFFF);
+        f.HasInnerVid = innerTagged;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

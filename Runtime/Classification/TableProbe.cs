@@ -18,7 +18,7 @@ namespace Vmdq.Toolkit.Classification;
 /// the top bits of a multiply), so no bounds checks are needed.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class TableProbe
+public static partial class TableProbe
 {
     /// <summary>Bit position of a slot payload's extra key bits.</summary>
     public const int ExtraShift = 40;

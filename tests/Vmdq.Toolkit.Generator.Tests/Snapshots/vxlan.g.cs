@@ -86,29 +86,40 @@ namespace Overlay
             int i = 0;
             if (global::Vmdq.Toolkit.FrameParser.IsParse4Vectorized)
             {
-                // Four frames per step: one vector lane each through the parse, then the tables.
-                global::System.Span<global::Vmdq.Toolkit.ParsedFrame> four = stackalloc global::Vmdq.Toolkit.ParsedFrame[4];
+                // Four frames per step, one vector lane each, through the parse and every table.
                 for (; i + 4 <= frames.Length; i += 4)
                 {
-                    global::Vmdq.Toolkit.FrameParser.ParseRaw4(buffer, frames.Slice(i, 4), VxlanPort, four);
-                    verdicts[i] = Decide(in four[0]);
-                    verdicts[i + 1] = Decide(in four[1]);
-                    verdicts[i + 2] = Decide(in four[2]);
-                    verdicts[i + 3] = Decide(in four[3]);
+                    if (global::Vmdq.Toolkit.FrameParser.TryParse4(buffer, frames.Slice(i, 4), VxlanPort, out var four))
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
+                            ref global::System.Runtime.CompilerServices.Unsafe.As<global::Vmdq.Toolkit.Verdict, byte>(ref verdicts[i]), Decide4(in four));
+                    }
+                    else
+                    {
+                        for (int k = i; k < i + 4; k++)
+                        {
+                            verdicts[k] = ClassifySlice(buffer, frames[k], k);
+                        }
+                    }
                 }
             }
 
             for (; i < frames.Length; i++)
             {
-                var slice = frames[i];
-                if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
-                {
-                    throw new global::System.ArgumentException($"Frame {i} ({slice}) lies outside the {buffer.Length}-byte buffer.", nameof(frames));
-                }
-
-                global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
-                verdicts[i] = Decide(in parsed);
+                verdicts[i] = ClassifySlice(buffer, frames[i], i);
             }
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::Vmdq.Toolkit.Verdict ClassifySlice(global::System.ReadOnlySpan<byte> buffer, global::Vmdq.Toolkit.FrameSlice slice, int index)
+        {
+            if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
+            {
+                throw new global::System.ArgumentException($"Frame {index} ({slice}) lies outside the {buffer.Length}-byte buffer.", "frames");
+            }
+
+            global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
+            return Decide(in parsed);
         }
 
         /// <summary>Classifies a batch of frames, one array each.</summary>
@@ -122,7 +133,28 @@ namespace Overlay
                 throw new global::System.ArgumentException($"verdicts has room for {verdicts.Length} verdicts but {frames.Length} frames were given.", nameof(verdicts));
             }
 
-            for (int i = 0; i < frames.Length; i++)
+            int i = 0;
+            if (global::Vmdq.Toolkit.FrameParser.IsParse4Vectorized)
+            {
+                for (; i + 4 <= frames.Length; i += 4)
+                {
+                    if (global::Vmdq.Toolkit.FrameParser.TryParse4(frames.Slice(i, 4), VxlanPort, out var four))
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
+                            ref global::System.Runtime.CompilerServices.Unsafe.As<global::Vmdq.Toolkit.Verdict, byte>(ref verdicts[i]), Decide4(in four));
+                    }
+                    else
+                    {
+                        for (int k = i; k < i + 4; k++)
+                        {
+                            global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[k], VxlanPort, out var one);
+                            verdicts[k] = Decide(in one);
+                        }
+                    }
+                }
+            }
+
+            for (; i < frames.Length; i++)
             {
                 global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
                 verdicts[i] = Decide(in parsed);
@@ -166,6 +198,26 @@ namespace Overlay
             verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
 
             return new global::Vmdq.Toolkit.Verdict(verdict);
+        }
+
+        /// <summary>
+        /// <see cref="Decide"/> for four frames at once, one per vector lane: the same selects, and
+        /// each table probed for the four with gathers. Returns the four verdicts' bits.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
+        {
+            var verdict = global::System.Runtime.Intrinsics.Vector256.Create(VxlanDispatcherTables.DefaultVerdict);
+            global::System.Runtime.Intrinsics.Vector256<ulong> hit, found;
+            var hasTunnel = f.IsVxlan | f.IsNvgre;
+            var tunnelType = f.IsNvgre & global::System.Runtime.Intrinsics.Vector256.Create(1UL);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(VxlanDispatcherTables.TunnelDisplacements, VxlanDispatcherTables.TunnelSlots, VxlanDispatcherTables.TunnelBucketShift, VxlanDispatcherTables.TunnelShift,
+                f.TunnelId | (tunnelType << 24), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, hasTunnel, out hit);
+            verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+            found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(VxlanDispatcherTables.TunnelInnerDisplacements, VxlanDispatcherTables.TunnelInnerSlots, VxlanDispatcherTables.TunnelInnerBucketShift, VxlanDispatcherTables.TunnelInnerShift,
+                f.InnerDst | (tunnelType << 48), f.TunnelId, f.HasInnerDst, out hit);
+            verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+            return verdict;
         }
     }
 
