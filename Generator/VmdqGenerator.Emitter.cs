@@ -194,109 +194,26 @@ public sealed partial class VmdqGenerator
                 /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
                 /// <param name="frame">An Ethernet frame from its first byte.</param>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static {{Rt}}.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
-                {
-                    {{Rt}}.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
-                    return Decide(in parsed);
-                }
+                public static {{Rt}}.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => {{Rt}}.FrameDispatch.Classify<Decider>(frame);
 
                 /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
                 /// <param name="fields">The frame's fields.</param>
-                public static {{Rt}}.Verdict Classify(in {{Rt}}.FrameFields fields)
-                {
-                    var parsed = {{Rt}}.ParsedFrame.From(in fields);
-                    return Decide(in parsed);
-                }
+                public static {{Rt}}.Verdict Classify(in {{Rt}}.FrameFields fields) => {{Rt}}.FrameDispatch.Classify<Decider>(in fields);
 
-                /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
+                /// <summary>Classifies a batch of frames that lie in one buffer (four at a time, vectorized, where AVX2 is there).</summary>
                 /// <param name="buffer">The bytes the frames lie in.</param>
                 /// <param name="frames">Where each frame lies in <paramref name="buffer"/>.</param>
                 /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
                 /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
-                public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<{{Rt}}.FrameSlice> frames, global::System.Span<{{Rt}}.Verdict> verdicts)
-                {
-                    if (verdicts.Length < frames.Length)
-                    {
-                        throw new global::System.ArgumentException($"verdicts has room for {verdicts.Length} verdicts but {frames.Length} frames were given.", nameof(verdicts));
-                    }
+                public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<{{Rt}}.FrameSlice> frames, global::System.Span<{{Rt}}.Verdict> verdicts) =>
+                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider>(buffer, frames, verdicts);
 
-                    int i = 0;
-                    if ({{Rt}}.FrameParser.IsParse4Vectorized)
-                    {
-                        // Four frames per step, one vector lane each, through the parse and every table.
-                        for (; i + 4 <= frames.Length; i += 4)
-                        {
-                            if ({{Rt}}.FrameParser.TryParse4(buffer, frames.Slice(i, 4), VxlanPort, out var four))
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<{{Rt}}.Verdict, byte>(ref verdicts[i]), Decide4(in four));
-                            }
-                            else
-                            {
-                                for (int k = i; k < i + 4; k++)
-                                {
-                                    verdicts[k] = ClassifySlice(buffer, frames[k], k);
-                                }
-                            }
-                        }
-                    }
-
-                    for (; i < frames.Length; i++)
-                    {
-                        verdicts[i] = ClassifySlice(buffer, frames[i], i);
-                    }
-                }
-
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static {{Rt}}.Verdict ClassifySlice(global::System.ReadOnlySpan<byte> buffer, {{Rt}}.FrameSlice slice, int index)
-                {
-                    if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
-                    {
-                        throw new global::System.ArgumentException($"Frame {index} ({slice}) lies outside the {buffer.Length}-byte buffer.", "frames");
-                    }
-
-                    {{Rt}}.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
-                    return Decide(in parsed);
-                }
-
-                /// <summary>Classifies a batch of frames, one array each.</summary>
+                /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
                 /// <param name="frames">The frames.</param>
                 /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
                 /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
-                public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<{{Rt}}.Verdict> verdicts)
-                {
-                    if (verdicts.Length < frames.Length)
-                    {
-                        throw new global::System.ArgumentException($"verdicts has room for {verdicts.Length} verdicts but {frames.Length} frames were given.", nameof(verdicts));
-                    }
-
-                    int i = 0;
-                    if ({{Rt}}.FrameParser.IsParse4Vectorized)
-                    {
-                        for (; i + 4 <= frames.Length; i += 4)
-                        {
-                            if ({{Rt}}.FrameParser.TryParse4(frames.Slice(i, 4), VxlanPort, out var four))
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
-                                    ref global::System.Runtime.CompilerServices.Unsafe.As<{{Rt}}.Verdict, byte>(ref verdicts[i]), Decide4(in four));
-                            }
-                            else
-                            {
-                                for (int k = i; k < i + 4; k++)
-                                {
-                                    {{Rt}}.FrameParser.ParseRaw(frames[k], VxlanPort, out var one);
-                                    verdicts[k] = Decide(in one);
-                                }
-                            }
-                        }
-                    }
-
-                    for (; i < frames.Length; i++)
-                    {
-                        {{Rt}}.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
-                        verdicts[i] = Decide(in parsed);
-                    }
-                }
+                public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<{{Rt}}.Verdict> verdicts) =>
+                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider>(frames, verdicts);
 
                 /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
                 /// <param name="verdict">A verdict of this dispatcher.</param>
@@ -308,9 +225,20 @@ public sealed partial class VmdqGenerator
                 };
 
                 """);
+            _w.WriteLine($$"""
+                /// <summary>This dispatcher's decisions, for the shared loops of <see cref="{{Rt}}.FrameDispatch"/>.</summary>
+                private readonly struct Decider : {{Rt}}.IFrameDecider
+                {
+                    /// <inheritdoc />
+                    public static int VxlanPort => {{m.ClassName}}.VxlanPort;
+
+                """);
+            _w.Indentation++;
             WriteDecide();
             _w.WriteLine();
             WriteDecide4();
+            _w.Indentation--;
+            _w.WriteLine("}");
             _w.CloseBlock();
         }
 
@@ -340,7 +268,7 @@ public sealed partial class VmdqGenerator
                 /// precedence that matched is what remains.
                 /// </summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static {{Rt}}.Verdict Decide(in {{Rt}}.ParsedFrame f)
+                public static {{Rt}}.Verdict Decide(in {{Rt}}.ParsedFrame f)
                 {
                     // 9. The default pool {{Num(_model.DefaultPool)}}, queue {{Num(_model.DefaultQueue)}}.
                     ulong verdict = {{_tablesClass}}.DefaultVerdict;
@@ -408,7 +336,7 @@ public sealed partial class VmdqGenerator
                 /// each table probed for the four with gathers. Returns the four verdicts' bits.
                 /// </summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static {{V}}<ulong> Decide4(in {{Rt}}.ParsedFrame4 f)
+                public static {{V}}<ulong> Decide4(in {{Rt}}.ParsedFrame4 f)
                 {
                     var verdict = {{V}}.Create({{_tablesClass}}.DefaultVerdict);
                 """);

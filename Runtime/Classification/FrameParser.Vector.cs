@@ -31,28 +31,14 @@ public static partial class FrameParser
     /// <param name="output">Receives four parsed frames.</param>
     /// <exception cref="ArgumentException">A slice lies outside <paramref name="buffer"/>, or the spans are too short.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static unsafe void ParseRaw4(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> four, int vxlanPort, Span<ParsedFrame> output)
+    public static void ParseRaw4(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> four, int vxlanPort, Span<ParsedFrame> output)
     {
-        if (four.Length < 4 || output.Length < 4)
+        if (output.Length < 4)
         {
-            throw new ArgumentException("ParseRaw4 takes four frames and room for four results.");
+            throw new ArgumentException("ParseRaw4 needs room for four results.", nameof(output));
         }
 
-        ulong bufferLength = (ulong)(uint)buffer.Length;
-        int shortest = int.MaxValue;
-        for (int k = 0; k < 4; k++)
-        {
-            var s = four[k];
-            if (s.Offset < 0 || s.Length < 0 || (ulong)(uint)s.Offset + (uint)s.Length > bufferLength)
-            {
-                throw new ArgumentException($"Frame {k} ({s}) lies outside the {buffer.Length}-byte buffer.", nameof(four));
-            }
-
-            shortest = Math.Min(shortest, s.Length);
-        }
-
-        // Runts (fewer than 14 bytes) and machines without AVX2 take the one-frame path.
-        if (!Avx2.IsSupported || shortest < 14)
+        if (!TryParse4(buffer, four, vxlanPort, out var f))
         {
             for (int k = 0; k < 4; k++)
             {
@@ -62,17 +48,12 @@ public static partial class FrameParser
             return;
         }
 
-        fixed (byte* b = &MemoryMarshal.GetReference(buffer))
-        {
-            Parse4(b, four, (ulong)(uint)vxlanPort, out ParsedFrame4 f);
-            ref ParsedFrame o = ref MemoryMarshal.GetReference(output);
-            Store4(ref o, 0, f.Dst, f.HasDst, f.Svid, f.HasSvid);
-            Store4(ref o, 4, f.Cvid, f.HasCvid, f.Pcp, f.HasPcp);
-            Store4(ref o, 8, f.TunnelId, f.FlowId, f.IsVxlan, f.IsNvgre);
-            Store4(ref o, 12, f.InnerDst, f.HasInnerDst, f.InnerVid, f.HasInnerVid);
-        }
+        ref ParsedFrame o = ref MemoryMarshal.GetReference(output);
+        Store4(ref o, 0, f.Dst, f.HasDst, f.Svid, f.HasSvid);
+        Store4(ref o, 4, f.Cvid, f.HasCvid, f.Pcp, f.HasPcp);
+        Store4(ref o, 8, f.TunnelId, f.FlowId, f.IsVxlan, f.IsNvgre);
+        Store4(ref o, 12, f.InnerDst, f.HasInnerDst, f.InnerVid, f.HasInnerVid);
     }
-
     /// <summary>
     /// Parses four frames that lie in <paramref name="buffer"/> into one vector per field. Returns false,
     /// leaving <paramref name="f"/> unset, when they must be parsed one by one instead (no AVX2, or a

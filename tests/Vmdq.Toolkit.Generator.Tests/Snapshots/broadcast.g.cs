@@ -58,109 +58,26 @@ namespace Vmdq.Generated
         /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame)
-        {
-            global::Vmdq.Toolkit.FrameParser.ParseRaw(frame, VxlanPort, out var parsed);
-            return Decide(in parsed);
-        }
+        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider>(frame);
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields)
-        {
-            var parsed = global::Vmdq.Toolkit.ParsedFrame.From(in fields);
-            return Decide(in parsed);
-        }
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider>(in fields);
 
-        /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
+        /// <summary>Classifies a batch of frames that lie in one buffer (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
         /// <param name="frames">Where each frame lies in <paramref name="buffer"/>.</param>
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
-        public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts)
-        {
-            if (verdicts.Length < frames.Length)
-            {
-                throw new global::System.ArgumentException($"verdicts has room for {verdicts.Length} verdicts but {frames.Length} frames were given.", nameof(verdicts));
-            }
+        public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider>(buffer, frames, verdicts);
 
-            int i = 0;
-            if (global::Vmdq.Toolkit.FrameParser.IsParse4Vectorized)
-            {
-                // Four frames per step, one vector lane each, through the parse and every table.
-                for (; i + 4 <= frames.Length; i += 4)
-                {
-                    if (global::Vmdq.Toolkit.FrameParser.TryParse4(buffer, frames.Slice(i, 4), VxlanPort, out var four))
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
-                            ref global::System.Runtime.CompilerServices.Unsafe.As<global::Vmdq.Toolkit.Verdict, byte>(ref verdicts[i]), Decide4(in four));
-                    }
-                    else
-                    {
-                        for (int k = i; k < i + 4; k++)
-                        {
-                            verdicts[k] = ClassifySlice(buffer, frames[k], k);
-                        }
-                    }
-                }
-            }
-
-            for (; i < frames.Length; i++)
-            {
-                verdicts[i] = ClassifySlice(buffer, frames[i], i);
-            }
-        }
-
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Vmdq.Toolkit.Verdict ClassifySlice(global::System.ReadOnlySpan<byte> buffer, global::Vmdq.Toolkit.FrameSlice slice, int index)
-        {
-            if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
-            {
-                throw new global::System.ArgumentException($"Frame {index} ({slice}) lies outside the {buffer.Length}-byte buffer.", "frames");
-            }
-
-            global::Vmdq.Toolkit.FrameParser.ParseRaw(buffer.Slice(slice.Offset, slice.Length), VxlanPort, out var parsed);
-            return Decide(in parsed);
-        }
-
-        /// <summary>Classifies a batch of frames, one array each.</summary>
+        /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="frames">The frames.</param>
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
-        public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts)
-        {
-            if (verdicts.Length < frames.Length)
-            {
-                throw new global::System.ArgumentException($"verdicts has room for {verdicts.Length} verdicts but {frames.Length} frames were given.", nameof(verdicts));
-            }
-
-            int i = 0;
-            if (global::Vmdq.Toolkit.FrameParser.IsParse4Vectorized)
-            {
-                for (; i + 4 <= frames.Length; i += 4)
-                {
-                    if (global::Vmdq.Toolkit.FrameParser.TryParse4(frames.Slice(i, 4), VxlanPort, out var four))
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(
-                            ref global::System.Runtime.CompilerServices.Unsafe.As<global::Vmdq.Toolkit.Verdict, byte>(ref verdicts[i]), Decide4(in four));
-                    }
-                    else
-                    {
-                        for (int k = i; k < i + 4; k++)
-                        {
-                            global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[k], VxlanPort, out var one);
-                            verdicts[k] = Decide(in one);
-                        }
-                    }
-                }
-            }
-
-            for (; i < frames.Length; i++)
-            {
-                global::Vmdq.Toolkit.FrameParser.ParseRaw(frames[i], VxlanPort, out var parsed);
-                verdicts[i] = Decide(in parsed);
-            }
-        }
+        public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider>(frames, verdicts);
 
         /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
         /// <param name="verdict">A verdict of this dispatcher.</param>
@@ -171,39 +88,46 @@ namespace Vmdq.Generated
             _ => default,
         };
 
-        /// <summary>
-        /// The verdict for parsed fields. Straight-line code: every table is probed, and each hit
-        /// replaces the verdict so far by a masked select, lowest precedence first, so the highest
-        /// precedence that matched is what remains.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
+        /// <summary>This dispatcher's decisions, for the shared loops of <see cref="global::Vmdq.Toolkit.FrameDispatch"/>.</summary>
+        private readonly struct Decider : global::Vmdq.Toolkit.IFrameDecider
         {
-            // 9. The default pool 0, queue 0.
-            ulong verdict = BroadcastDispatcherTables.DefaultVerdict;
-            ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.EqSmall(f.Dst, 0xFFFFFFFFFFFFUL) & f.HasDst;
+            /// <inheritdoc />
+            public static int VxlanPort => BroadcastDispatcher.VxlanPort;
 
-            // 8. multicast (group bit set, not broadcast): line 5: multicast -> db
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(global::Vmdq.Toolkit.Classification.BranchFree.NonZeroSmall(f.Dst & 0x010000000000UL) & ~isBroadcast & f.HasDst, BroadcastDispatcherTables.MulticastVerdict, verdict);
+            /// <summary>
+            /// The verdict for parsed fields. Straight-line code: every table is probed, and each hit
+            /// replaces the verdict so far by a masked select, lowest precedence first, so the highest
+            /// precedence that matched is what remains.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
+            {
+                // 9. The default pool 0, queue 0.
+                ulong verdict = BroadcastDispatcherTables.DefaultVerdict;
+                ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.EqSmall(f.Dst, 0xFFFFFFFFFFFFUL) & f.HasDst;
 
-            // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 4: broadcast -> web, db
-            verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(isBroadcast, BroadcastDispatcherTables.BroadcastVerdict, verdict);
+                // 8. multicast (group bit set, not broadcast): line 5: multicast -> db
+                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(global::Vmdq.Toolkit.Classification.BranchFree.NonZeroSmall(f.Dst & 0x010000000000UL) & ~isBroadcast & f.HasDst, BroadcastDispatcherTables.MulticastVerdict, verdict);
 
-            return new global::Vmdq.Toolkit.Verdict(verdict);
-        }
+                // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 4: broadcast -> web, db
+                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(isBroadcast, BroadcastDispatcherTables.BroadcastVerdict, verdict);
 
-        /// <summary>
-        /// <see cref="Decide"/> for four frames at once, one per vector lane: the same selects, and
-        /// each table probed for the four with gathers. Returns the four verdicts' bits.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
-        {
-            var verdict = global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.DefaultVerdict);
-            var isBroadcast = global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst, global::System.Runtime.Intrinsics.Vector256.Create(0xFFFFFFFFFFFFUL)) & f.HasDst;
-            verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(~global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst & global::System.Runtime.Intrinsics.Vector256.Create(0x010000000000UL), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero) & ~isBroadcast & f.HasDst, global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.MulticastVerdict), verdict);
-            verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(isBroadcast, global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.BroadcastVerdict), verdict);
-            return verdict;
+                return new global::Vmdq.Toolkit.Verdict(verdict);
+            }
+
+            /// <summary>
+            /// <see cref="Decide"/> for four frames at once, one per vector lane: the same selects, and
+            /// each table probed for the four with gathers. Returns the four verdicts' bits.
+            /// </summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
+            {
+                var verdict = global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.DefaultVerdict);
+                var isBroadcast = global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst, global::System.Runtime.Intrinsics.Vector256.Create(0xFFFFFFFFFFFFUL)) & f.HasDst;
+                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(~global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst & global::System.Runtime.Intrinsics.Vector256.Create(0x010000000000UL), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero) & ~isBroadcast & f.HasDst, global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.MulticastVerdict), verdict);
+                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(isBroadcast, global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.BroadcastVerdict), verdict);
+                return verdict;
+            }
         }
     }
 
