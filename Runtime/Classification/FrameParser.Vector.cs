@@ -91,9 +91,12 @@ public static partial class FrameParser
             return false;
         }
 
+        // One call level to the (large) lane parse, so the JIT inlines it here as it does for arrays.
+        var start = Vector256.Create((ulong)(uint)four[0].Offset, (ulong)(uint)four[1].Offset, (ulong)(uint)four[2].Offset, (ulong)(uint)four[3].Offset);
+        var len = Vector256.Create((ulong)(uint)four[0].Length, (ulong)(uint)four[1].Length, (ulong)(uint)four[2].Length, (ulong)(uint)four[3].Length);
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
-            Parse4(b, four, (ulong)(uint)vxlanPort, out f);
+            Parse4(b, start, len, (ulong)(uint)vxlanPort, out f);
         }
 
         return true;
@@ -132,14 +135,6 @@ public static partial class FrameParser
         }
 
         return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Parse4(byte* b, ReadOnlySpan<FrameSlice> four, ulong port, out ParsedFrame4 f)
-    {
-        var start = Vector256.Create((ulong)(uint)four[0].Offset, (ulong)(uint)four[1].Offset, (ulong)(uint)four[2].Offset, (ulong)(uint)four[3].Offset);
-        var len = Vector256.Create((ulong)(uint)four[0].Length, (ulong)(uint)four[1].Length, (ulong)(uint)four[2].Length, (ulong)(uint)four[3].Length);
-        Parse4(b, start, len, port, out f);
     }
 
     /// <summary>The four-lane parse: lane k's frame is <paramref name="len"/>[k] bytes at <paramref name="b"/> + <paramref name="start"/>[k].</summary>

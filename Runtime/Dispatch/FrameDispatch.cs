@@ -38,7 +38,8 @@ public static class FrameDispatch
         int i = 0;
         if (FrameParser.IsParse4Vectorized)
         {
-            // Four frames per step, one vector lane each, through the parse and every table.
+            // Four frames per step, one vector lane each, through the parse and every table. The
+            // one-at-a-time paths are out of line so this loop stays small.
             for (; i + 4 <= frames.Length; i += 4)
             {
                 if (FrameParser.TryParse4(buffer, frames.Slice(i, 4), TDecider.VxlanPort, out var four))
@@ -47,18 +48,12 @@ public static class FrameDispatch
                 }
                 else
                 {
-                    for (int k = i; k < i + 4; k++)
-                    {
-                        verdicts[k] = ClassifySlice<TDecider>(buffer, frames[k], k);
-                    }
+                    ClassifyEach<TDecider>(buffer, frames, verdicts, i, i + 4);
                 }
             }
         }
 
-        for (; i < frames.Length; i++)
-        {
-            verdicts[i] = ClassifySlice<TDecider>(buffer, frames[i], i);
-        }
+        ClassifyEach<TDecider>(buffer, frames, verdicts, i, frames.Length);
     }
 
     /// <summary>Classifies a batch of frames, one array each (a null array is an empty frame).</summary>
@@ -78,17 +73,31 @@ public static class FrameDispatch
                 }
                 else
                 {
-                    for (int k = i; k < i + 4; k++)
-                    {
-                        verdicts[k] = Classify<TDecider>(frames[k]);
-                    }
+                    ClassifyEach<TDecider>(frames, verdicts, i, i + 4);
                 }
             }
         }
 
-        for (; i < frames.Length; i++)
+        ClassifyEach<TDecider>(frames, verdicts, i, frames.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ClassifyEach<TDecider>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, int from, int to)
+        where TDecider : struct, IFrameDecider
+    {
+        for (int k = from; k < to; k++)
         {
-            verdicts[i] = Classify<TDecider>(frames[i]);
+            verdicts[k] = ClassifySlice<TDecider>(buffer, frames[k], k);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ClassifyEach<TDecider>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, int from, int to)
+        where TDecider : struct, IFrameDecider
+    {
+        for (int k = from; k < to; k++)
+        {
+            verdicts[k] = Classify<TDecider>(frames[k]);
         }
     }
 
