@@ -31,21 +31,6 @@ public enum MatchKind : byte
 /// <summary>Facts about <see cref="MatchKind"/>.</summary>
 public static class MatchKinds
 {
-    /// <summary>The exact-match kinds that live in hash tables, in precedence order.</summary>
-    public static readonly MatchKind[] Tabled =
-    {
-        MatchKind.VxlanInner, MatchKind.Vxlan, MatchKind.NvgreInner, MatchKind.Nvgre,
-        MatchKind.MacVlan, MatchKind.Mac, MatchKind.Vlan,
-    };
-
-    /// <summary>True when the kind carries a MAC (outer or inner).</summary>
-    public static bool HasMac(this MatchKind kind) =>
-        kind is MatchKind.VxlanInner or MatchKind.NvgreInner or MatchKind.MacVlan or MatchKind.Mac;
-
-    /// <summary>True when the kind carries a numeric identifier (VLAN, VNI or VSID).</summary>
-    public static bool HasId(this MatchKind kind) =>
-        kind is MatchKind.VxlanInner or MatchKind.Vxlan or MatchKind.NvgreInner or MatchKind.Nvgre or MatchKind.MacVlan or MatchKind.Vlan;
-
     /// <summary>The rules-language spelling of a match, e.g. <c>vxlan 5001 inner 52:54:00:12:34:56</c>.</summary>
     public static string Describe(this MatchKey key) => key.Kind switch
     {

@@ -51,19 +51,16 @@ public sealed class CaptureReader
 
         uint le = BinaryPrimitives.ReadUInt32LittleEndian(magic);
         uint be = BinaryPrimitives.ReadUInt32BigEndian(magic);
-        if (le == SectionHeaderBlock)
+        switch (DetectFormat(magic))
         {
-            return ReadPcapNg(source);
+            case CaptureFormat.PcapNg:
+                return ReadPcapNg(source);
+            case CaptureFormat.Pcap:
+                bool bigEndian = be is PcapMagicMicro or PcapMagicNano;
+                return ReadPcap(source, bigEndian, (bigEndian ? be : le) == PcapMagicNano);
+            default:
+                throw CaptureSource.Malformed(0, $"not a pcap or pcapng file (magic 0x{be:X8}).");
         }
-
-        if (le is PcapMagicMicro or PcapMagicNano || be is PcapMagicMicro or PcapMagicNano)
-        {
-            bool bigEndian = be is PcapMagicMicro or PcapMagicNano;
-            bool nanos = (bigEndian ? be : le) == PcapMagicNano;
-            return ReadPcap(source, bigEndian, nanos);
-        }
-
-        throw CaptureSource.Malformed(0, $"not a pcap or pcapng file (magic 0x{be:X8}).");
     }
 
     /// <summary>Which format the data in <paramref name="header"/> (at least 4 bytes) is, or null.</summary>

@@ -11,15 +11,6 @@ namespace Vmdq.Toolkit.Classification;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class BranchFree
 {
-    /// <summary>All ones when <paramref name="a"/> == <paramref name="b"/>, else 0 (any 64-bit values).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Eq(ulong a, ulong b)
-    {
-        ulong z = a ^ b;
-        // (z | -z) has its top bit set exactly when z != 0.
-        return ((z | (0UL - z)) >> 63) - 1;
-    }
-
     /// <summary>All ones when <paramref name="a"/> == <paramref name="b"/>, else 0; both below 2^63 (3 instructions).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong EqSmall(ulong a, ulong b) => (ulong)((long)((a ^ b) - 1) >> 63);
@@ -28,10 +19,6 @@ public static class BranchFree
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonZeroSmall(ulong x) => (ulong)((long)(0UL - x) >> 63);
 
-    /// <summary>All ones when <paramref name="x"/> != 0, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong NonZero(ulong x) => 0UL - ((x | (0UL - x)) >> 63);
-
     /// <summary>All ones when <paramref name="a"/> &lt;= <paramref name="b"/> (both below 2^62), else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Le(ulong a, ulong b) => (ulong)((long)(a - b - 1) >> 63);
@@ -39,8 +26,4 @@ public static class BranchFree
     /// <summary><paramref name="ifTrue"/> where <paramref name="mask"/> is all ones, <paramref name="ifFalse"/> where it is 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Select(ulong mask, ulong ifTrue, ulong ifFalse) => ifFalse ^ ((ifTrue ^ ifFalse) & mask);
-
-    /// <summary>The smaller of two values (both below 2^62).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Min(ulong a, ulong b) => Select(Le(a, b), a, b);
 }

@@ -54,7 +54,7 @@ public static partial class FrameParser
         ulong last = len - 8;
 
         // Each header is read as one or two 8-byte windows and its fields are shifted out of them:
-        // 8 loads per frame. A window's bytes past the frame's end are garbage, and so are fields
+        // 9 loads per frame. A window's bytes past the frame's end are garbage, and so are fields
         // that use them, but every such field is masked off by its presence test (Has).
 
         // L2: destination, then at most one S-tag and at most one C-tag at offset 12.

@@ -45,11 +45,4 @@ public static partial class TableProbe
         return payload & VerdictMask;
     }
 
-    /// <summary>All ones when every field in <paramref name="fields"/> is present in <paramref name="present"/>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Mask(FrameField present, FrameField fields) => EqSmall((ulong)(present & fields), (ulong)fields);
-
-    /// <summary>All ones when any field in <paramref name="fields"/> is present in <paramref name="present"/>, else 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong MaskAny(FrameField present, FrameField fields) => NonZeroSmall((ulong)(present & fields));
 }

@@ -8,7 +8,7 @@ namespace Vmdq.Toolkit;
 /// so a batch of verdicts is a dense array.
 /// </summary>
 /// <remarks>
-/// Bit layout of <see cref="Bits"/> (the generated tables store the low 36 bits of it):
+/// Bit layout of <see cref="Bits"/> (the generated tables store these 40 bits in each slot):
 /// 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 <see cref="RuleKind"/>.
 /// For a drop, <see cref="Pool"/> and <see cref="Queue"/> are -1.
 /// </remarks>
@@ -22,8 +22,6 @@ public readonly struct Verdict : IEquatable<Verdict>
     public const int DropShift = 35;
     /// <summary>Bit position of the rule kind.</summary>
     public const int KindShift = 36;
-    /// <summary>Mask of the bits a table entry stores (line, pool, queue, drop).</summary>
-    public const ulong PayloadMask = (1UL << KindShift) - 1;
     /// <summary>Largest rule line a verdict can carry.</summary>
     public const int MaxLine = (1 << PoolShift) - 1;
 
