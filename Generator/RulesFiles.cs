@@ -1,6 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
+using Vmdq.Rules;
 using Vmdq.Rules.Diagnostics;
 using Vmdq.Rules.Syntax;
 using Vmdq.Generator.Diagnostics;
@@ -24,6 +25,21 @@ internal static class RulesFiles
         var textSpan = TextSpan.FromBounds(start, end);
         return Location.Create(path, textSpan, text.Lines.GetLinePositionSpan(textSpan));
     }
+
+    /// <summary>The location of <paramref name="span"/> from its own line and column (no text needed).</summary>
+    public static Location ToLocation(string path, SourceSpan span)
+    {
+        var start = new LinePosition(Math.Max(0, span.Line - 1), Math.Max(0, span.Column - 1));
+        var end = new LinePosition(start.Line, start.Character + Math.Max(0, span.Length));
+        return Location.Create(path, new TextSpan(Math.Max(0, span.Start), Math.Max(0, span.Length)), new LinePositionSpan(start, end));
+    }
+
+    /// <summary>
+    /// True when the generator reports the file's diagnostics itself: its <c>dispatcher</c> line cannot be
+    /// read (VMDQ0020), so the user's code fails with CS0246 and the compiler skips analyzers. The analyzer
+    /// then reports nothing for the file, so each diagnostic comes from one place.
+    /// </summary>
+    public static bool GeneratorReports(RulesResult result) => !result.IsDispatcherNameReadable;
 
     /// <summary>The Roslyn diagnostic for a rules diagnostic.</summary>
     public static Diagnostic ToDiagnostic(RuleDiagnostic diagnostic, string path, SourceText text) =>

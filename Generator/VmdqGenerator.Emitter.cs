@@ -49,6 +49,27 @@ public sealed partial class VmdqGenerator
         }
     }
 
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Literal(string value)
+    {
+        var sb = new StringBuilder(value.Length + 2).Append('"');
+        foreach (char c in value)
+        {
+            _ = c switch
+            {
+                '\\' => sb.Append("\\\\"),
+                '"' => sb.Append("\\\""),
+                < ' ' or '\u007f' or '\u2028' or '\u2029' => sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                _ => sb.Append(c),
+            };
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
     private sealed class Emitter
     {
         private readonly RuleSet _model;
@@ -96,11 +117,7 @@ public sealed partial class VmdqGenerator
             return _w.ToString();
         }
 
-        private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
-
         private static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "UL";
-
-        private static string Literal(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
         private string PoolName(int index) => _poolNames.TryGetValue(index, out var name) ? name : "pool" + Num(index);
 
@@ -242,7 +259,6 @@ public sealed partial class VmdqGenerator
             _w.CloseBlock();
         }
 
-        private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
         private static (string Key, string Extra, string Presence) ProbeArguments(TableKind kind) => kind switch
         {

@@ -2,14 +2,18 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Vmdq.Rules;
+using Vmdq.Rules.Diagnostics;
 using Vmdq.Rules.Model;
 using RuleSet = Vmdq.Rules.Model.RuleSet;
 
 namespace Vmdq.Generator;
 
 /// <summary>
-/// Turns each <c>*.vmdq</c> additional file that has no errors into a static partial dispatcher class.
-/// Files with errors generate nothing: <see cref="Analyzers.RulesAnalyzer"/> reports why.
+/// Turns each <c>*.vmdq</c> additional file into a static partial dispatcher class. A file with errors gets
+/// the dispatcher's public shape only (members that throw), so that code using it still compiles and the
+/// compiler runs <see cref="Analyzers.RulesAnalyzer"/>, which reports the errors (they cannot be configured
+/// away, so a shape never ships). Only when the <c>dispatcher</c> line cannot be read does the generator
+/// report an error itself (VMDQ0020).
 /// </summary>
 /// <remarks>
 /// Pipeline: rules files → text → compile (parse, resolve, check) → model; the dispatcher names of all
@@ -48,13 +52,15 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Compile);
 
         var models = results
-            .Select((result, ct) => result?.Model)
+            .Select((result, ct) => result is null ? null : EmitPlan.For(result))
             .WithTrackingName(Steps.Model);
 
         var names = results
-            .Select((result, ct) => result?.DispatcherTypeName)
+            .Select((result, ct) => result is { IsDispatcherNameReadable: true } ? new DispatcherClaim(result.DispatcherTypeName, result.Path) : null)
             .Collect()
-            .Select((all, ct) => all.Where(n => n is not null).Select(n => n!).OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray())
+            .Select((all, ct) => all.Where(n => n is not null).Select(n => n!)
+                .OrderBy(n => n.TypeName, System.StringComparer.Ordinal).ThenBy(n => n.Path, System.StringComparer.Ordinal)
+                .ToEquatableArray())
             .WithTrackingName(Steps.DispatcherNames);
 
         var emitInput = models
@@ -63,18 +69,70 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(emitInput, static (spc, input) =>
         {
-            var (model, allNames) = input;
-            if (model is null || allNames.Count(n => n == model.FullTypeName) > 1)
+            var (plan, claims) = input;
+            if (plan is null)
             {
                 return;
             }
 
-            spc.AddSource(HintName(model), Emit(model, spc.CancellationToken));
+            // A file whose dispatcher line cannot be read (VMDQ0020): its diagnostics are the generator's to
+            // report, all of them, because the compiler skips analyzers once there is an error this early (the
+            // user's CS0246, or VMDQ0020 itself). Every other file's are the analyzer's, once; the shape
+            // emitted below keeps the user's code compiling so that the compiler runs the analyzer.
+            foreach (var diagnostic in plan.GeneratorDiagnostics)
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(
+                    Diagnostics.DiagnosticDescriptors.ById(diagnostic.Id), RulesFiles.ToLocation(plan.Path, diagnostic.Span), diagnostic.Message));
+            }
+
+            if (plan.Shape is not { } shape)
+            {
+                return;
+            }
+
+            // Two files that claim one type (VMDQ0014, reported by the analyzer): the first by path emits the
+            // shape only, so code that uses the type compiles and the error is shown; the others emit nothing.
+            var claimants = claims.Where(c => c.TypeName == shape.FullTypeName).ToList();
+            if (claimants.Count > 1)
+            {
+                if (claimants[0].Path == plan.Path)
+                {
+                    spc.AddSource(HintName(shape), EmitShape(shape, spc.CancellationToken));
+                }
+
+                return;
+            }
+
+            spc.AddSource(HintName(shape), plan.Model is { } model ? Emit(model, spc.CancellationToken) : EmitShape(shape, spc.CancellationToken));
         });
     }
 
-    private static string HintName(RuleSet model) =>
-        model.FullTypeName + "." + System.IO.Path.GetFileNameWithoutExtension(model.Path) + ".g.cs";
+    private static string HintName(DispatcherShape shape) =>
+        shape.FullTypeName + "." + System.IO.Path.GetFileNameWithoutExtension(shape.Path) + ".g.cs";
+
+    /// <summary>A rules file's claim on a dispatcher type name.</summary>
+    /// <param name="TypeName">The namespace-qualified type.</param>
+    /// <param name="Path">The rules file.</param>
+    internal sealed record DispatcherClaim(string TypeName, string Path);
+
+    /// <summary>
+    /// What the emitter does for one rules file: the full dispatcher (<see cref="Model"/>, no errors), only its
+    /// public shape (<see cref="Shape"/> without a model: the file has errors), or nothing but the generator's
+    /// own diagnostics (no shape: the dispatcher's name cannot be read).
+    /// </summary>
+    /// <param name="Path">The rules file.</param>
+    /// <param name="Model">The resolved rules, when the file has no errors.</param>
+    /// <param name="Shape">The dispatcher's name and constants, when its name can be read.</param>
+    /// <param name="GeneratorDiagnostics">Diagnostics the generator reports itself: all of a file whose dispatcher line cannot be read.</param>
+    internal sealed record EmitPlan(string Path, RuleSet? Model, DispatcherShape? Shape, EquatableArray<RuleDiagnostic> GeneratorDiagnostics)
+    {
+        /// <summary>The plan for a compiled rules file.</summary>
+        public static EmitPlan For(RulesResult result) => new(
+            result.Path,
+            result.Model,
+            result.IsDispatcherNameReadable ? result.Shape : null,
+            result.IsDispatcherNameReadable ? EquatableArray<RuleDiagnostic>.Empty : result.Diagnostics);
+    }
 
     /// <summary>A rules file's path and text (null when it could not be read).</summary>
     /// <param name="Path">The file path.</param>

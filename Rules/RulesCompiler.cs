@@ -13,7 +13,10 @@ namespace Vmdq.Rules;
 /// <param name="DispatcherSpan">Where the <c>dispatcher</c> name is written, if it is.</param>
 /// <param name="Model">The resolved rules, or null when the file has errors.</param>
 /// <param name="Diagnostics">Every diagnostic, ordered by position.</param>
-public sealed record RulesResult(string Path, string DispatcherTypeName, SourceSpan? DispatcherSpan, RuleSet? Model, EquatableArray<RuleDiagnostic> Diagnostics)
+/// <param name="Shape">The dispatcher's name and constants, also when the file has errors (for the generator's shape of it).</param>
+/// <param name="IsDispatcherNameReadable">False when the <c>dispatcher</c> line cannot be read (VMDQ0020): the type name is then unknown.</param>
+public sealed record RulesResult(string Path, string DispatcherTypeName, SourceSpan? DispatcherSpan, RuleSet? Model, EquatableArray<RuleDiagnostic> Diagnostics,
+    DispatcherShape Shape, bool IsDispatcherNameReadable)
 {
     /// <summary>True when any diagnostic is an error (then <see cref="Model"/> is null).</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == RuleSeverity.Error);
@@ -32,6 +35,7 @@ public static class RulesCompiler
         var model = RulesChecker.Check(doc, diagnostics);
         var ordered = diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal).ToEquatableArray();
         bool errors = ordered.Any(d => d.Severity == RuleSeverity.Error);
-        return new RulesResult(path, RulesChecker.DispatcherTypeName(doc), doc.DispatcherSpan, errors ? null : model, ordered);
+        return new RulesResult(path, RulesChecker.DispatcherTypeName(doc), doc.DispatcherSpan, errors ? null : model, ordered,
+            DispatcherShape.Of(model), !doc.DispatcherUnreadable);
     }
 }

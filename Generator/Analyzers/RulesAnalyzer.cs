@@ -39,12 +39,20 @@ public sealed class RulesAnalyzer : DiagnosticAnalyzer
                 }
 
                 var result = RulesCompiler.Compile(file.Path, text.ToString());
+                if (RulesFiles.GeneratorReports(result))
+                {
+                    return;
+                }
+
                 foreach (var diagnostic in result.Diagnostics)
                 {
                     fileContext.ReportDiagnostic(RulesFiles.ToDiagnostic(diagnostic, file.Path, text));
                 }
 
-                dispatchers.Add((result.DispatcherTypeName, file.Path, text, result));
+                if (result.IsDispatcherNameReadable)
+                {
+                    dispatchers.Add((result.DispatcherTypeName, file.Path, text, result));
+                }
             });
 
             start.RegisterCompilationEndAction(end =>
@@ -58,7 +66,7 @@ public sealed class RulesAnalyzer : DiagnosticAnalyzer
                         end.ReportDiagnostic(Diagnostic.Create(
                             DiagnosticDescriptors.DuplicateDispatcher,
                             RulesFiles.ToLocation(path, text, span),
-                            $"'{typeName}' is also generated from {ordered[0].Path}: give one of the files its own 'dispatcher' name. Neither file generates a dispatcher."));
+                            $"'{typeName}' is also generated from {ordered[0].Path}: give one of the files its own 'dispatcher' name. Neither file generates a working dispatcher."));
                     }
                 }
             });

@@ -13,27 +13,34 @@ internal static class DiagnosticDescriptors
     /// <summary>The one category of every VMDQ diagnostic.</summary>
     public const string Category = "Vmdq.Rules";
 
+    /// <summary>
+    /// Tags of every error: errors cannot be lowered by <c>.globalconfig</c>, <c>NoWarn</c> or
+    /// <c>#pragma</c>, because a rules file with errors generates only the dispatcher's shape (members
+    /// that throw), which must never ship.
+    /// </summary>
+    private static readonly string[] NotConfigurable = { WellKnownDiagnosticTags.NotConfigurable };
+
     private const string HelpBase = "https://github.com/vmdq-toolkit/vmdq-toolkit/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor SyntaxError = new(
         "VMDQ0001", "Syntax error or unknown keyword", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "vmdq0001");
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0001");
 
     public static readonly DiagnosticDescriptor ValueOutOfRange = new(
         "VMDQ0002", "Value out of range", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "vmdq0002");
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0002");
 
     public static readonly DiagnosticDescriptor Undefined = new(
         "VMDQ0003", "Undefined pool or tenant", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "vmdq0003");
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0003");
 
     public static readonly DiagnosticDescriptor Conflict = new(
         "VMDQ0004", "Conflicting rules", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "vmdq0004");
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0004");
 
     public static readonly DiagnosticDescriptor TenantLeak = new(
         "VMDQ0005", "Tenant leak", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "vmdq0005");
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0005");
 
     public static readonly DiagnosticDescriptor Duplicate = new(
         "VMDQ0006", "Duplicate rule", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
@@ -65,19 +72,24 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DuplicateDeclaration = new(
         "VMDQ0013", "Duplicate declaration", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "vmdq0013");
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0013");
 
     public static readonly DiagnosticDescriptor DuplicateDispatcher = new(
         "VMDQ0014", "Duplicate dispatcher type", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "vmdq0014", customTags: "CompilationEnd");
+        helpLinkUri: HelpBase + "vmdq0014", customTags: new[] { WellKnownDiagnosticTags.CompilationEnd, WellKnownDiagnosticTags.NotConfigurable });
 
     public static readonly DiagnosticDescriptor OverlappingTenants = new(
         "VMDQ0015", "Overlapping tenant ranges", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: HelpBase + "vmdq0015");
 
+    public static readonly DiagnosticDescriptor DispatcherUnreadable = new(
+        "VMDQ0020", "Dispatcher name cannot be read", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0020");
+
     /// <summary>All descriptors, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
-        SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants);
+        SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
+        DispatcherUnreadable);
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>
     public static DiagnosticDescriptor ById(string id)

@@ -50,10 +50,18 @@ public static class RuleDescriptors
     /// <summary>Two tenants that claim the same identifier.</summary>
     public static readonly RuleDescriptor OverlappingTenants = new("VMDQ0015", "Overlapping tenant ranges", RuleSeverity.Warning);
 
+    /// <summary>
+    /// A <c>dispatcher</c> line whose type name cannot be read: no dispatcher (not even its shape) can be
+    /// generated, so code that uses it fails to compile. Reported by the generator, not the analyzer, because
+    /// the compiler then skips analyzers.
+    /// </summary>
+    public static readonly RuleDescriptor DispatcherUnreadable = new("VMDQ0020", "Dispatcher name cannot be read", RuleSeverity.Error);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity,
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
+        DispatcherUnreadable,
     };
 }

@@ -21,18 +21,42 @@ public sealed partial class Parser
     private void ParseDispatcher()
     {
         Token keyword = _tokens[_pos++];
-        Token name = NextWord("a type name such as Contoso.Fabric.TenantDispatcher");
+        if (AtEnd)
+        {
+            var at = new SourceSpan(keyword.Span.End, 0, keyword.Span.Line, keyword.Span.Column + keyword.Span.Length);
+            throw Unreadable(at, "the line ends after 'dispatcher': write a type name such as Contoso.Fabric.TenantDispatcher");
+        }
+
+        Token name = _tokens[_pos++];
+        if (name.Kind != TokenKind.Word)
+        {
+            throw Unreadable(name.Span, $"expected a type name such as Contoso.Fabric.TenantDispatcher, found '{name.Text}'");
+        }
+
         foreach (string part in name.Text.Split('.'))
         {
             if (!CSharpNames.IsIdentifier(part))
             {
-                throw Error(name.Span, $"'{name.Text}' is not a valid C# type name: '{part}' is not an identifier.");
+                throw Unreadable(name.Span, $"'{name.Text}' is not a valid C# type name: '{part}' is not an identifier");
             }
         }
 
         Once(keyword);
         _doc.Dispatcher = name.Text;
         _doc.DispatcherSpan = name.Span;
+    }
+
+    /// <summary>
+    /// Reports a <c>dispatcher</c> line that cannot be read (VMDQ0020, not a plain syntax error): the
+    /// generator reports it itself, since without a type name it cannot emit even the dispatcher's shape and
+    /// the user's code then fails with CS0246, which makes the compiler skip analyzers.
+    /// </summary>
+    private SyntaxException Unreadable(SourceSpan span, string reason)
+    {
+        _doc.DispatcherUnreadable = true;
+        Report(RuleDescriptors.DispatcherUnreadable, span,
+            $"The dispatcher's name cannot be read: {reason}. No dispatcher is generated from this file, so code that uses it fails to compile (CS0246) until this line is fixed.");
+        return new SyntaxException();
     }
 
     private void ParseNic()

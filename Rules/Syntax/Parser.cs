@@ -77,6 +77,8 @@ public sealed partial class Parser
             case "multicast":
                 ParseRule();
                 break;
+            case var word when LooksLikeDispatcher(word):
+                throw Unreadable(first.Span, $"unknown keyword '{word}' (did you mean 'dispatcher'?)");
             default:
                 throw Error(first.Span, $"Unknown keyword '{first.Text}'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, tenant, pool, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).");
         }
@@ -87,6 +89,14 @@ public sealed partial class Parser
             throw Error(extra.Span, $"Unexpected '{extra.Text}' after the end of the statement.");
         }
     }
+
+    /// <summary>
+    /// A misspelled <c>dispatcher</c> keyword (case aside, at most two edits away, e.g. <c>dispacher</c>,
+    /// <c>Dispatcher</c>): the line most likely names the type the user's code uses, so it is reported as an
+    /// unreadable dispatcher line rather than an unknown keyword (a default-named shape would not help).
+    /// </summary>
+    internal static bool LooksLikeDispatcher(string word) =>
+        word.Length is >= 8 and <= 12 && EditDistance.Osa(word.ToLowerInvariant(), "dispatcher") <= 2;
 
     // ---- token helpers ----
 

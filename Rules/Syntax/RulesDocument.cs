@@ -23,6 +23,12 @@ public sealed class RulesDocument
     /// <summary>Where the dispatcher name is written.</summary>
     public SourceSpan? DispatcherSpan { get; internal set; }
 
+    /// <summary>
+    /// True when a <c>dispatcher</c> statement (or a line that looks like one, such as a misspelled keyword)
+    /// could not be read: the type the user's code names is then unknown and no dispatcher shape is generated.
+    /// </summary>
+    public bool DispatcherUnreadable { get; internal set; }
+
     /// <summary>The <c>nic pools</c> value and where it is written.</summary>
     public (long Value, SourceSpan Span)? NicPools { get; internal set; }
 
