@@ -54,10 +54,12 @@ public sealed partial class Parser
     private SyntaxException Unreadable(SourceSpan span, string reason)
     {
         _doc.DispatcherUnreadable = true;
-        Report(RuleDescriptors.DispatcherUnreadable, span,
-            $"The dispatcher's name cannot be read: {reason}. No dispatcher is generated from this file, so code that uses it fails to compile (CS0246) until this line is fixed.");
+        Report(RuleDescriptors.DispatcherUnreadable, span, UnreadableMessage(reason));
         return new SyntaxException();
     }
+
+    private static string UnreadableMessage(string reason) =>
+        $"The dispatcher's name cannot be read: {reason}. No dispatcher is generated from this file, so code that uses it fails to compile (CS0246) until this line is fixed.";
 
     private void ParseNic()
     {

@@ -29,10 +29,12 @@ public sealed partial class Parser
     {
         var doc = new RulesDocument(path);
         var parser = new Parser(doc, diagnostics);
+        bool brokenDispatcherLine = false;
         foreach (var line in Lexer.Tokenize(text))
         {
             parser._tokens = line;
             parser._pos = 0;
+            int reported = diagnostics.Count;
             try
             {
                 parser.ParseStatement();
@@ -40,9 +42,12 @@ public sealed partial class Parser
             catch (SyntaxException)
             {
                 // Reported already; the statement is skipped and the next line is parsed.
+                brokenDispatcherLine |= parser.ReclassifyBrokenDispatcherLine(reported);
             }
         }
 
+        // A broken line that looks like the dispatcher line hides the name only if no good one was read.
+        doc.DispatcherUnreadable = (doc.DispatcherUnreadable || brokenDispatcherLine) && doc.Dispatcher is null;
         return doc;
     }
 
@@ -97,6 +102,43 @@ public sealed partial class Parser
     /// </summary>
     internal static bool LooksLikeDispatcher(string word) =>
         word.Length is >= 8 and <= 12 && EditDistance.Osa(word.ToLowerInvariant(), "dispatcher") <= 2;
+
+    /// <summary>True for a dotted C# type name such as <c>Contoso.Fabric.TenantDispatcher</c> (no other statement writes one).</summary>
+    private static bool IsDottedTypeName(string word) =>
+        word.IndexOf('.') > 0 && Array.TrueForAll(word.Split('.'), CSharpNames.IsIdentifier);
+
+    /// <summary>
+    /// After a line failed to parse: when it looks like the <c>dispatcher</c> line (a misspelt keyword, or a
+    /// dotted type name, as when the keyword is missing or another word precedes it), its syntax errors are
+    /// reported as VMDQ0020, since the user's code most likely names that type. Returns true if it did.
+    /// </summary>
+    private bool ReclassifyBrokenDispatcherLine(int firstNew)
+    {
+        bool looksLikeDispatcher = Array.Exists(_tokens, t => t.Kind == TokenKind.Word && (LooksLikeDispatcher(t.Text) || IsDottedTypeName(t.Text)));
+        if (!looksLikeDispatcher)
+        {
+            return false;
+        }
+
+        bool changed = false;
+        for (int i = firstNew; i < _diagnostics.Count; i++)
+        {
+            var d = _diagnostics[i];
+            if (d.Id == RuleDescriptors.SyntaxError.Id)
+            {
+                string reason = d.Message.TrimEnd('.');
+                reason = reason.Length > 0 ? char.ToLowerInvariant(reason[0]) + reason.Substring(1) : reason;
+                _diagnostics[i] = RuleDiagnostic.Create(RuleDescriptors.DispatcherUnreadable, d.Span, UnreadableMessage(reason));
+                changed = true;
+            }
+            else if (d.Id == RuleDescriptors.DispatcherUnreadable.Id)
+            {
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
 
     // ---- token helpers ----
 

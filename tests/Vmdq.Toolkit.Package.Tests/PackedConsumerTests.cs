@@ -235,4 +235,89 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
         Assert.Equal(expected, actual);
         Assert.Contains(expected, e => e.Contains(" 1 ", StringComparison.Ordinal));
     }
+
+    private const string ProgramUsingTheDispatcher = """
+        using Contoso.Fabric;
+
+        byte[] frame = new byte[64];
+        Verdict v = TenantDispatcher.Classify(frame);
+        FrameFields fields = TenantDispatcher.Parse(frame);
+        var verdicts = new Verdict[1];
+        TenantDispatcher.ClassifyBatch(new[] { frame }, verdicts);
+        TenantDispatcher.ClassifyBatch(frame, new[] { new FrameSlice(0, frame.Length) }, verdicts);
+        foreach (int pool in TenantDispatcher.Replicas(v)) { Console.WriteLine(pool); }
+        Console.WriteLine($"{TenantDispatcher.Info.Name} {TenantDispatcher.PoolCount} {TenantDispatcher.RuleCount} {fields.Length} {verdicts[0].Pool}");
+        """;
+
+    /// <summary>The distinct <c>file(line,col): severity ID: message</c> lines of a build's output (MSBuild repeats errors in its summary).</summary>
+    private static string[] DiagnosticLines(string output) =>
+        output.Split('\n', StringSplitOptions.TrimEntries)
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"(?<file>[^/\\\s]+\(\d+,\d+\)): (?<what>(error|warning) [A-Z]+\d+: .*?)( \[[^\]]*\.csproj\])?$"))
+            .Where(m => m.Success)
+            .Select(m => m.Groups["file"].Value + ": " + m.Groups["what"].Value)
+            .Distinct()
+            .OrderBy(l => l, StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>What the rules front end says of <paramref name="rules"/>, as MSBuild prints it (info is not printed).</summary>
+    private static string[] ExpectedLines(string file, string rules) =>
+        Vmdq.Rules.RulesCompiler.Compile(file, rules).Diagnostics
+            .Where(d => d.Severity != Vmdq.Rules.Diagnostics.RuleSeverity.Info)
+            .Select(d => $"{file}({d.Span.Line},{d.Span.Column}): {d.Severity.ToString().ToLowerInvariant()} {d.Id}: {d.Message}")
+            .OrderBy(l => l, StringComparer.Ordinal)
+            .ToArray();
+
+    [Fact]
+    public void BrokenRulesFileUsedByTheProgramShowsExactlyItsVmdqDiagnostics()
+    {
+        const string Rules = """
+            dispatcher Contoso.Fabric.TenantDispatcher
+            pool web 1
+            pool db 2
+            mac 00:1b:21:0a:0b:01 -> web
+            vlan 250 -> dbb
+            vlan 5000 -> web
+            vlan 0 -> db
+            """;
+        string dir = CreateConsumer("tenants.vmdq", Rules, ProgramUsingTheDispatcher);
+        string sarif = Path.Combine(dir, "build.sarif");
+        var (code, output) = DotNet.Run(dir, "build", "-p:ErrorLog=" + sarif);
+        Assert.NotEqual(0, code);
+        Assert.Equal(ExpectedLines("tenants.vmdq", Rules), DiagnosticLines(output));
+        Assert.Equal(
+            new[] { "tenants.vmdq(5,13): error VMDQ0003", "tenants.vmdq(6,6): error VMDQ0002", "tenants.vmdq(7,6): warning VMDQ0009" },
+            DiagnosticLines(output).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^(.*?\): \w+ \w+): .*$", "$1")).ToArray());
+
+        // Reported once each (the console repeats errors in its summary; the error log does not).
+        string log = File.ReadAllText(sarif);
+        foreach (string id in new[] { "VMDQ0003", "VMDQ0002", "VMDQ0009" })
+        {
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, "\"ruleId\":\\s*\"" + id + "\""));
+        }
+
+        Assert.DoesNotMatch("\"ruleId\":\\s*\"CS", log);
+    }
+
+    [Fact]
+    public void ErrorsCannotBeLoweredSoTheDispatchersShapeNeverShips()
+    {
+        string dir = CreateConsumer("tenants.vmdq", "dispatcher Contoso.Fabric.TenantDispatcher\npool web 1\nvlan 250 -> dbb\nvlan 7 -> web\n", ProgramUsingTheDispatcher);
+        File.WriteAllText(Path.Combine(dir, ".globalconfig"), "is_global = true\ndotnet_diagnostic.VMDQ0003.severity = none\n");
+        var (code, output) = DotNet.Run(dir, "build", "-p:NoWarn=VMDQ0003");
+        Assert.NotEqual(0, code);
+        Assert.Equal(ExpectedLines("tenants.vmdq", "dispatcher Contoso.Fabric.TenantDispatcher\npool web 1\nvlan 250 -> dbb\nvlan 7 -> web\n"), DiagnosticLines(output));
+        Assert.Single(DiagnosticLines(output));
+    }
+
+    [Fact]
+    public void AnUnreadableDispatcherLineIsShownByTheGeneratorBesideTheUnavoidableCS0246()
+    {
+        string dir = CreateConsumer("tenants.vmdq", "dispatcher Contoso.Fabric.1TenantDispatcher\npool web 1\nvlan 7 -> web\nvlan 5000 -> web\n", ProgramUsingTheDispatcher);
+        var (code, output) = DotNet.Run(dir, "build");
+        Assert.NotEqual(0, code);
+        var lines = DiagnosticLines(output);
+        Assert.Contains(lines, l => l.StartsWith("tenants.vmdq(1,12): error VMDQ0020: The dispatcher's name cannot be read: 'Contoso.Fabric.1TenantDispatcher' is not a valid C# type name", StringComparison.Ordinal));
+        Assert.Contains("tenants.vmdq(4,6): error VMDQ0002: VLAN ID 5000 is out of range: it must be 0..4095.", lines);
+        Assert.All(lines.Where(l => !l.StartsWith("tenants.vmdq", StringComparison.Ordinal)), l => Assert.Contains("error CS0246", l, StringComparison.Ordinal));
+    }
 }
