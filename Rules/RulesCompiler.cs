@@ -28,6 +28,13 @@ public static class RulesCompiler
     public static RulesResult Compile(string path, string text)
     {
         var diagnostics = new List<RuleDiagnostic>();
+        if (TextCheck.FindHostile(text) is { } notText)
+        {
+            // Nothing of a binary or mis-encoded file is worth parsing: one error, no echo of its bytes.
+            var empty = new RulesDocument(path);
+            return new RulesResult(path, RulesChecker.DispatcherTypeName(empty), null, null, new[] { notText }.ToEquatableArray());
+        }
+
         var doc = Parser.Parse(path, text, diagnostics);
         var model = RulesChecker.Check(doc, diagnostics);
         var ordered = diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal).ToEquatableArray();
