@@ -39,11 +39,12 @@ internal static class Spelling
 
     /// <summary>
     /// Optimal string alignment distance: insertions, deletions, substitutions and transpositions of
-    /// adjacent characters each cost 1 ("wbe" is one edit from "web"). Long inputs are not compared.
+    /// adjacent characters each cost 1 ("wbe" is one edit from "web"). Inputs longer than 256 characters
+    /// are not compared (<see cref="int.MaxValue"/>): nothing that long is a misspelt keyword or name.
     /// </summary>
     public static int Distance(string a, string b)
     {
-        if (Math.Abs(a.Length - b.Length) > Math.Max(a.Length, b.Length) / 2 + 1 || a.Length > 256 || b.Length > 256)
+        if (a.Length > 256 || b.Length > 256)
         {
             return int.MaxValue;
         }
