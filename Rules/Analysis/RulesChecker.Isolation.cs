@@ -37,10 +37,19 @@ public sealed partial class RulesChecker
         _ => null,
     };
 
+    /// <summary>VMDQ0009's reserved values: VLAN 0 and 4095, VSIDs 0..0xFFF and 0xFFFFFF.</summary>
+    private static bool IsReservedId(MatchKey key) => key.Kind switch
+    {
+        MatchKind.Vlan or MatchKind.MacVlan => key.Id == 0 || key.Id == 4095,
+        MatchKind.Nvgre or MatchKind.NvgreInner => key.Id <= 0xFFF || key.Id == 0xFFFFFF,
+        _ => false,
+    };
+
     /// <summary>
     /// VMDQ0016: a VLAN, VNI or VSID that no tenant owns, routed to a pool that belongs to a tenant. Only
     /// for identifiers the file's tenants account for (some tenant declares a range of that kind), and
-    /// not when a tenant statement was dropped or repeated (its range might be the owner).
+    /// not when a tenant statement was dropped or repeated (its range might be the owner), nor for reserved
+    /// values, which VMDQ0009 reports and no tenant can own.
     /// </summary>
     private void CheckUnownedIdentifiers()
     {
@@ -51,7 +60,7 @@ public sealed partial class RulesChecker
 
         foreach (var (syntax, rule) in _resolved)
         {
-            if (rule.IsDrop || syntax.IdSpan is not { } idSpan || IdentifierOf(rule.Kind) is not { } identifier
+            if (rule.IsDrop || syntax.IdSpan is not { } idSpan || IsReservedId(rule.Key) || IdentifierOf(rule.Key.Kind) is not { } identifier
                 || !_tenants.Values.Any(t => identifier.Range(t) is not null) || OwnerOf(rule.Key) is not null)
             {
                 continue;

@@ -81,14 +81,14 @@ public sealed partial class RulesChecker
         foreach (var rule in _doc.Rules)
         {
             var key = rule.Match;
-            if (key.Kind is MatchKind.Vlan or MatchKind.MacVlan && rule.IdSpan is { } vlanSpan && (key.Id == 0 || key.Id == 4095))
+            if (key.Kind is MatchKind.Vlan or MatchKind.MacVlan && rule.IdSpan is { } vlanSpan && IsReservedId(key))
             {
                 Report(RuleDescriptors.ReservedValue, vlanSpan, key.Id == 0
                     ? "VLAN ID 0 is reserved: it marks priority-tagged frames, which carry no VLAN."
                     : "VLAN ID 4095 is reserved by IEEE 802.1Q and never carried by a valid frame.");
             }
 
-            if (key.Kind is MatchKind.Nvgre or MatchKind.NvgreInner && rule.IdSpan is { } vsidSpan && (key.Id <= 0xFFF || key.Id == 0xFFFFFF))
+            if (key.Kind is MatchKind.Nvgre or MatchKind.NvgreInner && rule.IdSpan is { } vsidSpan && IsReservedId(key))
             {
                 Report(RuleDescriptors.ReservedValue, vsidSpan, key.Id == 0xFFFFFF
                     ? $"VSID {Spelled(vsidSpan)} is reserved by RFC 7637 for vendor-specific use."

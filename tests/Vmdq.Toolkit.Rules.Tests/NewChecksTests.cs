@@ -45,6 +45,15 @@ public class NewChecksTests
     public void OwnedIdentifiersAndPoolsOfNoTenantAreFine(string rule) =>
         Assert.Empty(Compile(rule + "\nvxlan 10001 -> gx-app\nvlan 150 -> acme-db").Diagnostics);
 
+    [Theory]
+    [InlineData("vlan 0 -> acme-db", "6:6:VMDQ0009")]
+    [InlineData("vlan 4095 -> acme-db", "6:6:VMDQ0009")]
+    [InlineData("nvgre 0xFFF -> acme-db", "6:7:VMDQ0009")]
+    [InlineData("nvgre 0x1000 -> acme-db", "6:7:VMDQ0016")]
+    [InlineData("nvgre 0xFFFFFF -> acme-db", "6:7:VMDQ0009")]
+    public void AReservedValueIsReportedAsReservedNotAlsoAsUnowned(string rule, string expected) =>
+        Assert.Equal(new[] { expected }, Located(Compile(rule + "\nvlan 150 -> acme-db\nvxlan 10001 -> gx-app")));
+
     [Fact]
     public void KindsNoTenantDeclaresAreNotChecked()
     {

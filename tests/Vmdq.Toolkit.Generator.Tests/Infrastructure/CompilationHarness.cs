@@ -71,10 +71,14 @@ internal static class CompilationHarness
     }
 
     /// <summary>The analyzer's diagnostics for the given rules files, formatted like MSBuild: <c>file(line,col): ID</c>.</summary>
-    public static ImmutableArray<Diagnostic> Analyze(params (string Path, string Text)[] rulesFiles)
+    public static ImmutableArray<Diagnostic> Analyze(params (string Path, string Text)[] rulesFiles) =>
+        Analyze(rulesFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToArray());
+
+    /// <summary>The analyzer's diagnostics for the given additional files (for texts with a particular encoding).</summary>
+    public static ImmutableArray<Diagnostic> Analyze(params AdditionalText[] rulesFiles)
     {
         var compilation = CreateCompilation("namespace Consumer { internal static class Placeholder { } }");
-        var options = new AnalyzerOptions(rulesFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray());
+        var options = new AnalyzerOptions(rulesFiles.ToImmutableArray());
         var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new RulesAnalyzer()), options);
         return withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()
             .OrderBy(d => d.Location.GetLineSpan().StartLinePosition.Line)
