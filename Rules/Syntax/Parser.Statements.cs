@@ -125,6 +125,9 @@ public sealed partial class Parser
         else if (IsName(value.Text))
         {
             pool = (null, value.Text, value.Span);
+
+            // Named even if the statement turns out broken: the pool is not then also "unreachable".
+            _doc.RecoveredTargets.Add(new PoolRef(value.Text, value.Span));
         }
         else
         {

@@ -34,6 +34,12 @@ public class FollowOnTests
     }
 
     [Fact]
+    public void ABrokenDefaultPoolLineStillNamesItsPool()
+    {
+        Assert.Equal(new[] { "1:VMDQ0001" }, Ids("default-pool host extra\npool host 1\npool web 2\nvlan 5 -> web\n"));
+    }
+
+    [Fact]
     public void TheTargetOfARuleWithAnOutOfRangeMatchIsStillChecked()
     {
         var result = RulesCompiler.Compile("t.vmdq", "pool web 1\nvlan 5000 -> wbe\n");
