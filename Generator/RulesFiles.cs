@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Vmdq.Rules;
@@ -16,6 +17,23 @@ internal static class RulesFiles
 
     /// <summary>True for <c>*.vmdq</c> additional files.</summary>
     public static bool IsRulesFile(AdditionalText file) => file.Path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The text to compile. The compiler decodes a file that is not valid UTF-8 with a fallback code page
+    /// (Windows-1252 or Latin-1), which would hide that it is not UTF-8: such text is turned back into its
+    /// bytes and decoded as UTF-8, so each invalid sequence becomes U+FFFD and the rules front end reports
+    /// VMDQ0019 at the first one.
+    /// </summary>
+    public static string TextOf(SourceText text)
+    {
+        string decoded = text.ToString();
+        if (text.Encoding is not { } encoding || encoding.CodePage == 65001)
+        {
+            return decoded;
+        }
+
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetString(encoding.GetBytes(decoded));
+    }
 
     /// <summary>The location of <paramref name="span"/> in the rules file: the offending token, never the whole file.</summary>
     public static Location ToLocation(string path, SourceText text, SourceSpan span)

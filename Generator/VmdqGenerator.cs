@@ -44,7 +44,7 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
     {
         var texts = context.AdditionalTextsProvider
             .Where(RulesFiles.IsRulesFile)
-            .Select((file, ct) => new RulesText(file.Path, file.GetText(ct)?.ToString()))
+            .Select((file, ct) => new RulesText(file.Path, file.GetText(ct) is { } text ? RulesFiles.TextOf(text) : null))
             .WithTrackingName(Steps.RulesText);
 
         var results = texts

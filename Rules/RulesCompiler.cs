@@ -31,6 +31,16 @@ public static class RulesCompiler
     public static RulesResult Compile(string path, string text)
     {
         var diagnostics = new List<RuleDiagnostic>();
+        if (TextCheck.FindHostile(text) is { } notText)
+        {
+            // Nothing of a binary or mis-encoded file is worth parsing: one error, no echo of its bytes. Its
+            // dispatcher name cannot be trusted either, so the generator reports the error itself (code that
+            // uses the dispatcher fails with CS0246, which would hide an analyzer's report).
+            var empty = new RulesDocument(path);
+            var shape = DispatcherShape.Of(RulesChecker.Check(empty, new List<RuleDiagnostic>()));
+            return new RulesResult(path, RulesChecker.DispatcherTypeName(empty), null, null, new[] { notText }.ToEquatableArray(), shape, IsDispatcherNameReadable: false);
+        }
+
         var doc = Parser.Parse(path, text, diagnostics);
         var model = RulesChecker.Check(doc, diagnostics);
         var ordered = diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal).ToEquatableArray();

@@ -82,6 +82,21 @@ internal static class DiagnosticDescriptors
         "VMDQ0015", "Overlapping tenant ranges", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: HelpBase + "vmdq0015");
 
+    public static readonly DiagnosticDescriptor UnownedIdentifier = new(
+        "VMDQ0016", "Unowned identifier routed to a tenant's pool", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0016");
+
+    public static readonly DiagnosticDescriptor SharedReplication = new(
+        "VMDQ0017", "Broadcast or multicast replicated across tenants", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0017");
+
+    public static readonly DiagnosticDescriptor NoRules = new(
+        "VMDQ0018", "No rules", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0018");
+
+    public static readonly DiagnosticDescriptor NotText = new(
+        "VMDQ0019", "Not a UTF-8 text rules file", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0019", customTags: NotConfigurable);
     public static readonly DiagnosticDescriptor DispatcherUnreadable = new(
         "VMDQ0020", "Dispatcher name cannot be read", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0020");
@@ -89,6 +104,7 @@ internal static class DiagnosticDescriptors
     /// <summary>All descriptors, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
+        UnownedIdentifier, SharedReplication, NoRules, NotText,
         DispatcherUnreadable);
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>

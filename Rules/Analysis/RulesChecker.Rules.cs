@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Vmdq.Rules.Diagnostics;
@@ -27,17 +28,14 @@ public sealed partial class RulesChecker
                 if (!_pools.TryGetValue(poolRef.Name, out var pool))
                 {
                     ok = false;
-                    if (!_doc.PoisonedPools.Contains(poolRef.Name))
-                    {
-                        Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool '{poolRef.Name}' is not declared{Suggest(poolRef.Name, _pools.Keys)}.");
-                    }
+                    ReportUndefinedPool(poolRef);
 
                     continue;
                 }
 
                 if (replicas.Contains((int)pool.Index))
                 {
-                    Report(RuleDescriptors.DuplicateDeclaration, poolRef.Span, $"Pool '{poolRef.Name}' is listed twice: the frame would be delivered to it twice.");
+                    Report(RuleDescriptors.DuplicateDeclaration, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is listed twice: the frame would be delivered to it twice.");
                     ok = false;
                     continue;
                 }
@@ -57,14 +55,14 @@ public sealed partial class RulesChecker
                 if (!_doc.GeometryInvalid && explicitQueue >= _geometry.QueuesPerPool)
                 {
                     Report(RuleDescriptors.ValueOutOfRange, queueSpan,
-                        $"Queue {explicitQueue} is out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
+                        $"Queue {Spelled(queueSpan)} is out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
                     continue;
                 }
 
                 if (firstPool.Queues is { } allowed && !allowed.Contains(explicitQueue))
                 {
                     Report(RuleDescriptors.ValueOutOfRange, queueSpan,
-                        $"Queue {explicitQueue} is outside pool '{firstPool.Name}''s queues {allowed} (line {firstPool.Line}).");
+                        $"Queue {Spelled(queueSpan)} is outside the queues of pool {Echo.Quoted(firstPool.Name)} ({Spelled(allowed.Span)}, line {firstPool.Line}).");
                     continue;
                 }
 
@@ -83,18 +81,18 @@ public sealed partial class RulesChecker
         foreach (var rule in _doc.Rules)
         {
             var key = rule.Match;
-            if (key.Kind is MatchKind.Vlan or MatchKind.MacVlan && rule.IdSpan is { } vlanSpan && (key.Id == 0 || key.Id == 4095))
+            if (key.Kind is MatchKind.Vlan or MatchKind.MacVlan && rule.IdSpan is { } vlanSpan && IsReservedId(key))
             {
                 Report(RuleDescriptors.ReservedValue, vlanSpan, key.Id == 0
                     ? "VLAN ID 0 is reserved: it marks priority-tagged frames, which carry no VLAN."
                     : "VLAN ID 4095 is reserved by IEEE 802.1Q and never carried by a valid frame.");
             }
 
-            if (key.Kind is MatchKind.Nvgre or MatchKind.NvgreInner && rule.IdSpan is { } vsidSpan && (key.Id <= 0xFFF || key.Id == 0xFFFFFF))
+            if (key.Kind is MatchKind.Nvgre or MatchKind.NvgreInner && rule.IdSpan is { } vsidSpan && IsReservedId(key))
             {
                 Report(RuleDescriptors.ReservedValue, vsidSpan, key.Id == 0xFFFFFF
-                    ? "VSID 0xFFFFFF is reserved by RFC 7637 for vendor-specific use."
-                    : $"VSID {Mac.Hex(key.Id)} is reserved: RFC 7637 reserves VSIDs 0..0xFFF.");
+                    ? $"VSID {Spelled(vsidSpan)} is reserved by RFC 7637 for vendor-specific use."
+                    : $"VSID {Spelled(vsidSpan)} is reserved: RFC 7637 reserves VSIDs 0..0xFFF.");
             }
 
             if (key.Kind is MatchKind.Mac or MatchKind.MacVlan && rule.MacSpan is { } macSpan && Mac.IsGroup(key.Mac))
@@ -146,7 +144,7 @@ public sealed partial class RulesChecker
                     _ => "VSID",
                 };
                 Report(RuleDescriptors.TenantLeak, syntax.Target.Pools[0].Span,
-                    $"{what} {rule.Id} belongs to tenant '{owner.Name}' (line {owner.Line}), but pool '{pool.Name}' belongs to tenant '{pool.Tenant}' (line {pool.Line}).");
+                    $"{what} {IdSpelling(syntax, rule)} belongs to tenant {Echo.Quoted(owner.Name)} (line {owner.Line}), but pool {Echo.Quoted(pool.Name)} belongs to tenant {Echo.Quoted(pool.Tenant)} (line {pool.Line}).");
             }
         }
     }
@@ -252,15 +250,27 @@ public sealed partial class RulesChecker
             }
         }
 
-        var namedInRules = new HashSet<string>(_doc.Rules.SelectMany(r => r.Target.Pools).Select(p => p.Name));
+        // A pool a rule line names counts as targeted even when that line has an error (the error is the
+        // news, not the pool), and so does the pool a misspelt name most likely means.
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        var written = _doc.Rules.SelectMany(r => r.Target.Pools).Concat(_doc.BrokenRuleTargets).Concat(_doc.RecoveredTargets).Select(p => p.Name);
+        if (_doc.DefaultPool?.Name is { } defaultName)
+        {
+            written = written.Concat(new[] { defaultName });
+        }
+
+        foreach (string name in written)
+        {
+            named.Add(_pools.ContainsKey(name) ? name : Spelling.Nearest(name, _pools.Keys) ?? name);
+        }
+
         foreach (var pool in _doc.Pools)
         {
             if (_pools.TryGetValue(pool.Name, out var declared) && ReferenceEquals(declared, pool)
-                && pool.Index != defaultPool && !targeted.Contains((int)pool.Index) && !namedInRules.Contains(pool.Name)
-                && _doc.DefaultPool?.Name != pool.Name)
+                && pool.Index != defaultPool && !targeted.Contains((int)pool.Index) && !named.Contains(pool.Name))
             {
                 Report(RuleDescriptors.UnreachablePool, pool.NameSpan,
-                    $"Pool '{pool.Name}' (index {pool.Index}) is never targeted by a rule and is not the default pool: no frame can reach it.");
+                    $"Pool {Echo.Quoted(pool.Name)} (index {Spelled(pool.IndexSpan)}) is never targeted by a rule and is not the default pool: no frame can reach it.");
             }
         }
     }

@@ -20,10 +20,14 @@ public sealed partial class RulesChecker
     private readonly Dictionary<long, PoolDecl> _poolsByIndex = new();
     private readonly List<(FilterRule Syntax, ResolvedRule Rule)> _resolved = new();
 
+    /// <summary>True when a tenant statement was dropped or repeated: who owns an identifier is then not known for sure.</summary>
+    private bool _tenantsIncomplete;
+
     private RulesChecker(RulesDocument doc, List<RuleDiagnostic> diagnostics)
     {
         _doc = doc;
         _diagnostics = diagnostics;
+        _tenantsIncomplete = doc.PoisonedTenants.Count > 0;
         _geometry = new NicGeometry(
             (int)(doc.NicPools?.Value ?? NicGeometry.Default.Pools),
             (int)(doc.NicQueues?.Value ?? NicGeometry.Default.QueuesPerPool),
@@ -61,12 +65,16 @@ public sealed partial class RulesChecker
         CheckPools();
         (int defaultPool, int defaultQueue) = ResolveDefaultPool();
         ResolveRules();
+        CheckBrokenRuleTargets();
         CheckMatches();
         CheckTenantLeaks();
+        CheckUnownedIdentifiers();
+        CheckSharedReplication();
         var unique = CheckDuplicatesAndConflicts();
         CheckSpecificity(unique);
         CheckCapacity(unique);
         CheckUnreachablePools(defaultPool);
+        CheckHasRules(defaultPool);
 
         string full = DispatcherTypeName(_doc);
         int dot = full.LastIndexOf('.');
@@ -96,7 +104,8 @@ public sealed partial class RulesChecker
         {
             if (_tenants.TryGetValue(tenant.Name, out var first))
             {
-                Report(RuleDescriptors.DuplicateDeclaration, tenant.NameSpan, $"Tenant '{tenant.Name}' is already declared on line {first.Line}.");
+                Report(RuleDescriptors.DuplicateDeclaration, tenant.NameSpan, $"Tenant {Echo.Quoted(tenant.Name)} is already declared on line {first.Line}.");
+                _tenantsIncomplete = true;
                 continue;
             }
 
@@ -117,7 +126,7 @@ public sealed partial class RulesChecker
         if (a is not null && b is not null && a.Overlaps(b))
         {
             Report(RuleDescriptors.OverlappingTenants, a.Span,
-                $"Tenant '{tenant.Name}' claims {what} {a} that overlap tenant '{other.Name}' ({b}, line {other.Line}): identifiers in the overlap are attributed to '{other.Name}' for the leak check.");
+                $"Tenant {Echo.Quoted(tenant.Name)} claims {what} {Spelled(a.Span)} that overlap tenant {Echo.Quoted(other.Name)} ({Spelled(b.Span)}, line {other.Line}): identifiers in the overlap are attributed to {Echo.Quoted(other.Name)} for the leak check.");
         }
     }
 
@@ -127,7 +136,7 @@ public sealed partial class RulesChecker
         {
             if (_pools.TryGetValue(pool.Name, out var first))
             {
-                Report(RuleDescriptors.DuplicateDeclaration, pool.NameSpan, $"Pool '{pool.Name}' is already declared on line {first.Line}.");
+                Report(RuleDescriptors.DuplicateDeclaration, pool.NameSpan, $"Pool {Echo.Quoted(pool.Name)} is already declared on line {first.Line}.");
                 continue;
             }
 
@@ -135,12 +144,12 @@ public sealed partial class RulesChecker
             if (!_doc.GeometryInvalid && (pool.Index < 0 || pool.Index >= _geometry.Pools))
             {
                 Report(RuleDescriptors.ValueOutOfRange, pool.IndexSpan,
-                    $"Pool index {pool.Index} is out of range: the NIC has {_geometry.Pools} pools (0..{_geometry.Pools - 1}){NicWhere()}.");
+                    $"Pool index {Spelled(pool.IndexSpan)} is out of range: the NIC has {_geometry.Pools} pools (0..{_geometry.Pools - 1}){NicWhere()}.");
             }
             else if (_poolsByIndex.TryGetValue(pool.Index, out var sameIndex))
             {
                 Report(RuleDescriptors.DuplicateDeclaration, pool.IndexSpan,
-                    $"Pool index {pool.Index} is already named '{sameIndex.Name}' on line {sameIndex.Line}.");
+                    $"Pool index {Spelled(pool.IndexSpan)} is already named {Echo.Quoted(sameIndex.Name)} on line {sameIndex.Line}.");
             }
             else
             {
@@ -149,13 +158,13 @@ public sealed partial class RulesChecker
 
             if (pool.Tenant is not null && pool.TenantSpan is { } tenantSpan && !_tenants.ContainsKey(pool.Tenant) && !_doc.PoisonedTenants.Contains(pool.Tenant))
             {
-                Report(RuleDescriptors.Undefined, tenantSpan, $"Tenant '{pool.Tenant}' is not declared{Suggest(pool.Tenant, _doc.Tenants.Select(t => t.Name))}.");
+                Report(RuleDescriptors.Undefined, tenantSpan, $"Tenant {Echo.Quoted(pool.Tenant)} is not declared{Spelling.DidYouMean(pool.Tenant, _doc.Tenants.Select(t => t.Name))}.");
             }
 
             if (!_doc.GeometryInvalid && pool.Queues is { } queues && queues.Hi >= _geometry.QueuesPerPool)
             {
                 Report(RuleDescriptors.ValueOutOfRange, queues.Span,
-                    $"Queues {queues} are out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
+                    $"Queues {Spelled(queues.Span)} are out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
             }
         }
     }
@@ -178,7 +187,7 @@ public sealed partial class RulesChecker
 
             if (!_doc.PoisonedPools.Contains(dp.Name))
             {
-                Report(RuleDescriptors.Undefined, dp.Span, $"Pool '{dp.Name}' is not declared{Suggest(dp.Name, _pools.Keys)}.");
+                Report(RuleDescriptors.Undefined, dp.Span, $"Pool {Echo.Quoted(dp.Name)} is not declared{Spelling.DidYouMean(dp.Name, _pools.Keys)}.");
             }
 
             return (0, 0);
@@ -187,51 +196,13 @@ public sealed partial class RulesChecker
         long index = dp.Index ?? 0;
         if (!_doc.GeometryInvalid && (index < 0 || index >= _geometry.Pools))
         {
-            Report(RuleDescriptors.ValueOutOfRange, dp.Span, $"Default pool {index} is out of range: the NIC has {_geometry.Pools} pools (0..{_geometry.Pools - 1}){NicWhere()}.");
+            Report(RuleDescriptors.ValueOutOfRange, dp.Span, $"Default pool {Spelled(dp.Span)} is out of range: the NIC has {_geometry.Pools} pools (0..{_geometry.Pools - 1}){NicWhere()}.");
             return (0, 0);
         }
 
         return ((int)index, _poolsByIndex.TryGetValue(index, out var p) ? p.FirstQueue : 0);
     }
 
-    /// <summary>" (did you mean 'x'?)" when a declared name is one edit or so away.</summary>
-    private static string Suggest(string name, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (string c in candidates.OrderBy(c => c, StringComparer.Ordinal))
-        {
-            int d = EditDistance(name, c);
-            if (d < bestDistance)
-            {
-                best = c;
-                bestDistance = d;
-            }
-        }
-
-        return best is not null && bestDistance <= Math.Max(1, name.Length / 3) ? $" (did you mean '{best}'?)" : string.Empty;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var row = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            row[j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int diag = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int up = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diag + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diag = up;
-            }
-        }
-
-        return row[b.Length];
-    }
+    /// <summary>A value as the file spells it (hex stays hex), cut for a message.</summary>
+    private string Spelled(SourceSpan span) => Echo.Cut(_doc.Spelling(span));
 }

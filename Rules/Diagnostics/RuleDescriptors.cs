@@ -50,6 +50,17 @@ public static class RuleDescriptors
     /// <summary>Two tenants that claim the same identifier.</summary>
     public static readonly RuleDescriptor OverlappingTenants = new("VMDQ0015", "Overlapping tenant ranges", RuleSeverity.Warning);
 
+    /// <summary>A VLAN, VNI or VSID that no tenant owns, sent to a pool that belongs to a tenant.</summary>
+    public static readonly RuleDescriptor UnownedIdentifier = new("VMDQ0016", "Unowned identifier routed to a tenant's pool", RuleSeverity.Warning);
+
+    /// <summary>A broadcast or multicast rule that replicates to pools of different tenants.</summary>
+    public static readonly RuleDescriptor SharedReplication = new("VMDQ0017", "Broadcast or multicast replicated across tenants", RuleSeverity.Warning);
+
+    /// <summary>A rules file with no filter rules: every frame goes to the default pool.</summary>
+    public static readonly RuleDescriptor NoRules = new("VMDQ0018", "No rules", RuleSeverity.Warning);
+
+    /// <summary>A binary or mis-encoded file: NUL or control bytes, invalid UTF-8.</summary>
+    public static readonly RuleDescriptor NotText = new("VMDQ0019", "Not a UTF-8 text rules file", RuleSeverity.Error);
     /// <summary>
     /// A <c>dispatcher</c> line whose type name cannot be read: no dispatcher (not even its shape) can be
     /// generated, so code that uses it fails to compile. Reported by the generator, not the analyzer, because
@@ -62,6 +73,7 @@ public static class RuleDescriptors
     {
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity,
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
+        UnownedIdentifier, SharedReplication, NoRules, NotText,
         DispatcherUnreadable,
     };
 }

@@ -6,6 +6,10 @@ namespace Vmdq.Rules.Syntax;
 
 public sealed partial class Parser
 {
+    private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
+    private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };
+    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth" };
+
     private readonly HashSet<string> _seenSingletons = new();
 
     /// <summary>dispatcher, nic, default-pool, vxlan-port and profile may each appear once.</summary>
@@ -13,9 +17,18 @@ public sealed partial class Parser
     {
         if (!_seenSingletons.Add(keyword.Text))
         {
-            Report(RuleDescriptors.DuplicateDeclaration, keyword.Span, $"'{keyword.Text}' is given more than once; only the first is used.");
+            Report(RuleDescriptors.DuplicateDeclaration, keyword.Span, $"{Echo.Quoted(keyword.Text)} is given more than once; only the first is used.");
             throw new SyntaxException();
         }
+    }
+
+    /// <summary>"Unknown {what} 'x' (did you mean 'y'?). Expected ..." for a word that is not one of <paramref name="known"/>.</summary>
+    private void UnknownWord(Token word, string what, string[] known)
+    {
+        string expected = "Expected " + string.Join(", ", System.Array.ConvertAll(known, k => "'" + k + "'"));
+        int comma = expected.LastIndexOf(',');
+        expected = comma < 0 ? expected : expected.Substring(0, comma) + " or" + expected.Substring(comma + 1);
+        Fail(RuleDescriptors.SyntaxError, word.Span, $"Unknown {what} {Echo.Quoted(word.Text)}{Spelling.DidYouMean(word.Text, known)}. {expected}.");
     }
 
     private void ParseDispatcher()
@@ -30,17 +43,18 @@ public sealed partial class Parser
         Token name = _tokens[_pos++];
         if (name.Kind != TokenKind.Word)
         {
-            throw Unreadable(name.Span, $"expected a type name such as Contoso.Fabric.TenantDispatcher, found '{name.Text}'");
+            throw Unreadable(name.Span, $"expected a type name such as Contoso.Fabric.TenantDispatcher, found {Echo.Quoted(name.Text)}");
         }
 
         foreach (string part in name.Text.Split('.'))
         {
             if (!CSharpNames.IsIdentifier(part))
             {
-                throw Unreadable(name.Span, $"'{name.Text}' is not a valid C# type name: '{part}' is not an identifier");
+                throw Unreadable(name.Span, $"{Echo.Quoted(name.Text)} is not a valid C# type name: {Echo.Quoted(part)} is not an identifier");
             }
         }
 
+        EndStatement();
         Once(keyword);
         _doc.Dispatcher = name.Text;
         _doc.DispatcherSpan = name.Span;
@@ -83,6 +97,7 @@ public sealed partial class Parser
             throw Error(keyword.Span, "Expected 'pools', 'queues' or 'ring' after 'nic'.");
         }
 
+        // Every setting is a word and a value: a bad one is reported and the next is still read.
         (long, SourceSpan)? pools = null, queues = null, ring = null;
         while (!AtEnd)
         {
@@ -100,8 +115,7 @@ public sealed partial class Parser
                     long r = NumberInRange(value, "ring size", 1, 65536);
                     if ((r & (r - 1)) != 0)
                     {
-                        Report(RuleDescriptors.ValueOutOfRange, value.Span, $"Ring size {value.Text} is not a power of two.");
-                        throw new SyntaxException();
+                        Fail(RuleDescriptors.ValueOutOfRange, value.Span, $"Ring size {Echo.Cut(value.Text)} is not a power of two.");
                     }
 
                     ring = (r, value.Span);
@@ -109,12 +123,15 @@ public sealed partial class Parser
                 case "pools":
                 case "queues":
                 case "ring":
-                    throw Error(what.Span, $"'{what.Text}' is given twice in one 'nic' statement.");
+                    Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'nic' statement.");
+                    break;
                 default:
-                    throw Error(what.Span, $"Unknown nic setting '{what.Text}'. Expected 'pools', 'queues' or 'ring'.");
+                    UnknownWord(what, "nic setting", s_nicSettings);
+                    break;
             }
         }
 
+        EndStatement();
         Once(keyword);
         _doc.NicPools = pools;
         _doc.NicQueues = queues;
@@ -126,19 +143,26 @@ public sealed partial class Parser
     {
         Token keyword = _tokens[_pos++];
         Token value = NextWord("a pool index or name");
-        Once(keyword);
+        (long? Index, string? Name, SourceSpan Span) pool;
         if (TryParseNumber(value.Text, out long index))
         {
-            _doc.DefaultPool = (index, null, value.Span);
+            pool = (index, null, value.Span);
         }
         else if (IsName(value.Text))
         {
-            _doc.DefaultPool = (null, value.Text, value.Span);
+            pool = (null, value.Text, value.Span);
+
+            // Named even if the statement turns out broken: the pool is not then also "unreachable".
+            _doc.RecoveredTargets.Add(new PoolRef(value.Text, value.Span));
         }
         else
         {
-            throw Error(value.Span, $"Expected a pool index or name, found '{value.Text}'.");
+            throw Error(value.Span, $"Expected a pool index or name, found {Echo.Quoted(value.Text)}.");
         }
+
+        EndStatement();
+        Once(keyword);
+        _doc.DefaultPool = pool;
     }
 
     private void ParseVxlanPort()
@@ -146,6 +170,7 @@ public sealed partial class Parser
         Token keyword = _tokens[_pos++];
         Token value = Next("a UDP port");
         long port = NumberInRange(value, "UDP port", 1, 65535);
+        EndStatement();
         Once(keyword);
         _doc.VxlanPort = (port, value.Span);
     }
@@ -156,10 +181,11 @@ public sealed partial class Parser
         Token name = NextWord("a NIC profile name (" + string.Join(", ", CapacityProfile.Names) + ")");
         if (CapacityProfile.Find(name.Text) is null)
         {
-            Report(RuleDescriptors.ValueOutOfRange, name.Span, $"Unknown NIC profile '{name.Text}'. Known profiles: {string.Join(", ", CapacityProfile.Names)}.");
-            throw new SyntaxException();
+            Fail(RuleDescriptors.ValueOutOfRange, name.Span,
+                $"Unknown NIC profile {Echo.Quoted(name.Text)}{Spelling.DidYouMean(name.Text, CapacityProfile.Names)}. Known profiles: {string.Join(", ", CapacityProfile.Names)}.");
         }
 
+        EndStatement();
         Once(keyword);
         _doc.Profile = (name.Text, name.Span);
     }
@@ -195,12 +221,15 @@ public sealed partial class Parser
                 case "vlan":
                 case "vni":
                 case "vsid":
-                    throw Error(what.Span, $"'{what.Text}' is given twice in one 'tenant' statement.");
+                    Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'tenant' statement.");
+                    break;
                 default:
-                    throw Error(what.Span, $"Unknown tenant attribute '{what.Text}'. Expected 'vlan', 'vni' or 'vsid'.");
+                    UnknownWord(what, "tenant attribute", s_tenantAttributes);
+                    break;
             }
         }
 
+        EndStatement();
         _doc.Tenants.Add(new TenantDecl(name.Text, vlan, vni, vsid, Line, name.Span));
     }
 
@@ -248,9 +277,11 @@ public sealed partial class Parser
                     break;
                 case "bandwidth" when bandwidth is null:
                     Token bw = Next("a bandwidth share such as 40%");
-                    if (!bw.Text.EndsWith("%", System.StringComparison.Ordinal))
+                    if (bw.Kind != TokenKind.Word || !bw.Text.EndsWith("%", System.StringComparison.Ordinal))
                     {
-                        throw Error(bw.Span, $"Expected a bandwidth share with '%', such as 40%, found '{bw.Text}'.");
+                        Fail(RuleDescriptors.SyntaxError, bw.Span, $"Expected a bandwidth share with '%', such as 40%, found {Echo.Quoted(bw.Text)}.");
+                        bandwidth = 0;
+                        break;
                     }
 
                     var number = new Token(bw.Kind, bw.Text.Substring(0, bw.Text.Length - 1), bw.Span);
@@ -260,12 +291,18 @@ public sealed partial class Parser
                 case "queues":
                 case "priority":
                 case "bandwidth":
-                    throw Error(what.Span, $"'{what.Text}' is given twice in one 'pool' statement.");
+                    // Read past its value too, so the next attribute is still checked.
+                    Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'pool' statement.");
+                    Next("a value");
+                    break;
                 default:
-                    throw Error(what.Span, $"Unknown pool attribute '{what.Text}'. Expected 'tenant', 'queues', 'priority' or 'bandwidth'.");
+                    UnknownWord(what, "pool attribute", s_poolAttributes);
+                    Next("a value");
+                    break;
             }
         }
 
+        EndStatement();
         _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span));
     }
 
@@ -276,6 +313,7 @@ public sealed partial class Parser
         ulong mac = 0;
         long id = 0;
         SourceSpan? macSpan = null, idSpan = null;
+        string? refinement = null;
         switch (keyword.Text)
         {
             case "mac":
@@ -284,6 +322,7 @@ public sealed partial class Parser
                 mac = MacAddress(m);
                 macSpan = m.Span;
                 kind = MatchKind.Mac;
+                refinement = "vlan";
                 if (PeekWord("vlan"))
                 {
                     _pos++;
@@ -291,6 +330,7 @@ public sealed partial class Parser
                     id = NumberInRange(v, "VLAN ID", 0, 4095);
                     idSpan = v.Span;
                     kind = MatchKind.MacVlan;
+                    refinement = null;
                 }
 
                 break;
@@ -314,6 +354,7 @@ public sealed partial class Parser
                 id = NumberInRange(v, what, 0, 0xFFFFFF);
                 idSpan = v.Span;
                 kind = vxlan ? MatchKind.Vxlan : MatchKind.Nvgre;
+                refinement = "inner";
                 if (PeekWord("inner"))
                 {
                     _pos++;
@@ -321,6 +362,7 @@ public sealed partial class Parser
                     mac = MacAddress(m);
                     macSpan = m.Span;
                     kind = vxlan ? MatchKind.VxlanInner : MatchKind.NvgreInner;
+                    refinement = null;
                 }
 
                 break;
@@ -337,11 +379,21 @@ public sealed partial class Parser
         Token arrow = Next("'->' and a target");
         if (arrow.Kind != TokenKind.Arrow)
         {
-            throw Error(arrow.Span, $"Expected '->' and a target, found '{arrow.Text}'.");
+            string near = refinement is not null ? Spelling.DidYouMean(arrow.Text, new[] { refinement }) : string.Empty;
+            throw Error(arrow.Span, $"Expected '->' and a target, found {Echo.Quoted(arrow.Text)}{near}.");
         }
 
         RuleTarget target = ParseTarget(kind is MatchKind.Broadcast or MatchKind.Multicast);
+        if (_failed)
+        {
+            // The match had an error but the target is sound: its pools are still checked and count as named.
+            _doc.BrokenRuleTargets.AddRange(target.Pools);
+            _targetRecorded = true;
+        }
+
+        EndStatement();
         _doc.Rules.Add(new FilterRule(new MatchKey(kind, mac, (uint)id), target, Line, keyword.Span, macSpan, idSpan));
+        _targetRecorded = true;
     }
 
     private RuleTarget ParseTarget(bool allowList)
@@ -355,9 +407,14 @@ public sealed partial class Parser
         int colon = first.Text.IndexOf(':');
         string poolName = colon < 0 ? first.Text : first.Text.Substring(0, colon);
         var poolSpan = new SourceSpan(first.Span.Start, poolName.Length, first.Span.Line, first.Span.Column);
+        if (poolName == "drop")
+        {
+            throw Error(first.Span, $"A drop takes no queue: write '-> drop', not {Echo.Quoted(first.Text)}.");
+        }
+
         if (!IsName(poolName))
         {
-            throw Error(poolSpan, $"Expected a pool name, POOL:QUEUE or 'drop', found '{first.Text}'.");
+            throw Error(poolSpan, $"Expected a pool name, POOL:QUEUE or 'drop', found {Echo.Quoted(first.Text)}.");
         }
 
         long? queue = null;
@@ -368,7 +425,7 @@ public sealed partial class Parser
             var qSpan = new SourceSpan(first.Span.Start + colon + 1, queueText.Length, first.Span.Line, first.Span.Column + colon + 1);
             if (!TryParseNumber(queueText, out long q))
             {
-                throw Error(qSpan, $"Expected a queue index after '{poolName}:', found '{queueText}'.");
+                throw Error(qSpan, $"Expected a queue index after {Echo.Quoted(poolName + ":")}, found {Echo.Quoted(queueText)}.");
             }
 
             queue = q;

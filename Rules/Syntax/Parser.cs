@@ -13,10 +13,26 @@ namespace Vmdq.Rules.Syntax;
 /// </summary>
 public sealed partial class Parser
 {
+    private static readonly string[] s_statementKeywords =
+    {
+        "dispatcher", "nic", "default-pool", "vxlan-port", "profile", "tenant", "pool",
+        "mac", "vlan", "vxlan", "nvgre", "broadcast", "multicast",
+    };
+
+    private static readonly HashSet<string> s_declarationKeywords = new() { "dispatcher", "nic", "default-pool", "vxlan-port", "profile", "tenant", "pool" };
+
+    private static readonly HashSet<string> s_ruleKeywords = new() { "mac", "vlan", "vxlan", "nvgre", "broadcast", "multicast" };
+
     private readonly RulesDocument _doc;
     private readonly List<RuleDiagnostic> _diagnostics;
     private Token[] _tokens = Array.Empty<Token>();
     private int _pos;
+
+    /// <summary>True once the current statement has reported an error it could read past (a value out of range, a malformed value).</summary>
+    private bool _failed;
+
+    /// <summary>True once the current line's rule target has been recorded (as a rule or a broken rule's target).</summary>
+    private bool _targetRecorded;
 
     private Parser(RulesDocument doc, List<RuleDiagnostic> diagnostics)
     {
@@ -27,7 +43,7 @@ public sealed partial class Parser
     /// <summary>Parses <paramref name="text"/>; diagnostics are appended to <paramref name="diagnostics"/>.</summary>
     public static RulesDocument Parse(string path, string text, List<RuleDiagnostic> diagnostics)
     {
-        var doc = new RulesDocument(path);
+        var doc = new RulesDocument(path) { Text = text };
         var parser = new Parser(doc, diagnostics);
         bool brokenDispatcherLine = false;
         foreach (var line in Lexer.Tokenize(text))
@@ -35,13 +51,17 @@ public sealed partial class Parser
             parser._tokens = line;
             parser._pos = 0;
             int reported = diagnostics.Count;
+            parser._failed = false;
+            parser._targetRecorded = false;
             try
             {
                 parser.ParseStatement();
             }
             catch (SyntaxException)
             {
-                // Reported already; the statement is skipped and the next line is parsed.
+                // Reported already; the statement is skipped and the next line is parsed. The pools a broken
+                // rule line names still count as named, so they are not also reported as unreachable.
+                parser.RecoverTarget();
                 brokenDispatcherLine |= parser.ReclassifyBrokenDispatcherLine(reported);
             }
         }
@@ -60,9 +80,14 @@ public sealed partial class Parser
     private void ParseStatement()
     {
         Token first = _tokens[0];
+        if (Array.Exists(_tokens, t => t.Kind == TokenKind.Arrow) || s_ruleKeywords.Contains(first.Text))
+        {
+            _doc.HasRuleLines = true;
+        }
+
         if (first.Kind != TokenKind.Word)
         {
-            throw Error(first.Span, $"A statement cannot start with '{first.Text}'.");
+            throw Error(first.Span, $"A statement cannot start with {Echo.Quoted(first.Text)}.");
         }
 
         switch (first.Text)
@@ -83,15 +108,62 @@ public sealed partial class Parser
                 ParseRule();
                 break;
             case var word when LooksLikeDispatcher(word):
-                throw Unreadable(first.Span, $"unknown keyword '{word}' (did you mean 'dispatcher'?)");
+                throw Unreadable(first.Span, $"unknown keyword {Echo.Quoted(word)} (did you mean 'dispatcher'?)");
             default:
-                throw Error(first.Span, $"Unknown keyword '{first.Text}'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, tenant, pool, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).");
+                string? near = Spelling.Nearest(first.Text, s_statementKeywords);
+                throw Error(first.Span, near is not null
+                    ? string.Equals(near, first.Text, StringComparison.OrdinalIgnoreCase)
+                        ? $"Unknown keyword {Echo.Quoted(first.Text)}: keywords are lower case (did you mean {Echo.Quoted(near)}?)."
+                        : $"Unknown keyword {Echo.Quoted(first.Text)} (did you mean {Echo.Quoted(near)}?)."
+                    : $"Unknown keyword {Echo.Quoted(first.Text)}. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, tenant, pool, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).");
         }
+    }
 
-        if (_pos < _tokens.Length)
+    /// <summary>
+    /// Ends a statement before it is recorded: tokens left over are an error, and a statement that
+    /// reported an error is dropped (after all of its errors were reported, not only the first).
+    /// </summary>
+    private void EndStatement()
+    {
+        if (!AtEnd)
         {
             Token extra = _tokens[_pos];
-            throw Error(extra.Span, $"Unexpected '{extra.Text}' after the end of the statement.");
+            throw Error(extra.Span, $"Unexpected {Echo.Quoted(extra.Text)} after the end of the statement.");
+        }
+
+        if (_failed)
+        {
+            throw new SyntaxException();
+        }
+    }
+
+    /// <summary>
+    /// After a rule line failed before its target was recorded: the well-formed pool names after its
+    /// <c>-&gt;</c>, kept silently so that the pools it names do not read as unreachable.
+    /// </summary>
+    private void RecoverTarget()
+    {
+        if (_targetRecorded || s_declarationKeywords.Contains(_tokens[0].Text))
+        {
+            return;
+        }
+
+        int arrow = Array.FindIndex(_tokens, t => t.Kind == TokenKind.Arrow);
+        for (int i = arrow < 0 ? _tokens.Length : arrow + 1; i < _tokens.Length; i += 2)
+        {
+            Token t = _tokens[i];
+            int colon = t.Text.IndexOf(':');
+            string name = colon < 0 ? t.Text : t.Text.Substring(0, colon);
+            if (t.Kind != TokenKind.Word || !IsName(name) || name == "drop")
+            {
+                return;
+            }
+
+            _doc.RecoveredTargets.Add(new PoolRef(name, new SourceSpan(t.Span.Start, name.Length, t.Span.Line, t.Span.Column)));
+            if (i + 1 < _tokens.Length && _tokens[i + 1].Kind != TokenKind.Comma)
+            {
+                return;
+            }
         }
     }
 
@@ -101,7 +173,7 @@ public sealed partial class Parser
     /// unreadable dispatcher line rather than an unknown keyword (a default-named shape would not help).
     /// </summary>
     internal static bool LooksLikeDispatcher(string word) =>
-        word.Length is >= 8 and <= 12 && EditDistance.Osa(word.ToLowerInvariant(), "dispatcher") <= 2;
+        word.Length is >= 8 and <= 12 && Spelling.Distance(word.ToLowerInvariant(), "dispatcher") <= 2;
 
     /// <summary>True for a dotted C# type name such as <c>Contoso.Fabric.TenantDispatcher</c> (no other statement writes one).</summary>
     private static bool IsDottedTypeName(string word) =>
@@ -150,7 +222,7 @@ public sealed partial class Parser
         {
             Token last = _tokens[_tokens.Length - 1];
             var at = new SourceSpan(last.Span.End, 0, last.Span.Line, last.Span.Column + last.Span.Length);
-            throw Error(at, $"Expected {expected} after '{last.Text}', but the line ends.");
+            throw Error(at, $"Expected {expected} after {Echo.Quoted(last.Text)}, but the line ends.");
         }
 
         return _tokens[_pos++];
@@ -161,7 +233,7 @@ public sealed partial class Parser
         Token t = Next(expected);
         if (t.Kind != TokenKind.Word)
         {
-            throw Error(t.Span, $"Expected {expected}, found '{t.Text}'.");
+            throw Error(t.Span, $"Expected {expected}, found {Echo.Quoted(t.Text)}.");
         }
 
         return t;
@@ -177,6 +249,13 @@ public sealed partial class Parser
 
     private void Report(RuleDescriptor descriptor, SourceSpan span, string message) =>
         _diagnostics.Add(RuleDiagnostic.Create(descriptor, span, message));
+
+    /// <summary>Reports an error the parser can read past: the statement goes on being read, then is dropped.</summary>
+    private void Fail(RuleDescriptor descriptor, SourceSpan span, string message)
+    {
+        _diagnostics.Add(RuleDiagnostic.Create(descriptor, span, message));
+        _failed = true;
+    }
 
     // ---- values ----
 
@@ -209,11 +288,18 @@ public sealed partial class Parser
         return true;
     }
 
+    /// <summary>A number; a word that is not one is reported and read past (the statement is then dropped), punctuation stops the statement.</summary>
     private long Number(Token t, string what)
     {
-        if (t.Kind != TokenKind.Word || !TryParseNumber(t.Text, out long value))
+        if (t.Kind != TokenKind.Word)
         {
-            throw Error(t.Span, $"Expected {what} (a decimal or 0x-hex number), found '{t.Text}'.");
+            throw Error(t.Span, $"Expected {what} (a decimal or 0x-hex number), found {Echo.Quoted(t.Text)}.");
+        }
+
+        if (!TryParseNumber(t.Text, out long value))
+        {
+            Fail(RuleDescriptors.SyntaxError, t.Span, $"Expected {what} (a decimal or 0x-hex number), found {Echo.Quoted(t.Text)}.");
+            return 0;
         }
 
         return value;
@@ -221,12 +307,21 @@ public sealed partial class Parser
 
     private long NumberInRange(Token t, string what, long min, long max)
     {
+        bool failedBefore = _failed;
+        _failed = false;
         long value = Number(t, what);
+        bool malformed = _failed;
+        _failed |= failedBefore;
+        if (malformed)
+        {
+            return min;
+        }
+
         if (value < min || value > max)
         {
-            // A range error is not a syntax error: the statement is still read, with the value clamped away.
-            Report(RuleDescriptors.ValueOutOfRange, t.Span, $"{Capitalize(what)} {t.Text} is out of range: it must be {min}..{max}.");
-            throw new SyntaxException();
+            // A range error is not a syntax error: the rest of the statement is still read and checked.
+            Fail(RuleDescriptors.ValueOutOfRange, t.Span, $"{Capitalize(what)} {Echo.Cut(t.Text)} is out of range: it must be {Str(min)}..{Str(max)}.");
+            return min;
         }
 
         return value;
@@ -238,31 +333,44 @@ public sealed partial class Parser
         int dash = text.IndexOf('-', 1);
         string loText = dash < 0 ? text : text.Substring(0, dash);
         string hiText = dash < 0 ? text : text.Substring(dash + 1);
+        if (t.Kind != TokenKind.Word)
+        {
+            throw Error(t.Span, $"Expected a range of {what} (LO-HI), found {Echo.Quoted(text)}.");
+        }
+
         if (!TryParseNumber(loText, out long lo) || !TryParseNumber(hiText, out long hi))
         {
-            throw Error(t.Span, $"Expected a range of {what} (LO-HI), found '{text}'.");
+            Fail(RuleDescriptors.SyntaxError, t.Span, $"Expected a range of {what} (LO-HI), found {Echo.Quoted(text)}.");
+            return new ValueRange(min, min, t.Span);
         }
 
         if (lo > hi)
         {
-            Report(RuleDescriptors.ValueOutOfRange, t.Span, $"The range {text} is empty: {lo} is greater than {hi}.");
-            throw new SyntaxException();
+            Fail(RuleDescriptors.ValueOutOfRange, t.Span, $"The range {Echo.Cut(text)} is empty: {Echo.Cut(loText)} is greater than {Echo.Cut(hiText)}.");
+            return new ValueRange(min, min, t.Span);
         }
 
         if (lo < min || hi > max)
         {
-            Report(RuleDescriptors.ValueOutOfRange, t.Span, $"The range {text} of {what} is out of range: {what} must be {min}..{max}.");
-            throw new SyntaxException();
+            Fail(RuleDescriptors.ValueOutOfRange, t.Span, $"The range {Echo.Cut(text)} of {what} is out of range: {what} must be {Str(min)}..{Str(max)}.");
+            return new ValueRange(min, min, t.Span);
         }
 
         return new ValueRange(lo, hi, t.Span);
     }
 
+    /// <summary>A MAC address; a malformed one is reported and read past, punctuation stops the statement.</summary>
     private ulong MacAddress(Token t)
     {
-        if (t.Kind != TokenKind.Word || !Mac.TryParse(t.Text, out ulong mac))
+        string message = $"Expected a MAC address (six two-digit hex octets separated by ':' or '-', like 00:1b:21:0a:0b:01), found {Echo.Quoted(t.Text)}.";
+        if (t.Kind != TokenKind.Word)
         {
-            throw Error(t.Span, $"Expected a MAC address (six two-digit hex octets separated by ':' or '-', like 00:1b:21:0a:0b:01), found '{t.Text}'.");
+            throw Error(t.Span, message);
+        }
+
+        if (!Mac.TryParse(t.Text, out ulong mac))
+        {
+            Fail(RuleDescriptors.SyntaxError, t.Span, message);
         }
 
         return mac;
@@ -291,7 +399,7 @@ public sealed partial class Parser
         Token t = NextWord(what);
         if (!IsName(t.Text))
         {
-            throw Error(t.Span, $"Expected {what} (letters, digits, '_' and '-', starting with a letter or '_'), found '{t.Text}'.");
+            throw Error(t.Span, $"Expected {what} (letters, digits, '_' and '-', starting with a letter or '_'), found {Echo.Quoted(t.Text)}.");
         }
 
         return t;

@@ -17,6 +17,12 @@ public sealed class RulesDocument
     /// <summary>Creates an empty document for <paramref name="path"/>.</summary>
     public RulesDocument(string path) => Path = path;
 
+    /// <summary>The file's text, so that messages can echo values as they are spelled (hex stays hex).</summary>
+    public string Text { get; internal set; } = string.Empty;
+
+    /// <summary>True when the file has at least one filter-rule line, even a broken one.</summary>
+    public bool HasRuleLines { get; internal set; }
+
     /// <summary>The <c>dispatcher</c> name, if given.</summary>
     public string? Dispatcher { get; internal set; }
 
@@ -67,4 +73,20 @@ public sealed class RulesDocument
 
     /// <summary>Tenant names declared by statements that had errors: references to them are not reported again.</summary>
     public HashSet<string> PoisonedTenants { get; } = new();
+
+    /// <summary>
+    /// Targets of rules whose match had a value error but whose target parsed: checked for undefined
+    /// pools, and they count as naming their pools (no "unreachable pool" after a broken rule).
+    /// </summary>
+    public List<PoolRef> BrokenRuleTargets { get; } = new();
+
+    /// <summary>
+    /// Pool names read after the <c>-&gt;</c> of rule lines with syntax errors: never reported, only
+    /// counted as naming their pools.
+    /// </summary>
+    public List<PoolRef> RecoveredTargets { get; } = new();
+
+    /// <summary>The spelling of <paramref name="span"/> in the file (empty when it is out of the text).</summary>
+    public string Spelling(SourceSpan span) =>
+        span.Start >= 0 && span.Length >= 0 && span.End <= Text.Length ? Text.Substring(span.Start, span.Length) : string.Empty;
 }

@@ -19,7 +19,7 @@ public class DiagnosticLocationTests
         """;
 
     private static string[] Diagnose(string extra) =>
-        CompilationHarness.Analyze(("t.vmdq", Clean + "\n" + extra)).Select(CompilationHarness.Format).ToArray();
+        CompilationHarness.Report(("t.vmdq", Clean + "\n" + extra)).Select(CompilationHarness.Format).ToArray();
 
     [Fact]
     public void CleanFileHasNoDiagnostics() => Assert.Empty(CompilationHarness.Analyze(("t.vmdq", Clean)));
@@ -47,6 +47,12 @@ public class DiagnosticLocationTests
     [InlineData("mac 00:1b:21:0a:0b:01 vlan 250 -> db", "t.vmdq(8,1): VMDQ0012")]
     [InlineData("pool web 3", "t.vmdq(8,6): VMDQ0013")]
     [InlineData("tenant green vlan 150-160", "t.vmdq(8,19): VMDQ0015")]
+    [InlineData("vlan 300 -> web", "t.vmdq(8,6): VMDQ0016")]
+    [InlineData("vxlan 0x3000 inner 52:54:00:12:34:56 -> db", "t.vmdq(8,7): VMDQ0016")]
+    [InlineData("broadcast -> web, db", "t.vmdq(8,19): VMDQ0017")]
+    [InlineData("vlan 150 -> web\nvlan 7\0 -> web", "t.vmdq(9,7): VMDQ0019")]
+    [InlineData("vxaln 5000 -> web", "t.vmdq(8,1): VMDQ0001")]
+    [InlineData("nic pools 8 queues 0 ring 0", "t.vmdq(8,20): VMDQ0002;t.vmdq(8,27): VMDQ0002")]
     public void CheckIsReportedAtTheOffendingToken(string line, string expected) =>
         Assert.Equal(expected.Split(';'), Diagnose(line));
 
@@ -97,6 +103,45 @@ public class DiagnosticLocationTests
         Assert.Equal(DiagnosticSeverity.Warning, diagnostics.Single(d => d.Id == "VMDQ0006").Severity);
         Assert.Equal(DiagnosticSeverity.Info, diagnostics.Single(d => d.Id == "VMDQ0012").Severity);
         Assert.Equal(DiagnosticSeverity.Error, diagnostics.Single(d => d.Id == "VMDQ0002").Severity);
+    }
+
+    [Fact]
+    public void AFileWithoutRulesIsReportedAtItsStart()
+    {
+        var diagnostics = CompilationHarness.Analyze(("empty.vmdq", "# nothing yet\n"));
+        Assert.Equal(new[] { "empty.vmdq(1,1): VMDQ0018" }, diagnostics.Select(CompilationHarness.Format));
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostics[0].Severity);
+        Assert.Equal(0, diagnostics[0].Location.SourceSpan.Length);
+    }
+
+    [Fact]
+    public void AFileTheCompilerDecodedWithAFallbackCodePageIsNotUtf8()
+    {
+        // What the compiler does with a Latin-1 file: UTF-8 fails, the fallback code page succeeds. The
+        // analyzer sees 'café' as valid text, but the file's byte 0xE9 is not UTF-8.
+        byte[] bytes = System.Text.Encoding.Latin1.GetBytes("pool web 1\n# caf\u00e9\nvlan 7 -> web\n");
+        var text = Microsoft.CodeAnalysis.Text.SourceText.From(bytes, bytes.Length, System.Text.Encoding.Latin1);
+        // Reported by the generator (a hostile file's dispatcher name cannot be trusted), not the analyzer.
+        Assert.Empty(CompilationHarness.Analyze(new EncodedAdditionalText("latin1.vmdq", text)));
+        var diagnostic = Assert.Single(CompilationHarness.Report(new EncodedAdditionalText("latin1.vmdq", text)));
+        Assert.Equal("latin1.vmdq(2,6): VMDQ0019", CompilationHarness.Format(diagnostic));
+        Assert.Contains("byte 16 (line 2, column 6) is not valid UTF-8", diagnostic.GetMessage());
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Contains(WellKnownDiagnosticTags.NotConfigurable, diagnostic.Descriptor.CustomTags);
+    }
+
+    [Fact]
+    public void AHostileFileGeneratesNothing()
+    {
+        var (_, result) = CompilationHarness.Generate(("bin.vmdq", "pool web 1\nvlan 7 -> web\n\0\0\u0001"));
+        Assert.Empty(result.Results.Single().GeneratedSources);
+    }
+
+    private sealed class EncodedAdditionalText(string path, Microsoft.CodeAnalysis.Text.SourceText text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) => text;
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class DispatcherTests
     {
         var v = s_classify(Ethernet("ff:ff:ff:ff:ff:ff", 0x0806));
         Assert.Equal((1, 0, 22, RuleKind.Broadcast), (v.Pool, v.Queue, v.RuleLine, v.Kind));
-        Assert.Equal(new[] { 1, 3 }, s_replicas(v).ToArray());
+        Assert.Equal(new[] { 1, 2 }, s_replicas(v).ToArray());
         Assert.True(s_replicas(s_classify(Ethernet("00:1b:21:0a:0b:01", 0x0800))).IsEmpty);
     }
 

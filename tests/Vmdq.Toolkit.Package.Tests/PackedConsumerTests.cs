@@ -204,7 +204,7 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
             nvgre 70001                                  -> storage
             nvgre 70001 inner 52:54:00:12:34:57          -> storage:1
             mac   00:1b:21:0a:0b:66                      -> drop
-            broadcast                                    -> web, db
+            broadcast                                    -> web, storage
             """;
         var frames = new System.Collections.Generic.List<byte[]>();
         var random = new Random(7);

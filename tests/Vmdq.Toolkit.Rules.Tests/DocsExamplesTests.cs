@@ -142,6 +142,45 @@ public class DocsExamplesTests
         AssertClean(good, id, "vmdq-fixed");
     }
 
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void ExampleMessagesAreWhatTheBadExampleReports(string id)
+    {
+        // The plain ``` block after "Example message(s):" shows lines as MSBuild prints them for bad.vmdq.
+        string section = Section(id) ?? throw new Xunit.Sdk.XunitException($"No section for {id}.");
+        var badBlocks = Blocks(section, "vmdq-bad");
+        if (badBlocks.Count == 0)
+        {
+            return; // VMDQ0014: two files, checked by the generator tests.
+        }
+
+        var shown = UntaggedBlockLines(section).Where(l => l.StartsWith("bad.vmdq(", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(shown);
+        var reported = RulesCompiler.Compile("bad.vmdq", badBlocks[0]).Diagnostics
+            .Select(d => $"bad.vmdq({d.Span.Line},{d.Span.Column}): {SeverityText(d.Severity)} {d.Id}: {d.Message}").ToList();
+        foreach (string line in shown)
+        {
+            Assert.True(reported.Contains(line), $"docs/diagnostics.md shows for {id}:\n{line}\nbut its vmdq-bad example reports:\n{string.Join("\n", reported)}");
+        }
+    }
+
+    /// <summary>The lines inside fenced blocks with no tag (opening and closing fences paired in order).</summary>
+    private static IEnumerable<string> UntaggedBlockLines(string section)
+    {
+        string? open = null;
+        foreach (string line in section.Split('\n'))
+        {
+            if (line.StartsWith("```", StringComparison.Ordinal))
+            {
+                open = open is null ? line.Substring(3).Trim() : null;
+            }
+            else if (open == string.Empty)
+            {
+                yield return line;
+            }
+        }
+    }
+
     private static void AssertClean(RulesResult result, string id, string tag)
     {
         Assert.False(result.Diagnostics.Any(d => d.Id == id),

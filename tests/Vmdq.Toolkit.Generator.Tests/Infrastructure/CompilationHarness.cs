@@ -71,13 +71,36 @@ internal static class CompilationHarness
     }
 
     /// <summary>The analyzer's diagnostics for the given rules files, formatted like MSBuild: <c>file(line,col): ID</c>.</summary>
-    public static ImmutableArray<Diagnostic> Analyze(params (string Path, string Text)[] rulesFiles)
+    public static ImmutableArray<Diagnostic> Analyze(params (string Path, string Text)[] rulesFiles) =>
+        Analyze(rulesFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToArray());
+
+    /// <summary>The analyzer's diagnostics for the given additional files (for texts with a particular encoding).</summary>
+    public static ImmutableArray<Diagnostic> Analyze(params AdditionalText[] rulesFiles)
     {
         var compilation = CreateCompilation("namespace Consumer { internal static class Placeholder { } }");
-        var options = new AnalyzerOptions(rulesFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray());
+        var options = new AnalyzerOptions(rulesFiles.ToImmutableArray());
         var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new RulesAnalyzer()), options);
         return withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()
             .OrderBy(d => d.Location.GetLineSpan().StartLinePosition.Line)
+            .ThenBy(d => d.Location.GetLineSpan().StartLinePosition.Character)
+            .ToImmutableArray();
+    }
+
+    /// <summary>
+    /// Every rules diagnostic a build reports for the files, from the analyzer and the generator (which
+    /// reports a file's diagnostics itself when its dispatcher name cannot be read: VMDQ0019, VMDQ0020).
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Report(params (string Path, string Text)[] rulesFiles) =>
+        Report(rulesFiles.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToArray());
+
+    /// <inheritdoc cref="Report(ValueTuple{string, string}[])"/>
+    public static ImmutableArray<Diagnostic> Report(params AdditionalText[] rulesFiles)
+    {
+        var compilation = CreateCompilation("namespace Consumer { internal static class Placeholder { } }");
+        var generated = CreateDriver(rulesFiles).RunGenerators(compilation).GetRunResult().Diagnostics;
+        return Analyze(rulesFiles).Concat(generated)
+            .OrderBy(d => d.Location.GetLineSpan().Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.GetLineSpan().StartLinePosition.Line)
             .ThenBy(d => d.Location.GetLineSpan().StartLinePosition.Character)
             .ToImmutableArray();
     }

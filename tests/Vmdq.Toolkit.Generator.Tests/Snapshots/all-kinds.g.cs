@@ -113,7 +113,7 @@ namespace Contoso.Fabric
                 ulong tunnelType = f.IsNvgre & 1;
                 ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.EqSmall(f.Dst, 0xFFFFFFFFFFFFUL) & f.HasDst;
 
-                // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 16: broadcast -> web, db
+                // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 16: broadcast -> web, storage
                 verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(isBroadcast, TenantDispatcherTables.BroadcastVerdict, verdict);
 
                 // 7. vlan V: 1 rule, lines 10.
@@ -184,9 +184,9 @@ namespace Contoso.Fabric
         // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
         public const ulong DefaultVerdict = 0x0UL;
 
-        // line 16: broadcast -> web, db
+        // line 16: broadcast -> web, storage
         public const ulong BroadcastVerdict = 0x8000400010UL;
-        public static global::System.ReadOnlySpan<int> BroadcastReplicas => new int[] { 1, 3 };
+        public static global::System.ReadOnlySpan<int> BroadcastReplicas => new int[] { 1, 2 };
 
         // No multicast rule.
         public const ulong MulticastVerdict = DefaultVerdict;

@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using System.Linq;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Model;
+using Vmdq.Rules.Syntax;
+
+namespace Vmdq.Rules.Analysis;
+
+public sealed partial class RulesChecker
+{
+    private void ReportUndefinedPool(PoolRef poolRef)
+    {
+        if (!_pools.ContainsKey(poolRef.Name) && !_doc.PoisonedPools.Contains(poolRef.Name))
+        {
+            Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is not declared{Spelling.DidYouMean(poolRef.Name, _pools.Keys)}.");
+        }
+    }
+
+    /// <summary>A rule whose match had an error still has its target checked: all errors of a line, not only the first.</summary>
+    private void CheckBrokenRuleTargets()
+    {
+        foreach (var poolRef in _doc.BrokenRuleTargets)
+        {
+            ReportUndefinedPool(poolRef);
+        }
+    }
+
+    /// <summary>A rule's VLAN, VNI or VSID as the file spells it.</summary>
+    private string IdSpelling(FilterRule syntax, ResolvedRule rule) =>
+        syntax.IdSpan is { } span ? Spelled(span) : rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static (string What, System.Func<TenantDecl, ValueRange?> Range)? IdentifierOf(MatchKind kind) => kind switch
+    {
+        MatchKind.Vlan or MatchKind.MacVlan => ("VLAN", t => t.Vlan),
+        MatchKind.Vxlan or MatchKind.VxlanInner => ("VNI", t => t.Vni),
+        MatchKind.Nvgre or MatchKind.NvgreInner => ("VSID", t => t.Vsid),
+        _ => null,
+    };
+
+    /// <summary>VMDQ0009's reserved values: VLAN 0 and 4095, VSIDs 0..0xFFF and 0xFFFFFF.</summary>
+    private static bool IsReservedId(MatchKey key) => key.Kind switch
+    {
+        MatchKind.Vlan or MatchKind.MacVlan => key.Id == 0 || key.Id == 4095,
+        MatchKind.Nvgre or MatchKind.NvgreInner => key.Id <= 0xFFF || key.Id == 0xFFFFFF,
+        _ => false,
+    };
+
+    /// <summary>
+    /// VMDQ0016: a VLAN, VNI or VSID that no tenant owns, routed to a pool that belongs to a tenant. Only
+    /// for identifiers the file's tenants account for (some tenant declares a range of that kind), and
+    /// not when a tenant statement was dropped or repeated (its range might be the owner), nor for reserved
+    /// values, which VMDQ0009 reports and no tenant can own.
+    /// </summary>
+    private void CheckUnownedIdentifiers()
+    {
+        if (_tenantsIncomplete)
+        {
+            return;
+        }
+
+        foreach (var (syntax, rule) in _resolved)
+        {
+            if (rule.IsDrop || syntax.IdSpan is not { } idSpan || IsReservedId(rule.Key) || IdentifierOf(rule.Key.Kind) is not { } identifier
+                || !_tenants.Values.Any(t => identifier.Range(t) is not null) || OwnerOf(rule.Key) is not null)
+            {
+                continue;
+            }
+
+            var pool = _pools[syntax.Target.Pools[0].Name];
+            if (pool.Tenant is null || !_tenants.TryGetValue(pool.Tenant, out var tenant))
+            {
+                continue;
+            }
+
+            string owns = identifier.Range(tenant) is { } range ? $", which owns {identifier.What}s {Spelled(range.Span)}" : string.Empty;
+            Report(RuleDescriptors.UnownedIdentifier, idSpan,
+                $"{identifier.What} {Spelled(idSpan)} belongs to no tenant, but it is sent to pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(tenant.Name)} (line {tenant.Line}{owns}). "
+                + $"Add it to the tenant's {identifier.What.ToLowerInvariant()} range, or send it to a pool that belongs to no tenant.");
+        }
+    }
+
+    /// <summary>VMDQ0017: a broadcast or multicast rule replicating to pools of different tenants leaks every ARP/ND frame across them.</summary>
+    private void CheckSharedReplication()
+    {
+        foreach (var (syntax, rule) in _resolved)
+        {
+            if (rule.Kind is not (MatchKind.Broadcast or MatchKind.Multicast) || rule.IsDrop)
+            {
+                continue;
+            }
+
+            (PoolDecl Pool, TenantDecl Tenant)? first = null;
+            foreach (var poolRef in syntax.Target.Pools)
+            {
+                if (!_pools.TryGetValue(poolRef.Name, out var pool) || pool.Tenant is null || !_tenants.TryGetValue(pool.Tenant, out var tenant))
+                {
+                    continue;
+                }
+
+                if (first is null)
+                {
+                    first = (pool, tenant);
+                    continue;
+                }
+
+                if (first.Value.Tenant.Name == tenant.Name)
+                {
+                    continue;
+                }
+
+                string traffic = rule.Kind == MatchKind.Broadcast ? "every broadcast frame (ARP requests, DHCP)" : "every multicast frame (IPv6 neighbour discovery, mDNS)";
+                Report(RuleDescriptors.SharedReplication, poolRef.Span,
+                    $"'{(rule.Kind == MatchKind.Broadcast ? "broadcast" : "multicast")}' replicates to pool {Echo.Quoted(first.Value.Pool.Name)} of tenant {Echo.Quoted(first.Value.Tenant.Name)} and to pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(tenant.Name)}: "
+                    + $"{traffic} of one tenant reaches the other. List pools of one tenant (pools that belong to no tenant may join).");
+                break;
+            }
+        }
+    }
+
+    /// <summary>VMDQ0018: a file with no filter rules (empty, comments only, or declarations only) still generates, but sends every frame to the default pool.</summary>
+    private void CheckHasRules(int defaultPool)
+    {
+        if (_doc.HasRuleLines || _diagnostics.Any(d => d.Severity == RuleSeverity.Error))
+        {
+            return;
+        }
+
+        string name = _poolsByIndex.TryGetValue(defaultPool, out var pool) ? $"{defaultPool} ({Echo.Quoted(pool.Name)})" : defaultPool.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Report(RuleDescriptors.NoRules, new SourceSpan(0, 0, 1, 1),
+            $"This file has no rules: every frame goes to the default pool {name}. Add rules such as 'vlan 100 -> web', or remove the file.");
+    }
+}
