@@ -96,6 +96,11 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
         Assert.Contains("build/Vmdq.Toolkit.props", entries);
         Assert.Contains("build/Vmdq.Toolkit.targets", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
+        // The analyzers folder carries what runs in the compiler and nothing else (not the reference interpreter).
+        Assert.Equal(
+            ["analyzers/dotnet/cs/Vmdq.Toolkit.Generator.dll", "analyzers/dotnet/cs/Vmdq.Toolkit.Rules.dll"],
+            entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains("Reference", StringComparison.Ordinal));
     }
 
     [Fact]
