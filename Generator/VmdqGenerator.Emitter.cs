@@ -119,6 +119,40 @@ public sealed partial class VmdqGenerator
 
         private static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "UL";
 
+        /// <summary>
+        /// A verdict constant's initializer and semicolon, written with the runtime's names for its layout
+        /// (<c>Verdict.PoolShift</c>..., <c>RuleKind</c>), its value in a trailing comment, e.g.
+        /// <c>16UL | (1UL &lt;&lt; Verdict.PoolShift) | ((ulong)RuleKind.Broadcast &lt;&lt; Verdict.KindShift); // 0x8000400010UL</c>.
+        /// </summary>
+        private static string VerdictExpression(ulong bits)
+        {
+            var parts = new List<string> { Num((long)(bits & VerdictBits.MaxLine)) + "UL" };
+            if (((bits >> VerdictBits.DropShift) & 1) != 0)
+            {
+                parts.Add($"(1UL << {Rt}.Verdict.DropShift)");
+            }
+
+            ulong pool = (bits >> VerdictBits.PoolShift) & VerdictBits.PoolMask;
+            ulong queue = (bits >> VerdictBits.QueueShift) & VerdictBits.QueueMask;
+            var kind = (MatchKind)((bits >> VerdictBits.KindShift) & VerdictBits.KindMask);
+            if (pool != 0)
+            {
+                parts.Add($"({Num((long)pool)}UL << {Rt}.Verdict.PoolShift)");
+            }
+
+            if (queue != 0)
+            {
+                parts.Add($"({Num((long)queue)}UL << {Rt}.Verdict.QueueShift)");
+            }
+
+            if (kind != MatchKind.None)
+            {
+                parts.Add($"((ulong){Rt}.RuleKind.{kind} << {Rt}.Verdict.KindShift)");
+            }
+
+            return parts.Count == 1 ? parts[0] + ";" : string.Join(" | ", parts) + "; // " + Hex(bits);
+        }
+
         private string PoolName(int index) => _poolNames.TryGetValue(index, out var name) ? name : "pool" + Num(index);
 
         private string Describe(ResolvedRule rule)
@@ -405,9 +439,10 @@ public sealed partial class VmdqGenerator
                 file static class {_tablesClass}
                 """);
             _w.OpenBlock();
-            _w.WriteLine("// Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.");
-            _w.WriteLine("// Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.");
-            _w.WriteLine($"public const ulong DefaultVerdict = {Hex(_tables.DefaultBits)};");
+            _w.WriteLine($"// Verdict bits: 0..{Num(VerdictBits.PoolShift - 1)} rule line, {Num(VerdictBits.PoolShift)}..{Num(VerdictBits.QueueShift - 1)} pool, "
+                + $"{Num(VerdictBits.QueueShift)}..{Num(VerdictBits.DropShift - 1)} queue, {Num(VerdictBits.DropShift)} drop, {Num(VerdictBits.KindShift)}..{Num(VerdictBits.ExtraShift - 1)} rule kind.");
+            _w.WriteLine($"// Table slots: {Num(VerdictBits.PayloadOffset)}-byte key (2^62 when empty), then the verdict's {Num(VerdictBits.ExtraShift)} bits with the key's extra bits at {Num(VerdictBits.ExtraShift)}..63.");
+            _w.WriteLine($"public const ulong DefaultVerdict = {VerdictExpression(_tables.DefaultBits)}");
             WriteGroupRule("Broadcast", _tables.Broadcast);
             WriteGroupRule("Multicast", _tables.Multicast);
             foreach (var table in _tables.Tables)
@@ -431,7 +466,7 @@ public sealed partial class VmdqGenerator
             }
 
             _w.WriteLine($"// {Describe(rule)}");
-            _w.WriteLine($"public const ulong {name}Verdict = {Hex(VerdictBits.Of(rule))};");
+            _w.WriteLine($"public const ulong {name}Verdict = {VerdictExpression(VerdictBits.Of(rule))}");
             _w.WriteLine($"public static global::System.ReadOnlySpan<int> {name}Replicas => new int[] {{ {string.Join(", ", rule.Replicas.Select(r => Num(r)))} }};");
         }
 

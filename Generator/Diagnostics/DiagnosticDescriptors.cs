@@ -20,7 +20,7 @@ internal static class DiagnosticDescriptors
     /// </summary>
     private static readonly string[] NotConfigurable = { WellKnownDiagnosticTags.NotConfigurable };
 
-    private const string HelpBase = "https://github.com/vmdq-toolkit/vmdq-toolkit/blob/main/docs/diagnostics.md#";
+    private static readonly string HelpBase = HelpLinks.DiagnosticsPage;
 
     public static readonly DiagnosticDescriptor SyntaxError = new(
         "VMDQ0001", "Syntax error or unknown keyword", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,

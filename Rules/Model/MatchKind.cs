@@ -1,34 +1,6 @@
 namespace Vmdq.Rules.Model;
 
-/// <summary>
-/// The kinds of match a filter rule can make. The numeric values are the spec's precedence
-/// ("Which rule wins"): a lower value wins. <see cref="None"/> is the default pool.
-/// </summary>
-public enum MatchKind : byte
-{
-    /// <summary>No rule matched: the default pool.</summary>
-    None = 0,
-    /// <summary><c>vxlan VNI inner M</c>.</summary>
-    VxlanInner = 1,
-    /// <summary><c>vxlan VNI</c>.</summary>
-    Vxlan = 2,
-    /// <summary><c>nvgre VSID inner M</c>.</summary>
-    NvgreInner = 3,
-    /// <summary><c>nvgre VSID</c>.</summary>
-    Nvgre = 4,
-    /// <summary><c>mac M vlan V</c>.</summary>
-    MacVlan = 5,
-    /// <summary><c>mac M</c>.</summary>
-    Mac = 6,
-    /// <summary><c>vlan V</c>.</summary>
-    Vlan = 7,
-    /// <summary><c>broadcast</c> (dst ff:ff:ff:ff:ff:ff).</summary>
-    Broadcast = 8,
-    /// <summary><c>multicast</c> (group bit set, not broadcast).</summary>
-    Multicast = 9,
-}
-
-/// <summary>Facts about <see cref="MatchKind"/>.</summary>
+/// <summary>Facts about <see cref="MatchKind"/> (declared in Rules/Contract/DispatchContract.cs, shared with the runtime).</summary>
 public static class MatchKinds
 {
     /// <summary>The rules-language spelling of a match, e.g. <c>vxlan 5001 inner 52:54:00:12:34:56</c>.</summary>

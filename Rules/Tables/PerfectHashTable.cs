@@ -16,14 +16,14 @@ public readonly record struct TableEntry(ulong Key, ulong Extra, ulong Payload, 
 /// </summary>
 public sealed class PerfectHashTable
 {
-    /// <summary>Bytes per slot: key (8) and payload (8).</summary>
-    public const int SlotSize = 16;
+    /// <summary>Bytes per slot: key (8) and payload (8) (<see cref="VerdictBits.SlotSize"/>).</summary>
+    public const int SlotSize = VerdictBits.SlotSize;
 
-    /// <summary>The key of an empty slot: no real key (at most 49 bits) equals it, and it stays below 2^63 so the probe can compare with a 3-instruction equality.</summary>
-    public const ulong EmptyKey = 1UL << 62;
+    /// <summary>The key of an empty slot (<see cref="VerdictBits.EmptyKey"/>).</summary>
+    public const ulong EmptyKey = VerdictBits.EmptyKey;
 
-    /// <summary>Bit position of a slot payload's extra key bits; the payload's low bits are the verdict.</summary>
-    public const int ExtraShift = 40;
+    /// <summary>Bit position of a slot payload's extra key bits; the payload's low bits are the verdict (<see cref="VerdictBits.ExtraShift"/>).</summary>
+    public const int ExtraShift = VerdictBits.ExtraShift;
 
     private PerfectHashTable(byte[] displacements, byte[] slots, int bucketCount, int slotCount, int[] slotOfEntry)
     {
@@ -64,7 +64,7 @@ public sealed class PerfectHashTable
         var seen = new HashSet<(ulong, ulong)>();
         for (int i = 0; i < n; i++)
         {
-            if (entries[i].Key >= EmptyKey || entries[i].Extra >= 1UL << 24)
+            if (entries[i].Key >= EmptyKey || entries[i].Extra >= 1UL << VerdictBits.ExtraBits)
             {
                 throw new InvalidOperationException($"Key {entries[i].Key:X}/{entries[i].Extra:X} (line {entries[i].Line}) is out of the table's key range.");
             }
@@ -194,7 +194,7 @@ public sealed class PerfectHashTable
         {
             int at = slotOfEntry[i] * SlotSize;
             WriteUInt64(slots, at, entries[i].Key);
-            WriteUInt64(slots, at + 8, entries[i].Payload | (entries[i].Extra << ExtraShift));
+            WriteUInt64(slots, at + VerdictBits.PayloadOffset, entries[i].Payload | (entries[i].Extra << ExtraShift));
         }
 
         var displacements = new byte[bucketCount * 8];
@@ -214,8 +214,8 @@ public sealed class PerfectHashTable
         ulong d = BitConverter.ToUInt64(Displacements, (int)KeyHash.Bucket(hash, BucketShift) * 8);
         int slot = (int)KeyHash.Slot(hash, d, Shift);
         ulong storedKey = BitConverter.ToUInt64(Slots, slot * SlotSize);
-        ulong stored = BitConverter.ToUInt64(Slots, (slot * SlotSize) + 8);
-        payload = stored & ((1UL << ExtraShift) - 1);
+        ulong stored = BitConverter.ToUInt64(Slots, (slot * SlotSize) + VerdictBits.PayloadOffset);
+        payload = stored & VerdictBits.PayloadMask;
         return storedKey == key && (stored >> ExtraShift) == extra;
     }
 

@@ -23,9 +23,9 @@ public static partial class TableProbe
         {
             var hash = (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier);
             var displacement = Avx2.GatherVector256((ulong*)d, Vector256.ShiftRightLogical(hash, bucketShift).AsInt64(), 8);
-            var slot = Vector256.ShiftRightLogical((hash ^ displacement) * Vector256.Create(KeyHash.SlotMultiplier), shift) << 4;
+            var slot = Vector256.ShiftRightLogical((hash ^ displacement) * Vector256.Create(KeyHash.SlotMultiplier), shift) << VerdictLayout.SlotSizeLog2;
             var storedKey = Avx2.GatherVector256((ulong*)s, slot.AsInt64(), 1);
-            var payload = Avx2.GatherVector256((ulong*)(s + 8), slot.AsInt64(), 1);
+            var payload = Avx2.GatherVector256((ulong*)(s + VerdictLayout.PayloadOffset), slot.AsInt64(), 1);
             hit = Vector256.Equals(storedKey, key) & Vector256.Equals(payload >> ExtraShift, extra) & present;
             return payload & Vector256.Create(VerdictMask);
         }

@@ -20,10 +20,10 @@ namespace Vmdq.Toolkit.Classification;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class TableProbe
 {
-    /// <summary>Bit position of a slot payload's extra key bits.</summary>
-    public const int ExtraShift = 40;
+    /// <summary>Bit position of a slot payload's extra key bits (the slot layout is defined once, in Rules/Contract/DispatchContract.cs).</summary>
+    public const int ExtraShift = VerdictLayout.ExtraShift;
 
-    private const ulong VerdictMask = (1UL << ExtraShift) - 1;
+    private const ulong VerdictMask = VerdictLayout.PayloadMask;
 
     /// <summary>
     /// Looks up (<paramref name="key"/>, <paramref name="extra"/>). Returns the payload's verdict bits;
@@ -38,9 +38,9 @@ public static partial class TableProbe
         ulong hash = KeyHash.Hash(key, extra);
         ulong displacement = Unsafe.ReadUnaligned<ulong>(
             ref Unsafe.Add(ref MemoryMarshal.GetReference(displacements), (nint)(KeyHash.Bucket(hash, bucketShift) << 3)));
-        ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(slots), (nint)(KeyHash.Slot(hash, displacement, shift) << 4));
+        ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(slots), (nint)(KeyHash.Slot(hash, displacement, shift) << VerdictLayout.SlotSizeLog2));
         ulong storedKey = Unsafe.ReadUnaligned<ulong>(ref slot);
-        ulong payload = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref slot, 8));
+        ulong payload = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref slot, VerdictLayout.PayloadOffset));
         hit = EqSmall(storedKey, key) & EqSmall(payload >> ExtraShift, extra) & present;
         return payload & VerdictMask;
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using Vmdq.Toolkit.Classification;
 
 namespace Vmdq.Toolkit;
 
@@ -14,16 +15,18 @@ namespace Vmdq.Toolkit;
 /// </remarks>
 public readonly struct Verdict : IEquatable<Verdict>
 {
+    // The layout is defined once, in Rules/Contract/DispatchContract.cs (shared with the rules library).
+
     /// <summary>Bit position of the pool index.</summary>
-    public const int PoolShift = 22;
+    public const int PoolShift = VerdictLayout.PoolShift;
     /// <summary>Bit position of the queue index.</summary>
-    public const int QueueShift = 31;
+    public const int QueueShift = VerdictLayout.QueueShift;
     /// <summary>Bit position of the drop flag.</summary>
-    public const int DropShift = 35;
+    public const int DropShift = VerdictLayout.DropShift;
     /// <summary>Bit position of the rule kind.</summary>
-    public const int KindShift = 36;
+    public const int KindShift = VerdictLayout.KindShift;
     /// <summary>Largest rule line a verdict can carry.</summary>
-    public const int MaxLine = (1 << PoolShift) - 1;
+    public const int MaxLine = VerdictLayout.MaxLine;
 
     private readonly ulong _bits;
 
@@ -39,14 +42,14 @@ public readonly struct Verdict : IEquatable<Verdict>
     /// <param name="kind">Kind of the deciding rule.</param>
     public static Verdict Create(int pool, int queue, bool isDrop, int ruleLine, RuleKind kind)
     {
-        if ((uint)pool > 511)
+        if ((uint)pool > VerdictLayout.PoolMask)
         {
-            throw new ArgumentOutOfRangeException(nameof(pool), pool, "A pool index must be 0..511.");
+            throw new ArgumentOutOfRangeException(nameof(pool), pool, $"A pool index must be 0..{VerdictLayout.PoolMask}.");
         }
 
-        if ((uint)queue > 15)
+        if ((uint)queue > VerdictLayout.QueueMask)
         {
-            throw new ArgumentOutOfRangeException(nameof(queue), queue, "A queue index must be 0..15.");
+            throw new ArgumentOutOfRangeException(nameof(queue), queue, $"A queue index must be 0..{VerdictLayout.QueueMask}.");
         }
 
         if ((uint)ruleLine > MaxLine)
@@ -54,9 +57,7 @@ public readonly struct Verdict : IEquatable<Verdict>
             throw new ArgumentOutOfRangeException(nameof(ruleLine), ruleLine, $"A rule line must be 0..{MaxLine}.");
         }
 
-        return isDrop
-            ? new Verdict((ulong)(uint)ruleLine | (1UL << DropShift) | ((ulong)kind << KindShift))
-            : new Verdict((ulong)(uint)ruleLine | ((ulong)(uint)pool << PoolShift) | ((ulong)(uint)queue << QueueShift) | ((ulong)kind << KindShift));
+        return new Verdict(VerdictLayout.Encode(ruleLine, pool, queue, isDrop, (int)kind));
     }
 
     /// <summary>The raw 64-bit encoding.</summary>
@@ -66,14 +67,14 @@ public readonly struct Verdict : IEquatable<Verdict>
     public int Pool
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (int)((_bits >> PoolShift) & 0x1FF) | DropMask;
+        get => (int)((_bits >> PoolShift) & VerdictLayout.PoolMask) | DropMask;
     }
 
     /// <summary>Queue index within <see cref="Pool"/>; -1 for a drop.</summary>
     public int Queue
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (int)((_bits >> QueueShift) & 0xF) | DropMask;
+        get => (int)((_bits >> QueueShift) & VerdictLayout.QueueMask) | DropMask;
     }
 
     /// <summary>True when a <c>-&gt; drop</c> rule decided.</summary>
@@ -94,7 +95,7 @@ public readonly struct Verdict : IEquatable<Verdict>
     public RuleKind Kind
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (RuleKind)((_bits >> KindShift) & 0xF);
+        get => (RuleKind)((_bits >> KindShift) & VerdictLayout.KindMask);
     }
 
     /// <summary>True for broadcast/multicast verdicts, which replicate to every pool their rule lists.</summary>

@@ -39,6 +39,29 @@ public class DescriptorTests
     }
 
     [Fact]
+    public void HelpLinksStartWithTheRepositoryUrlAndNameAnAnchorOfDocsDiagnostics()
+    {
+        string repositoryUrl = typeof(DescriptorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryUrl").Value!;
+        Assert.StartsWith("https://", repositoryUrl, StringComparison.Ordinal);
+        Assert.StartsWith(repositoryUrl + "/", HelpLinks.DocsBaseUrl, StringComparison.Ordinal);
+
+        // GitHub's anchors of the page's headings: lower case, punctuation dropped, spaces to '-'.
+        var anchors = File.ReadAllLines(RepositoryFile("docs", "diagnostics.md"))
+            .Where(l => l.StartsWith('#'))
+            .Select(l => new string(l.TrimStart('#').Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_').ToArray()).Replace(' ', '-'))
+            .ToHashSet(StringComparer.Ordinal);
+        string page = HelpLinks.DocsBaseUrl + "docs/diagnostics.md#";
+        Assert.Equal(page, HelpLinks.DiagnosticsPage);
+        Assert.NotEmpty(DiagnosticDescriptors.All);
+        foreach (var descriptor in DiagnosticDescriptors.All)
+        {
+            Assert.StartsWith(page, descriptor.HelpLinkUri, StringComparison.Ordinal);
+            string anchor = descriptor.HelpLinkUri[page.Length..];
+            Assert.True(anchors.Contains(anchor), $"{descriptor.Id}'s help link names #{anchor}, which no heading of docs/diagnostics.md has.");
+        }
+    }
+
+    [Fact]
     public void AnalyzerReleasesListEveryId()
     {
         string unshipped = File.ReadAllText(RepositoryFile("Generator", "AnalyzerReleases.Unshipped.md"));

@@ -8,7 +8,7 @@ using Vmdq.Toolkit.Generator.Tests.Infrastructure;
 namespace Vmdq.Toolkit.Generator.Tests;
 
 /// <summary>
-/// The generated dispatcher agrees with the reference interpreter (Rules/Reference) on random rules
+/// The generated dispatcher agrees with the reference interpreter (tests/Vmdq.Toolkit.Reference) on random rules
 /// files and random, mutated and truncated frames: every length from 0 to the full frame.
 /// </summary>
 public class DifferentialTests

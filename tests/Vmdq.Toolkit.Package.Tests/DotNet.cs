@@ -5,12 +5,16 @@ using System.Text;
 
 namespace Vmdq.Toolkit.Package.Tests;
 
-/// <summary>Runs the dotnet CLI and captures its output.</summary>
+/// <summary>Runs the dotnet CLI (or git) and captures its output.</summary>
 internal static class DotNet
 {
-    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments) =>
+        RunProcess("dotnet", workingDirectory, arguments);
+
+    /// <summary>Runs <paramref name="fileName"/>; exit code 127 with the exception's message if it cannot start.</summary>
+    public static (int ExitCode, string Output) RunProcess(string fileName, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -35,13 +39,21 @@ internal static class DotNet
         using var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (127, e.Message);
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in 8 minutes:\n{output}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in 8 minutes:\n{output}");
         }
 
         process.WaitForExit();

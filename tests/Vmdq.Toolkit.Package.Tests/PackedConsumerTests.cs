@@ -3,6 +3,8 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 
 namespace Vmdq.Toolkit.Package.Tests;
 
@@ -21,13 +23,16 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
     {
         public Feed()
         {
-            string root = typeof(Feed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+            string root = Metadata("RepositoryRoot");
             Directory = DotNet.TempDirectory("feed");
             var (code, output) = DotNet.Run(root, "pack", Path.Combine(root, "Runtime", "Vmdq.Toolkit.csproj"), "-c", "Release", "-o", Directory);
             Assert.True(code == 0, "dotnet pack failed:\n" + output);
             Package = System.IO.Directory.GetFiles(Directory, "Vmdq.Toolkit.*.nupkg").Single();
             Version = Path.GetFileNameWithoutExtension(Package)["Vmdq.Toolkit.".Length..];
         }
+
+        public static string Metadata(string key) =>
+            typeof(Feed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
         public string Directory { get; }
 
@@ -91,6 +96,63 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
         Assert.Contains("build/Vmdq.Toolkit.props", entries);
         Assert.Contains("build/Vmdq.Toolkit.targets", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
+        // The analyzers folder carries what runs in the compiler and nothing else (not the reference interpreter).
+        Assert.Equal(
+            ["analyzers/dotnet/cs/Vmdq.Toolkit.Generator.dll", "analyzers/dotnet/cs/Vmdq.Toolkit.Rules.dll"],
+            entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains("Reference", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void VersionComesFromTheCommitNotAFixedNumber()
+    {
+        // 0.1.0-dev.<commit count>.g<short sha> (eng/Vmdq.Version.targets), or 0.1.0-dev without git.
+        Assert.Matches(@"^\d+\.\d+\.\d+-dev(\.[1-9]\d*\.g[0-9a-f]{8})?$", _feed.Version);
+        var (code, sha) = DotNet.RunProcess("git", Feed.Metadata("RepositoryRoot"), "rev-parse", "--short=8", "HEAD");
+        if (code == 0)
+        {
+            Assert.EndsWith(".g" + sha.Trim(), _feed.Version, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void NuspecCarriesTheRepositoryAndTheReadmeLinksResolve()
+    {
+        string repositoryUrl = Feed.Metadata("RepositoryUrl");
+        string root = Feed.Metadata("RepositoryRoot");
+        using var zip = ZipFile.OpenRead(_feed.Package);
+        XNamespace ns = "http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd";
+        XDocument nuspec;
+        using (var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open())
+        {
+            nuspec = XDocument.Load(stream);
+        }
+
+        var metadata = nuspec.Root!.Element(ns + "metadata")!;
+        Assert.Equal(repositoryUrl, metadata.Element(ns + "repository")!.Attribute("url")!.Value);
+        Assert.Equal(repositoryUrl, metadata.Element(ns + "projectUrl")!.Value);
+        Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
+
+        string readme;
+        using (var reader = new StreamReader(zip.GetEntry("README.md")!.Open()))
+        {
+            readme = reader.ReadToEnd();
+        }
+
+        // Away from the repository a relative link resolves to nothing: every link is absolute or an
+        // anchor, and each link into the repository names a file that exists in it.
+        string docs = repositoryUrl + "/blob/main/";
+        var links = Regex.Matches(readme, @"\]\(([^)\s]+)\)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains(links, l => l.StartsWith(docs, StringComparison.Ordinal));
+        foreach (string link in links)
+        {
+            Assert.True(link.StartsWith("https://", StringComparison.Ordinal) || link.StartsWith('#'), $"The package README links to '{link}', which does not resolve outside the repository.");
+            if (link.StartsWith(docs, StringComparison.Ordinal))
+            {
+                string file = link[docs.Length..].Split('#')[0];
+                Assert.True(File.Exists(Path.Combine(root, file)), $"The package README links to {link}, but the repository has no {file}.");
+            }
+        }
     }
 
     [Fact]

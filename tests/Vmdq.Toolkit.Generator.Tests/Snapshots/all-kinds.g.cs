@@ -182,10 +182,10 @@ namespace Contoso.Fabric
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
         // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
-        public const ulong DefaultVerdict = 0x0UL;
+        public const ulong DefaultVerdict = 0UL;
 
         // line 16: broadcast -> web, storage
-        public const ulong BroadcastVerdict = 0x8000400010UL;
+        public const ulong BroadcastVerdict = 16UL | (1UL << global::Vmdq.Toolkit.Verdict.PoolShift) | ((ulong)global::Vmdq.Toolkit.RuleKind.Broadcast << global::Vmdq.Toolkit.Verdict.KindShift); // 0x8000400010UL
         public static global::System.ReadOnlySpan<int> BroadcastReplicas => new int[] { 1, 2 };
 
         // No multicast rule.

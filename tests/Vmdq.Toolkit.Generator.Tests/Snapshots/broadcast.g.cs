@@ -136,14 +136,14 @@ namespace Vmdq.Generated
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
         // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
-        public const ulong DefaultVerdict = 0x0UL;
+        public const ulong DefaultVerdict = 0UL;
 
         // line 4: broadcast -> web, db
-        public const ulong BroadcastVerdict = 0x8000400004UL;
+        public const ulong BroadcastVerdict = 4UL | (1UL << global::Vmdq.Toolkit.Verdict.PoolShift) | ((ulong)global::Vmdq.Toolkit.RuleKind.Broadcast << global::Vmdq.Toolkit.Verdict.KindShift); // 0x8000400004UL
         public static global::System.ReadOnlySpan<int> BroadcastReplicas => new int[] { 1, 3 };
 
         // line 5: multicast -> db
-        public const ulong MulticastVerdict = 0x9000C00005UL;
+        public const ulong MulticastVerdict = 5UL | (3UL << global::Vmdq.Toolkit.Verdict.PoolShift) | ((ulong)global::Vmdq.Toolkit.RuleKind.Multicast << global::Vmdq.Toolkit.Verdict.KindShift); // 0x9000C00005UL
         public static global::System.ReadOnlySpan<int> MulticastReplicas => new int[] { 3 };
     }
 }

@@ -135,7 +135,7 @@ namespace Vmdq.Generated
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
         // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
-        public const ulong DefaultVerdict = 0xC00000UL;
+        public const ulong DefaultVerdict = 0UL | (3UL << global::Vmdq.Toolkit.Verdict.PoolShift); // 0xC00000UL
 
         // No broadcast rule.
         public const ulong BroadcastVerdict = DefaultVerdict;

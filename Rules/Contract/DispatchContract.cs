@@ -1,0 +1,116 @@
+// The dispatch contract, written once: the rule kinds and their precedence, the bit layout of a
+// verdict and the layout of a table slot. This file is compiled into both Vmdq.Toolkit.Rules (which
+// encodes verdicts and builds the tables at build time) and Vmdq.Toolkit (whose Verdict decodes them
+// and whose generated dispatchers probe the tables per frame), as KeyHash.cs is. VMDQ_RUNTIME
+// (defined by Runtime/Vmdq.Toolkit.csproj) picks each assembly's names and accessibility (RuleKind and
+// the internal VerdictLayout in the runtime, MatchKind and VerdictBits here), so a test that sees both
+// assemblies meets neither two types of one full name nor two of one simple name; the values cannot differ.
+
+#if VMDQ_RUNTIME
+namespace Vmdq.Toolkit
+#else
+namespace Vmdq.Rules.Model
+#endif
+{
+    /// <summary>
+    /// The kind of a filter rule, and of the rule that decided a verdict. The numeric values are the
+    /// spec's precedence ("Which rule wins"): a lower value wins; 0 is the default pool (no rule matched).
+    /// </summary>
+#if VMDQ_RUNTIME
+    public enum RuleKind : byte
+#else
+    public enum MatchKind : byte
+#endif
+    {
+        /// <summary>No rule matched: the default pool.</summary>
+#if VMDQ_RUNTIME
+        Default = 0,
+#else
+        None = 0,
+#endif
+        /// <summary><c>vxlan VNI inner M</c>.</summary>
+        VxlanInner = 1,
+        /// <summary><c>vxlan VNI</c>.</summary>
+        Vxlan = 2,
+        /// <summary><c>nvgre VSID inner M</c>.</summary>
+        NvgreInner = 3,
+        /// <summary><c>nvgre VSID</c>.</summary>
+        Nvgre = 4,
+        /// <summary><c>mac M vlan V</c>.</summary>
+        MacVlan = 5,
+        /// <summary><c>mac M</c>.</summary>
+        Mac = 6,
+        /// <summary><c>vlan V</c>.</summary>
+        Vlan = 7,
+        /// <summary><c>broadcast</c> (dst ff:ff:ff:ff:ff:ff).</summary>
+        Broadcast = 8,
+        /// <summary><c>multicast</c> (group bit set, not broadcast).</summary>
+        Multicast = 9,
+    }
+}
+
+#if VMDQ_RUNTIME
+namespace Vmdq.Toolkit.Classification
+#else
+namespace Vmdq.Rules.Tables
+#endif
+{
+    /// <summary>
+    /// The bit layout of a verdict (what the runtime's <c>Vmdq.Toolkit.Verdict</c> wraps): 0..21 rule line,
+    /// 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind (its precedence value); and of a table slot:
+    /// <see cref="SlotSize"/> bytes, the key (below <see cref="EmptyKey"/>, which marks an empty slot) then
+    /// the payload, whose low <see cref="ExtraShift"/> bits are the verdict and whose high bits are the
+    /// key's extra part (<see cref="ExtraBits"/> bits).
+    /// </summary>
+#if VMDQ_RUNTIME
+    internal static class VerdictLayout
+#else
+    public static partial class VerdictBits
+#endif
+    {
+        /// <summary>Bit position of the pool.</summary>
+        public const int PoolShift = 22;
+        /// <summary>Bit position of the queue.</summary>
+        public const int QueueShift = 31;
+        /// <summary>Bit position of the drop flag.</summary>
+        public const int DropShift = 35;
+        /// <summary>Bit position of the rule kind.</summary>
+        public const int KindShift = 36;
+        /// <summary>Largest line a verdict can carry (the line's bits are 0..<see cref="PoolShift"/> - 1).</summary>
+        public const int MaxLine = (1 << PoolShift) - 1;
+        /// <summary>The pool's bits once shifted down: pools 0..511.</summary>
+        public const int PoolMask = (1 << (QueueShift - PoolShift)) - 1;
+        /// <summary>The queue's bits once shifted down: queues 0..15.</summary>
+        public const int QueueMask = (1 << (DropShift - QueueShift)) - 1;
+        /// <summary>Number of bits of the rule kind.</summary>
+        public const int KindBits = 4;
+        /// <summary>The rule kind's bits once shifted down.</summary>
+        public const int KindMask = (1 << KindBits) - 1;
+
+        /// <summary>Bytes per table slot: the key (8), then the payload (8).</summary>
+        public const int SlotSize = 16;
+        /// <summary>log2 of <see cref="SlotSize"/>: a slot index shifted left by this is its byte offset.</summary>
+        public const int SlotSizeLog2 = 4;
+        /// <summary>Byte offset of the payload within a slot.</summary>
+        public const int PayloadOffset = 8;
+        /// <summary>The key of an empty slot: no real key (at most 49 bits) equals it, and it stays below 2^63 so the probe can compare with a 3-instruction equality.</summary>
+        public const ulong EmptyKey = 1UL << 62;
+        /// <summary>Bit position of a slot payload's extra key bits: just above the verdict's bits.</summary>
+        public const int ExtraShift = KindShift + KindBits;
+        /// <summary>Number of extra key bits a slot can hold.</summary>
+        public const int ExtraBits = 64 - ExtraShift;
+        /// <summary>The verdict's bits of a slot payload.</summary>
+        public const ulong PayloadMask = (1UL << ExtraShift) - 1;
+
+        /// <summary>Encodes a verdict. A drop keeps only its line and kind (pool and queue read as -1).</summary>
+        /// <param name="line">Rules-file line, 0..<see cref="MaxLine"/> (0 for the default pool).</param>
+        /// <param name="pool">Pool, 0..<see cref="PoolMask"/>.</param>
+        /// <param name="queue">Queue within the pool, 0..<see cref="QueueMask"/>.</param>
+        /// <param name="drop">True for a <c>-&gt; drop</c> rule.</param>
+        /// <param name="kind">The rule kind's value, 0..<see cref="KindMask"/>.</param>
+        public static ulong Encode(int line, int pool, int queue, bool drop, int kind) =>
+            (ulong)(uint)line
+            | (drop ? 1UL << DropShift : ((ulong)(uint)pool << PoolShift) | ((ulong)(uint)queue << QueueShift))
+            | ((ulong)(uint)kind << KindShift);
+    }
+}
