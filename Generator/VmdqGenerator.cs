@@ -131,7 +131,7 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
             result.Path,
             result.Model,
             result.IsDispatcherNameReadable ? result.Shape : null,
-            result.IsDispatcherNameReadable ? EquatableArray<RuleDiagnostic>.Empty : result.Diagnostics);
+            result.IsDispatcherNameReadable ? EquatableArray<RuleDiagnostic>.Empty : result.DiagnosticArray);
     }
 
     /// <summary>A rules file's path and text (null when it could not be read).</summary>

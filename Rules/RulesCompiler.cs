@@ -7,19 +7,50 @@ using Vmdq.Rules.Syntax;
 
 namespace Vmdq.Rules;
 
-/// <summary>The result of compiling one rules file.</summary>
-/// <param name="Path">The file.</param>
-/// <param name="DispatcherTypeName">The type it generates (known even when there are errors, for cross-file checks).</param>
-/// <param name="DispatcherSpan">Where the <c>dispatcher</c> name is written, if it is.</param>
-/// <param name="Model">The resolved rules, or null when the file has errors.</param>
-/// <param name="Diagnostics">Every diagnostic, ordered by position.</param>
-/// <param name="Shape">The dispatcher's name and constants, also when the file has errors (for the generator's shape of it).</param>
-/// <param name="IsDispatcherNameReadable">False when the <c>dispatcher</c> line cannot be read (VMDQ0020): the type name is then unknown.</param>
-public sealed record RulesResult(string Path, string DispatcherTypeName, SourceSpan? DispatcherSpan, RuleSet? Model, EquatableArray<RuleDiagnostic> Diagnostics,
-    DispatcherShape Shape, bool IsDispatcherNameReadable)
+/// <summary>
+/// The result of checking one rules file: its diagnostics (with the IDs, messages, lines and columns the
+/// build reports) and the dispatcher type it generates. Value-equatable.
+/// </summary>
+public sealed record RulesResult
 {
-    /// <summary>True when any diagnostic is an error (then <see cref="Model"/> is null).</summary>
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == RuleSeverity.Error);
+    internal RulesResult(string path, string dispatcherTypeName, SourceSpan? dispatcherSpan, RuleSet? model,
+        EquatableArray<RuleDiagnostic> diagnostics, DispatcherShape shape, bool isDispatcherNameReadable)
+    {
+        Path = path;
+        DispatcherTypeName = dispatcherTypeName;
+        DispatcherSpan = dispatcherSpan;
+        Model = model;
+        DiagnosticArray = diagnostics;
+        Shape = shape;
+        IsDispatcherNameReadable = isDispatcherNameReadable;
+    }
+
+    /// <summary>The file's path, as given.</summary>
+    public string Path { get; }
+
+    /// <summary>The namespace-qualified type the file generates (known even when there are errors, for cross-file checks).</summary>
+    public string DispatcherTypeName { get; }
+
+    /// <summary>Where the <c>dispatcher</c> name is written, if it is.</summary>
+    public SourceSpan? DispatcherSpan { get; }
+
+    /// <summary>Every diagnostic, ordered by position.</summary>
+    public IReadOnlyList<RuleDiagnostic> Diagnostics => DiagnosticArray;
+
+    /// <summary>True when any diagnostic is an error: the file then generates no working dispatcher.</summary>
+    public bool HasErrors => DiagnosticArray.Any(d => d.Severity == RuleSeverity.Error);
+
+    /// <summary>The diagnostics as a value-equatable array (for the generator's cached pipeline).</summary>
+    internal EquatableArray<RuleDiagnostic> DiagnosticArray { get; }
+
+    /// <summary>The resolved rules, or null when the file has errors.</summary>
+    internal RuleSet? Model { get; }
+
+    /// <summary>The dispatcher's name and constants, also when the file has errors (for the generator's shape of it).</summary>
+    internal DispatcherShape Shape { get; }
+
+    /// <summary>False when the <c>dispatcher</c> line cannot be read (VMDQ0019, VMDQ0020): the type name is then unknown.</summary>
+    internal bool IsDispatcherNameReadable { get; }
 }
 
 /// <summary>Entry point of the rules front end: text in, model and diagnostics out. Never throws on any input.</summary>
@@ -38,7 +69,7 @@ public static class RulesCompiler
             // uses the dispatcher fails with CS0246, which would hide an analyzer's report).
             var empty = new RulesDocument(path);
             var shape = DispatcherShape.Of(RulesChecker.Check(empty, new List<RuleDiagnostic>()));
-            return new RulesResult(path, RulesChecker.DispatcherTypeName(empty), null, null, new[] { notText }.ToEquatableArray(), shape, IsDispatcherNameReadable: false);
+            return new RulesResult(path, RulesChecker.DispatcherTypeName(empty), null, null, new[] { notText }.ToEquatableArray(), shape, isDispatcherNameReadable: false);
         }
 
         var doc = Parser.Parse(path, text, diagnostics);

@@ -24,7 +24,7 @@ namespace Vmdq.Rules.Model;
 /// <param name="MacFilters">Exact destination-MAC filters (<c>mac</c>, <c>mac ... vlan</c>).</param>
 /// <param name="VlanFilters">VLAN filters with a pool mask; null when VLANs share the MAC filter table.</param>
 /// <param name="TunnelFilters">Tunnel (cloud) filters.</param>
-public sealed record CapacityProfile(string Name, string Nic, int Pools, int QueuesInAll, int MacFilters, int? VlanFilters, int TunnelFilters)
+internal sealed record CapacityProfile(string Name, string Nic, int Pools, int QueuesInAll, int MacFilters, int? VlanFilters, int TunnelFilters)
 {
     /// <summary>Intel 82599 (ixgbe).</summary>
     public static readonly CapacityProfile Intel82599 = new("82599", "Intel 82599 (ixgbe)", 64, 128, 128, 64, 0);

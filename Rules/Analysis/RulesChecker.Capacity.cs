@@ -5,7 +5,7 @@ using Vmdq.Rules.Syntax;
 
 namespace Vmdq.Rules.Analysis;
 
-public sealed partial class RulesChecker
+internal sealed partial class RulesChecker
 {
     /// <summary>VMDQ0008: more pools, queues or filters than the <c>profile</c> NIC holds. Reported once per resource, on the first rule over the limit.</summary>
     private void CheckCapacity(List<(FilterRule Syntax, ResolvedRule Rule)> unique)

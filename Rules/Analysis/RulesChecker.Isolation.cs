@@ -6,7 +6,7 @@ using Vmdq.Rules.Syntax;
 
 namespace Vmdq.Rules.Analysis;
 
-public sealed partial class RulesChecker
+internal sealed partial class RulesChecker
 {
     private void ReportUndefinedPool(PoolRef poolRef)
     {

@@ -6,7 +6,7 @@ using Vmdq.Rules.Model;
 
 namespace Vmdq.Rules.Analysis;
 
-public sealed partial class RulesChecker
+internal sealed partial class RulesChecker
 {
     /// <summary>Resolves each rule's target; rules whose target does not resolve take no part in later checks.</summary>
     private void ResolveRules()

@@ -10,7 +10,7 @@ namespace Vmdq.Rules.Analysis;
 /// <summary>
 /// Resolves a parsed <see cref="RulesDocument"/> and runs every check of the spec's table on it.
 /// </summary>
-public sealed partial class RulesChecker
+internal sealed partial class RulesChecker
 {
     private readonly RulesDocument _doc;
     private readonly List<RuleDiagnostic> _diagnostics;

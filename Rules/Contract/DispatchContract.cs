@@ -19,7 +19,7 @@ namespace Vmdq.Rules.Model
 #if VMDQ_RUNTIME
     public enum RuleKind : byte
 #else
-    public enum MatchKind : byte
+    internal enum MatchKind : byte
 #endif
     {
         /// <summary>No rule matched: the default pool.</summary>
@@ -65,7 +65,7 @@ namespace Vmdq.Rules.Tables
 #if VMDQ_RUNTIME
     internal static class VerdictLayout
 #else
-    public static partial class VerdictBits
+    internal static partial class VerdictBits
 #endif
     {
         /// <summary>Bit position of the pool.</summary>

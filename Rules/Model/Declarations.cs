@@ -6,7 +6,7 @@ namespace Vmdq.Rules.Model;
 /// <param name="Lo">Lowest value.</param>
 /// <param name="Hi">Highest value.</param>
 /// <param name="Span">Where it is written.</param>
-public sealed record ValueRange(long Lo, long Hi, SourceSpan Span)
+internal sealed record ValueRange(long Lo, long Hi, SourceSpan Span)
 {
     /// <summary>True when <paramref name="value"/> lies in the range.</summary>
     public bool Contains(long value) => value >= Lo && value <= Hi;
@@ -25,7 +25,7 @@ public sealed record ValueRange(long Lo, long Hi, SourceSpan Span)
 /// <param name="Vsid">NVGRE VSIDs the tenant owns.</param>
 /// <param name="Line">Source line.</param>
 /// <param name="NameSpan">Where the name is written.</param>
-public sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni, ValueRange? Vsid, int Line, SourceSpan NameSpan);
+internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni, ValueRange? Vsid, int Line, SourceSpan NameSpan);
 
 /// <summary>A <c>pool</c> statement.</summary>
 /// <param name="Name">The pool's name.</param>
@@ -38,7 +38,7 @@ public sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni, 
 /// <param name="NameSpan">Where the name is written.</param>
 /// <param name="IndexSpan">Where the index is written.</param>
 /// <param name="TenantSpan">Where the tenant name is written.</param>
-public sealed record PoolDecl(
+internal sealed record PoolDecl(
     string Name, long Index, string? Tenant, ValueRange? Queues, long? Priority, long? BandwidthPercent,
     int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan)
 {
@@ -49,7 +49,7 @@ public sealed record PoolDecl(
 /// <summary>A pool named in a rule's target.</summary>
 /// <param name="Name">The pool's name.</param>
 /// <param name="Span">Where it is written.</param>
-public sealed record PoolRef(string Name, SourceSpan Span);
+internal sealed record PoolRef(string Name, SourceSpan Span);
 
 /// <summary>The right-hand side of a rule.</summary>
 /// <param name="IsDrop">True for <c>-&gt; drop</c>.</param>
@@ -57,7 +57,7 @@ public sealed record PoolRef(string Name, SourceSpan Span);
 /// <param name="Queue">The explicit <c>:QUEUE</c>, if written.</param>
 /// <param name="QueueSpan">Where the queue is written.</param>
 /// <param name="Span">The whole target.</param>
-public sealed record RuleTarget(bool IsDrop, EquatableArray<PoolRef> Pools, long? Queue, SourceSpan? QueueSpan, SourceSpan Span);
+internal sealed record RuleTarget(bool IsDrop, EquatableArray<PoolRef> Pools, long? Queue, SourceSpan? QueueSpan, SourceSpan Span);
 
 /// <summary>A filter rule: <c>MATCH -&gt; TARGET</c>.</summary>
 /// <param name="Match">The normalised match.</param>
@@ -66,7 +66,7 @@ public sealed record RuleTarget(bool IsDrop, EquatableArray<PoolRef> Pools, long
 /// <param name="KindSpan">The match keyword.</param>
 /// <param name="MacSpan">The MAC (outer or inner), when the match has one.</param>
 /// <param name="IdSpan">The VLAN/VNI/VSID, when the match has one.</param>
-public sealed record FilterRule(MatchKey Match, RuleTarget Target, int Line, SourceSpan KindSpan, SourceSpan? MacSpan, SourceSpan? IdSpan)
+internal sealed record FilterRule(MatchKey Match, RuleTarget Target, int Line, SourceSpan KindSpan, SourceSpan? MacSpan, SourceSpan? IdSpan)
 {
     /// <summary>The span a diagnostic about the whole match points at.</summary>
     public SourceSpan MatchSpan => KindSpan;
@@ -76,7 +76,7 @@ public sealed record FilterRule(MatchKey Match, RuleTarget Target, int Line, Sou
 /// <param name="Pools">Pools, 1..512.</param>
 /// <param name="QueuesPerPool">Queues per pool, 1..16.</param>
 /// <param name="RingSize">Descriptors per RX ring, a power of two.</param>
-public sealed record NicGeometry(int Pools, int QueuesPerPool, int RingSize)
+internal sealed record NicGeometry(int Pools, int QueuesPerPool, int RingSize)
 {
     /// <summary>The spec's defaults: 64 pools, 2 queues, 512 descriptors.</summary>
     public static NicGeometry Default { get; } = new(64, 2, 512);

@@ -12,7 +12,7 @@ namespace Vmdq.Rules.Model;
 /// <param name="DefaultPool">Where unmatched frames would go.</param>
 /// <param name="DefaultQueue">The default pool's first queue.</param>
 /// <param name="VxlanPort">UDP destination port that carries VXLAN.</param>
-public sealed record DispatcherShape(string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort)
+internal sealed record DispatcherShape(string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort)
 {
     /// <summary>The dispatcher's namespace-qualified name.</summary>
     public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;

@@ -9,7 +9,7 @@ namespace Vmdq.Rules.Model;
 /// incremental generator's cache (a plain array compares by reference).
 /// </summary>
 /// <typeparam name="T">Element type; should itself have value equality.</typeparam>
-public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly T[]? _items;
 
@@ -76,7 +76,7 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
 }
 
 /// <summary>Helpers for <see cref="EquatableArray{T}"/>.</summary>
-public static class EquatableArray
+internal static class EquatableArray
 {
     /// <summary>Copies <paramref name="items"/> into an equatable array.</summary>
     public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items) => new(new List<T>(items).ToArray());

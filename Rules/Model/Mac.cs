@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Vmdq.Rules.Model;
 
 /// <summary>MAC addresses as 48-bit numbers: the first octet is the most significant.</summary>
-public static class Mac
+internal static class Mac
 {
     /// <summary>The broadcast address ff:ff:ff:ff:ff:ff.</summary>
     public const ulong Broadcast = 0xFFFF_FFFF_FFFFUL;

@@ -1,7 +1,7 @@
 namespace Vmdq.Rules.Model;
 
 /// <summary>Facts about <see cref="MatchKind"/> (declared in Rules/Contract/DispatchContract.cs, shared with the runtime).</summary>
-public static class MatchKinds
+internal static class MatchKinds
 {
     /// <summary>The rules-language spelling of a match, e.g. <c>vxlan 5001 inner 52:54:00:12:34:56</c>.</summary>
     public static string Describe(this MatchKey key) => key.Kind switch
@@ -23,4 +23,4 @@ public static class MatchKinds
 /// <param name="Kind">What is matched.</param>
 /// <param name="Mac">The (outer or inner) MAC as a 48-bit big-endian number, or 0.</param>
 /// <param name="Id">The VLAN ID, VNI or VSID, or 0.</param>
-public readonly record struct MatchKey(MatchKind Kind, ulong Mac, uint Id);
+internal readonly record struct MatchKey(MatchKind Kind, ulong Mac, uint Id);

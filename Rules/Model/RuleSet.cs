@@ -9,7 +9,7 @@ namespace Vmdq.Rules.Model;
 /// <param name="Priority">Priority 0..7 (0 when not given).</param>
 /// <param name="BandwidthPercent">Bandwidth share, 0 when not given.</param>
 /// <param name="Line">Source line of the declaration.</param>
-public sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line);
+internal sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line);
 
 /// <summary>A filter rule after resolution: everything the dispatcher needs, nothing else.</summary>
 /// <param name="Kind">What it matches.</param>
@@ -20,7 +20,7 @@ public sealed record ResolvedPool(string Name, int Index, int FirstQueue, int La
 /// <param name="Queue">Queue within the pool: the explicit <c>:QUEUE</c> or the pool's first allowed queue.</param>
 /// <param name="Line">Source line: the verdict's RuleLine.</param>
 /// <param name="Replicas">Pools a broadcast/multicast frame is replicated to, in the order written.</param>
-public sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDrop, int Pool, int Queue, int Line, EquatableArray<int> Replicas)
+internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDrop, int Pool, int Queue, int Line, EquatableArray<int> Replicas)
 {
     /// <summary>The rule's normalised match.</summary>
     public MatchKey Key => new(Kind, Mac, Id);
@@ -40,7 +40,7 @@ public sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDro
 /// <param name="Profile">The capacity profile named, if any.</param>
 /// <param name="Pools">Declared pools, by index.</param>
 /// <param name="Rules">Rules in file order; duplicates (same match, same target) appear once, at their first line.</param>
-public sealed record RuleSet(
+internal sealed record RuleSet(
     string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort,
     string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules)
 {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Vmdq.Rules.Syntax;
 
 /// <summary>Splits rules text into lines of tokens. Never fails: every character is either skipped (white space, comments) or part of a token.</summary>
-public static class Lexer
+internal static class Lexer
 {
     /// <summary>Tokenizes <paramref name="text"/> line by line. Lines with no tokens are omitted.</summary>
     public static List<Token[]> Tokenize(string text)

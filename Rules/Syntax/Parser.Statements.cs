@@ -4,7 +4,7 @@ using Vmdq.Rules.Model;
 
 namespace Vmdq.Rules.Syntax;
 
-public sealed partial class Parser
+internal sealed partial class Parser
 {
     private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
     private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };

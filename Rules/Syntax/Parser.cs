@@ -11,7 +11,7 @@ namespace Vmdq.Rules.Syntax;
 /// a bad line reports a located <see cref="RuleDescriptors.SyntaxError"/> (or a range error)
 /// and parsing goes on with the next line.
 /// </summary>
-public sealed partial class Parser
+internal sealed partial class Parser
 {
     private static readonly string[] s_statementKeywords =
     {

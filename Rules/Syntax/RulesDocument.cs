@@ -9,7 +9,7 @@ namespace Vmdq.Rules.Syntax;
 /// pool or tenant whose name was read is remembered so that rules naming it do not also
 /// report it as undefined.
 /// </summary>
-public sealed class RulesDocument
+internal sealed class RulesDocument
 {
     /// <summary>The file's path as the compiler knows it.</summary>
     public string Path { get; }

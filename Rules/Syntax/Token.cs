@@ -1,7 +1,7 @@
 namespace Vmdq.Rules.Syntax;
 
 /// <summary>What a token is: the lexer only distinguishes the punctuation the grammar needs; words are classified by the parser.</summary>
-public enum TokenKind
+internal enum TokenKind
 {
     /// <summary>A run of characters that is not white space, a comma, <c>-&gt;</c> or a comment.</summary>
     Word,
@@ -15,4 +15,4 @@ public enum TokenKind
 /// <param name="Kind">The token's kind.</param>
 /// <param name="Text">The token's text, exactly as written.</param>
 /// <param name="Span">Where it is.</param>
-public readonly record struct Token(TokenKind Kind, string Text, SourceSpan Span);
+internal readonly record struct Token(TokenKind Kind, string Text, SourceSpan Span);

@@ -9,7 +9,7 @@ namespace Vmdq.Rules.Tables;
 /// a tunnel-type bit in the key keeps their identifiers apart), so a frame is looked up five times,
 /// not seven.
 /// </summary>
-public enum TableKind
+internal enum TableKind
 {
     /// <summary><c>vxlan VNI inner M</c> and <c>nvgre VSID inner M</c>: key inner MAC | type bit 48, extra VNI/VSID.</summary>
     TunnelInner,
@@ -27,10 +27,10 @@ public enum TableKind
 /// <param name="Kind">What it holds.</param>
 /// <param name="Rules">Its rules, in file order (index = entry index of <see cref="Table"/>).</param>
 /// <param name="Table">The perfect-hash table.</param>
-public sealed record KindTable(TableKind Kind, IReadOnlyList<ResolvedRule> Rules, PerfectHashTable Table);
+internal sealed record KindTable(TableKind Kind, IReadOnlyList<ResolvedRule> Rules, PerfectHashTable Table);
 
 /// <summary>Everything the emitter writes as data: the tables and the constant verdicts.</summary>
-public sealed class DispatchTables
+internal sealed class DispatchTables
 {
     /// <summary>Bit of a tunnel-inner key that marks NVGRE (above the 48-bit MAC).</summary>
     public const int InnerTypeBit = 48;

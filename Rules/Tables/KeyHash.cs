@@ -15,7 +15,12 @@ namespace Vmdq.Rules.Tables;
 /// share a hash, and its top bits spread sequential keys (MACs, VLAN IDs) evenly.
 /// </summary>
 [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class KeyHash
+#if VMDQ_RUNTIME
+public
+#else
+internal
+#endif
+static class KeyHash
 {
     /// <summary>Golden-ratio multiplier (folds in the extra key bits and spreads displacements).</summary>
     public const ulong Golden = 0x9E3779B97F4A7C15UL;

@@ -8,13 +8,13 @@ namespace Vmdq.Rules.Tables;
 /// <param name="Extra">Second key part (VLAN with a MAC, VNI/VSID with an inner MAC), below 2^24.</param>
 /// <param name="Payload">Verdict bits (below 2^40).</param>
 /// <param name="Line">The rules-file line it comes from (for the generated comments).</param>
-public readonly record struct TableEntry(ulong Key, ulong Extra, ulong Payload, int Line);
+internal readonly record struct TableEntry(ulong Key, ulong Extra, ulong Payload, int Line);
 
 /// <summary>
 /// A perfect-hash table computed at build time (hash and displace, as in CHD): every key has its own
 /// slot, found with one displacement read and one slot read, and no probing.
 /// </summary>
-public sealed class PerfectHashTable
+internal sealed class PerfectHashTable
 {
     /// <summary>Bytes per slot: key (8) and payload (8) (<see cref="VerdictBits.SlotSize"/>).</summary>
     public const int SlotSize = VerdictBits.SlotSize;

@@ -3,7 +3,7 @@ using Vmdq.Rules.Model;
 namespace Vmdq.Rules.Tables;
 
 // The layout's constants and Encode are in Rules/Contract/DispatchContract.cs, shared with the runtime.
-public static partial class VerdictBits
+internal static partial class VerdictBits
 {
     /// <summary>Encodes a verdict without its kind (what a table slot stores).</summary>
     public static ulong Payload(int line, int pool, int queue, bool drop) => Encode(line, pool, queue, drop, 0);

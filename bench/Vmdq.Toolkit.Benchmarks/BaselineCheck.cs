@@ -13,7 +13,7 @@ namespace Vmdq.Toolkit.Benchmarks;
 /// branchy parser must read the same fields as <see cref="FrameParser"/>, and each frame of the mix
 /// must be decided by the kind of rule it was built for (so the mix really is 90% hits).
 /// </summary>
-public static class BaselineCheck
+internal static class BaselineCheck
 {
     /// <summary>Frames of the mix whose every truncation (0..length bytes) is checked too.</summary>
     public const int TruncatedFrames = 192;

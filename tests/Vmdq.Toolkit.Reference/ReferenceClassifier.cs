@@ -10,7 +10,7 @@ namespace Vmdq.Rules.Reference;
 /// match holds on the frame's fields decides; with none, the default pool does. A linear scan per
 /// frame: slow, but obviously right, which is what generated dispatchers are compared with.
 /// </summary>
-public sealed class ReferenceClassifier
+internal sealed class ReferenceClassifier
 {
     // EquatableArray, boxed, so that two verdicts' replica lists compare by value.
     private static readonly IReadOnlyList<int> NoReplicas = EquatableArray<int>.Empty;

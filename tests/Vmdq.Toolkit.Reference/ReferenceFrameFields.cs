@@ -14,7 +14,7 @@ namespace Vmdq.Rules.Reference;
 /// <param name="FlowId">NVGRE flow ID: the low 8 bits of the GRE key; present with <paramref name="Vsid"/>.</param>
 /// <param name="InnerDst">Inner destination MAC of a VXLAN or NVGRE frame.</param>
 /// <param name="InnerVid">VLAN ID of an inner C-tag of a VXLAN or NVGRE frame.</param>
-public sealed record ReferenceFrameFields(
+internal sealed record ReferenceFrameFields(
     ulong? Dst, int? Svid, int? Cvid, int? Pcp, int? Vni, int? Vsid, int? FlowId, ulong? InnerDst, int? InnerVid)
 {
     /// <summary>A frame with no fields at all (fewer than 6 bytes).</summary>

@@ -6,7 +6,7 @@ namespace Vmdq.Rules.Reference;
 /// <c>FrameParser</c>) and generated dispatchers are tested against it.
 /// </summary>
 /// <remarks>Never throws and never reads outside <c>frame</c>: every read is preceded by a check that its bytes are there.</remarks>
-public static class ReferenceFrameParser
+internal static class ReferenceFrameParser
 {
     /// <summary>The default VXLAN UDP port (IANA).</summary>
     public const int DefaultVxlanPort = 4789;

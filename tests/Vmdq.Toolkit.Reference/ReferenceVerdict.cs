@@ -10,7 +10,7 @@ namespace Vmdq.Rules.Reference;
 /// <param name="RuleLine">Source line of the deciding rule; 0 for the default pool.</param>
 /// <param name="Kind">Kind of the deciding rule; <see cref="MatchKind.None"/> for the default pool.</param>
 /// <param name="Replicas">Pools a broadcast/multicast frame is replicated to, in the order written; empty otherwise (an <see cref="EquatableArray{T}"/>, so verdicts compare by value).</param>
-public sealed record ReferenceVerdict(int Pool, int Queue, bool IsDrop, int RuleLine, MatchKind Kind, IReadOnlyList<int> Replicas)
+internal sealed record ReferenceVerdict(int Pool, int Queue, bool IsDrop, int RuleLine, MatchKind Kind, IReadOnlyList<int> Replicas)
 {
     /// <inheritdoc />
     public override string ToString() => IsDrop

@@ -14,7 +14,7 @@ public readonly record struct TunnelInnerKey(int Id, ulong Mac);
 /// A rules file's rules as the baselines use them: each with the <see cref="Verdict"/> it gives
 /// (the same bits a generated dispatcher returns: line, pool, queue, drop, kind).
 /// </summary>
-public sealed class BaselineRules
+internal sealed class BaselineRules
 {
     public BaselineRules(RuleSet rules)
     {

@@ -21,7 +21,7 @@ public sealed class DictionaryClassifier
     private readonly bool _hasBroadcast, _hasMulticast;
     private readonly int _vxlanPort;
 
-    public DictionaryClassifier(BaselineRules rules)
+    internal DictionaryClassifier(BaselineRules rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _vxlanInner = new(rules.Of(MatchKind.VxlanInner, r => new TunnelInnerKey((int)r.Id, r.Mac)));

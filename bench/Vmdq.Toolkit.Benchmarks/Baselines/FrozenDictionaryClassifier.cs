@@ -22,7 +22,7 @@ public sealed class FrozenDictionaryClassifier
     private readonly bool _hasBroadcast, _hasMulticast;
     private readonly int _vxlanPort;
 
-    public FrozenDictionaryClassifier(BaselineRules rules)
+    internal FrozenDictionaryClassifier(BaselineRules rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _vxlanInner = rules.Of(MatchKind.VxlanInner, r => new TunnelInnerKey((int)r.Id, r.Mac)).ToFrozenDictionary();

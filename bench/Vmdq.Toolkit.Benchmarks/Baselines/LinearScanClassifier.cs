@@ -14,7 +14,7 @@ public sealed class LinearScanClassifier
     private readonly Verdict _default;
     private readonly int _vxlanPort;
 
-    public LinearScanClassifier(BaselineRules rules)
+    internal LinearScanClassifier(BaselineRules rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
 
