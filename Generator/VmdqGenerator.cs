@@ -33,9 +33,11 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
         public const string Compile = "VmdqCompile";
         /// <summary>The resolved model of one file (null when it has errors).</summary>
         public const string Model = "VmdqModel";
+        /// <summary>The lowered dispatcher of one file (<see cref="Vmdq.Generator.Plan.DispatchPlan"/>; null when it has errors).</summary>
+        public const string Plan = "VmdqPlan";
         /// <summary>All files' dispatcher type names.</summary>
         public const string DispatcherNames = "VmdqDispatcherNames";
-        /// <summary>The model paired with the names, what the emitter receives.</summary>
+        /// <summary>The plan paired with the names, what the emitter receives.</summary>
         public const string EmitInput = "VmdqEmitInput";
     }
 
@@ -55,6 +57,12 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
             .Select((result, ct) => result is null ? null : EmitPlan.For(result))
             .WithTrackingName(Steps.Model);
 
+        // Lowering is its own cached step: the plan is a value, so it and the printed source stay cached
+        // while the model is equal.
+        var plans = models
+            .Select((model, ct) => model is null ? null : PlannedFile.For(model, ct))
+            .WithTrackingName(Steps.Plan);
+
         var names = results
             .Select((result, ct) => result is { IsDispatcherNameReadable: true } ? new DispatcherClaim(result.DispatcherTypeName, result.Path) : null)
             .Collect()
@@ -63,7 +71,7 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
                 .ToEquatableArray())
             .WithTrackingName(Steps.DispatcherNames);
 
-        var emitInput = models
+        var emitInput = plans
             .Combine(names)
             .WithTrackingName(Steps.EmitInput);
 
@@ -103,7 +111,7 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
                 return;
             }
 
-            spc.AddSource(HintName(shape), plan.Model is { } model ? Emit(model, spc.CancellationToken) : EmitShape(shape, spc.CancellationToken));
+            spc.AddSource(HintName(shape), plan.LoweringFailure ?? (plan.Dispatch is { } dispatch ? Emit(dispatch, spc.CancellationToken) : EmitShape(shape, spc.CancellationToken)));
         });
     }
 
@@ -132,6 +140,41 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
             result.Model,
             result.IsDispatcherNameReadable ? result.Shape : null,
             result.IsDispatcherNameReadable ? EquatableArray<RuleDiagnostic>.Empty : result.DiagnosticArray);
+    }
+
+    /// <summary>
+    /// An <see cref="EmitPlan"/> lowered: the dispatcher's <see cref="Plan.DispatchPlan"/> in place of its model.
+    /// </summary>
+    /// <param name="Path">The rules file.</param>
+    /// <param name="Dispatch">The lowered dispatcher, when the file has no errors.</param>
+    /// <param name="Shape">The dispatcher's name and constants, when its name can be read.</param>
+    /// <param name="GeneratorDiagnostics">Diagnostics the generator reports itself.</param>
+    /// <param name="LoweringFailure">A generated file that stops the build with a bug's description, when lowering threw.</param>
+    internal sealed record PlannedFile(string Path, Plan.DispatchPlan? Dispatch, DispatcherShape? Shape, EquatableArray<RuleDiagnostic> GeneratorDiagnostics, string? LoweringFailure)
+    {
+        /// <summary>Lowers <paramref name="emit"/>'s model. Never throws but for cancellation: a bug becomes a <c>#error</c> file.</summary>
+        public static PlannedFile For(EmitPlan emit, System.Threading.CancellationToken cancellationToken)
+        {
+            Plan.DispatchPlan? dispatch = null;
+            string? failure = null;
+            if (emit.Model is { } model)
+            {
+                try
+                {
+                    dispatch = Plan.DispatchPlanner.Lower(model, cancellationToken);
+                }
+                catch (System.OperationCanceledException)
+                {
+                    throw;
+                }
+                catch (System.Exception ex)
+                {
+                    failure = Failure(System.IO.Path.GetFileName(emit.Path), ex);
+                }
+            }
+
+            return new PlannedFile(emit.Path, dispatch, emit.Shape, emit.GeneratorDiagnostics, failure);
+        }
     }
 
     /// <summary>A rules file's path and text (null when it could not be read).</summary>

@@ -7,6 +7,12 @@
 // assemblies meets neither two types of one full name nor two of one simple name; the values cannot differ.
 
 #if VMDQ_RUNTIME
+using ContractKind = Vmdq.Toolkit.RuleKind;
+#else
+using ContractKind = Vmdq.Rules.Model.MatchKind;
+#endif
+
+#if VMDQ_RUNTIME
 namespace Vmdq.Toolkit
 #else
 namespace Vmdq.Rules.Model
@@ -112,5 +118,62 @@ namespace Vmdq.Rules.Tables
             (ulong)(uint)line
             | (drop ? 1UL << DropShift : ((ulong)(uint)pool << PoolShift) | ((ulong)(uint)queue << QueueShift))
             | ((ulong)(uint)kind << KindShift);
+    }
+}
+
+#if VMDQ_RUNTIME
+namespace Vmdq.Toolkit.Classification
+#else
+namespace Vmdq.Rules.Tables
+#endif
+{
+    /// <summary>
+    /// How much of a frame a dispatcher needs parsed, decided by the kinds of its rules. Each level reads
+    /// what the ones below it read and more (a tunnel's offset depends on the tags, an inner header on the
+    /// tunnel), so a dispatcher's level is the highest of its rules'. The generator picks a dispatcher's
+    /// parse variant (the runtime's <c>ParseVariants</c> structs, named as these members) by it; an engine
+    /// that builds tables at run time picks the same variant from the kinds of the rules it holds.
+    /// </summary>
+#if VMDQ_RUNTIME
+    internal enum ParseDepth : byte
+#else
+    internal enum ParseLevel : byte
+#endif
+    {
+        /// <summary>The destination MAC only: <c>mac</c>, <c>broadcast</c>, <c>multicast</c> rules (or none).</summary>
+        Dst = 0,
+        /// <summary>And the S- and C-tags: <c>vlan</c>, <c>mac M vlan V</c>.</summary>
+        Tags = 1,
+        /// <summary>And IP, UDP or GRE, and the VXLAN or NVGRE header: <c>vxlan</c>, <c>nvgre</c>.</summary>
+        Tunnels = 2,
+        /// <summary>And the inner Ethernet header: <c>vxlan VNI inner M</c>, <c>nvgre VSID inner M</c>.</summary>
+        Full = 3,
+    }
+
+    /// <summary>The parse level each rule kind needs.</summary>
+#if VMDQ_RUNTIME
+    internal static class ParseDepths
+#else
+    internal static class ParseLevels
+#endif
+    {
+        /// <summary>What a rule of <paramref name="kind"/> needs parsed.</summary>
+#if VMDQ_RUNTIME
+        public static ParseDepth Of(ContractKind kind) => kind switch
+#else
+        public static ParseLevel Of(ContractKind kind) => kind switch
+#endif
+        {
+            ContractKind.VxlanInner or ContractKind.NvgreInner => Full,
+            ContractKind.Vxlan or ContractKind.Nvgre => Tunnels,
+            ContractKind.MacVlan or ContractKind.Vlan => Tags,
+            _ => Dst,
+        };
+
+#if VMDQ_RUNTIME
+        private const ParseDepth Dst = ParseDepth.Dst, Tags = ParseDepth.Tags, Tunnels = ParseDepth.Tunnels, Full = ParseDepth.Full;
+#else
+        private const ParseLevel Dst = ParseLevel.Dst, Tags = ParseLevel.Tags, Tunnels = ParseLevel.Tunnels, Full = ParseLevel.Full;
+#endif
     }
 }

@@ -151,27 +151,44 @@ namespace Contoso.Fabric
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
             {
+                // 9. The default pool 0, queue 0.
                 var verdict = global::System.Runtime.Intrinsics.Vector256.Create(TenantDispatcherTables.DefaultVerdict);
                 global::System.Runtime.Intrinsics.Vector256<ulong> hit, found;
-                var isBroadcast = global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst, global::System.Runtime.Intrinsics.Vector256.Create(0xFFFFFFFFFFFFUL)) & f.HasDst;
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(isBroadcast, global::System.Runtime.Intrinsics.Vector256.Create(TenantDispatcherTables.BroadcastVerdict), verdict);
+
+                // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
+                // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
                 var hasTunnel = f.IsVxlan | f.IsNvgre;
                 var tunnelType = f.IsNvgre & global::System.Runtime.Intrinsics.Vector256.Create(1UL);
+                var isBroadcast = global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst, global::System.Runtime.Intrinsics.Vector256.Create(0xFFFFFFFFFFFFUL)) & f.HasDst;
+
+                // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 16: broadcast -> web, storage
+                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(isBroadcast, global::System.Runtime.Intrinsics.Vector256.Create(TenantDispatcherTables.BroadcastVerdict), verdict);
+
+                // 7. vlan V: 1 rule, lines 10.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.VlanDisplacements, TenantDispatcherTables.VlanSlots, TenantDispatcherTables.VlanBucketShift, TenantDispatcherTables.VlanShift,
                     f.Cvid, global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, f.HasCvid, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
+                // 6. mac M: 2 rules, lines 8, 15.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.MacDisplacements, TenantDispatcherTables.MacSlots, TenantDispatcherTables.MacBucketShift, TenantDispatcherTables.MacShift,
                     f.Dst, global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, f.HasDst, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
+                // 5. mac M vlan V: 1 rule, lines 9.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.MacVlanDisplacements, TenantDispatcherTables.MacVlanSlots, TenantDispatcherTables.MacVlanBucketShift, TenantDispatcherTables.MacVlanShift,
                     f.Dst, f.Cvid, f.HasDst & f.HasCvid, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
+                // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 11, 13.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.TunnelDisplacements, TenantDispatcherTables.TunnelSlots, TenantDispatcherTables.TunnelBucketShift, TenantDispatcherTables.TunnelShift,
                     f.TunnelId | (tunnelType << 24), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, hasTunnel, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
+                // 1./3. vxlan VNI inner M and nvgre VSID inner M: 2 rules, lines 12, 14.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.TunnelInnerDisplacements, TenantDispatcherTables.TunnelInnerSlots, TenantDispatcherTables.TunnelInnerBucketShift, TenantDispatcherTables.TunnelInnerShift,
                     f.InnerDst | (tunnelType << 48), f.TunnelId, f.HasInnerDst, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
                 return verdict;
             }
         }

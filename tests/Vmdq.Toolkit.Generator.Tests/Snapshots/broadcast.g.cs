@@ -122,10 +122,16 @@ namespace Vmdq.Generated
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
             {
+                // 9. The default pool 0, queue 0.
                 var verdict = global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.DefaultVerdict);
                 var isBroadcast = global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst, global::System.Runtime.Intrinsics.Vector256.Create(0xFFFFFFFFFFFFUL)) & f.HasDst;
+
+                // 8. multicast (group bit set, not broadcast): line 5: multicast -> db
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(~global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst & global::System.Runtime.Intrinsics.Vector256.Create(0x010000000000UL), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero) & ~isBroadcast & f.HasDst, global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.MulticastVerdict), verdict);
+
+                // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 4: broadcast -> web, db
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(isBroadcast, global::System.Runtime.Intrinsics.Vector256.Create(BroadcastDispatcherTables.BroadcastVerdict), verdict);
+
                 return verdict;
             }
         }

@@ -126,14 +126,20 @@ namespace Vmdq.Generated
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
             {
+                // 9. The default pool 0, queue 0.
                 var verdict = global::System.Runtime.Intrinsics.Vector256.Create(MacDispatcherTables.DefaultVerdict);
                 global::System.Runtime.Intrinsics.Vector256<ulong> hit, found;
+
+                // 6. mac M: 2 rules, lines 4, 6.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(MacDispatcherTables.MacDisplacements, MacDispatcherTables.MacSlots, MacDispatcherTables.MacBucketShift, MacDispatcherTables.MacShift,
                     f.Dst, global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, f.HasDst, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
+                // 5. mac M vlan V: 1 rule, lines 5.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(MacDispatcherTables.MacVlanDisplacements, MacDispatcherTables.MacVlanSlots, MacDispatcherTables.MacVlanBucketShift, MacDispatcherTables.MacVlanShift,
                     f.Dst, f.Cvid, f.HasDst & f.HasCvid, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
                 return verdict;
             }
         }

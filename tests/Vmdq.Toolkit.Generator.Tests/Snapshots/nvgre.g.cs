@@ -130,16 +130,25 @@ namespace Vmdq.Generated
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
             {
+                // 9. The default pool 0, queue 0.
                 var verdict = global::System.Runtime.Intrinsics.Vector256.Create(NvgreDispatcherTables.DefaultVerdict);
                 global::System.Runtime.Intrinsics.Vector256<ulong> hit, found;
+
+                // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
+                // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
                 var hasTunnel = f.IsVxlan | f.IsNvgre;
                 var tunnelType = f.IsNvgre & global::System.Runtime.Intrinsics.Vector256.Create(1UL);
+
+                // 2./4. vxlan VNI and nvgre VSID: 1 rule, lines 3.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(NvgreDispatcherTables.TunnelDisplacements, NvgreDispatcherTables.TunnelSlots, NvgreDispatcherTables.TunnelBucketShift, NvgreDispatcherTables.TunnelShift,
                     f.TunnelId | (tunnelType << 24), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, hasTunnel, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
+                // 1./3. vxlan VNI inner M and nvgre VSID inner M: 1 rule, lines 4.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(NvgreDispatcherTables.TunnelInnerDisplacements, NvgreDispatcherTables.TunnelInnerSlots, NvgreDispatcherTables.TunnelInnerBucketShift, NvgreDispatcherTables.TunnelInnerShift,
                     f.InnerDst | (tunnelType << 48), f.TunnelId, f.HasInnerDst, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
                 return verdict;
             }
         }

@@ -120,11 +120,15 @@ namespace Vmdq.Generated
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
             {
+                // 9. The default pool 3, queue 0.
                 var verdict = global::System.Runtime.Intrinsics.Vector256.Create(VlanDispatcherTables.DefaultVerdict);
                 global::System.Runtime.Intrinsics.Vector256<ulong> hit, found;
+
+                // 7. vlan V: 2 rules, lines 5, 6.
                 found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(VlanDispatcherTables.VlanDisplacements, VlanDispatcherTables.VlanSlots, VlanDispatcherTables.VlanBucketShift, VlanDispatcherTables.VlanShift,
                     f.Cvid, global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, f.HasCvid, out hit);
                 verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
+
                 return verdict;
             }
         }
