@@ -144,6 +144,15 @@ public sealed partial class VmdqGenerator
             return parts.Count == 1 ? parts[0] + ";" : string.Join(" | ", parts) + "; // " + Hex(bits);
         }
 
+        /// <summary>Why the kernels run the parse variant they do, for the generated code's reader.</summary>
+        private static string ParseComment(ParseLevel level) => level switch
+        {
+            ParseLevel.Dst => "Parses the destination MAC only (ParseVariants.Dst): the rules are mac, broadcast and multicast rules.",
+            ParseLevel.Tags => "Parses the destination MAC and the tags (ParseVariants.Tags): there are no vxlan or nvgre rules.",
+            ParseLevel.Tunnels => "Parses all but the inner Ethernet header (ParseVariants.Tunnels): there are no inner rules.",
+            _ => "Parses every header (ParseVariants.Full): there are inner rules.",
+        };
+
         private static string RuleCount(int count) => count == 1 ? "1 rule" : Num(count) + " rules";
 
         private void WriteDispatcherClass()
@@ -200,6 +209,7 @@ public sealed partial class VmdqGenerator
             }
 
             _w.Indentation -= 2;
+            string variant = $"{Rt}.ParseVariants.{m.Parse}";
             _w.WriteLine($$"""
                     },
                     Classify,
@@ -211,10 +221,11 @@ public sealed partial class VmdqGenerator
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public static {{Rt}}.FrameFields Parse(global::System.ReadOnlySpan<byte> frame) => {{Rt}}.FrameParser.Parse(frame, VxlanPort);
 
+                // {{ParseComment(m.Parse)}}
                 /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
                 /// <param name="frame">An Ethernet frame from its first byte.</param>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static {{Rt}}.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => {{Rt}}.FrameDispatch.Classify<Decider>(frame);
+                public static {{Rt}}.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => {{Rt}}.FrameDispatch.Classify<Decider, {{variant}}>(frame);
 
                 /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
                 /// <param name="fields">The frame's fields.</param>
@@ -226,14 +237,14 @@ public sealed partial class VmdqGenerator
                 /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
                 /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
                 public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<{{Rt}}.FrameSlice> frames, global::System.Span<{{Rt}}.Verdict> verdicts) =>
-                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider>(buffer, frames, verdicts);
+                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider, {{variant}}>(buffer, frames, verdicts);
 
                 /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
                 /// <param name="frames">The frames.</param>
                 /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
                 /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
                 public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<{{Rt}}.Verdict> verdicts) =>
-                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider>(frames, verdicts);
+                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider, {{variant}}>(frames, verdicts);
 
                 /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
                 /// <param name="verdict">A verdict of this dispatcher.</param>

@@ -15,7 +15,8 @@ namespace Vmdq.Toolkit;
 /// <para>Every read is an 8-byte load at <c>min(offset, length - 8)</c> (a <c>cmov</c>), shifted so the
 /// wanted bytes come first: it never leaves the span, and a field that is not wholly inside the frame
 /// is masked off by its presence mask. Header choices (S-tag or not, IPv4 or IPv6, VXLAN or NVGRE)
-/// are selects between offsets, not branches. Nine such loads read every header; the four after the IP header do not depend on each other.</para>
+/// are selects between offsets, not branches. Nine such loads read every header; the four after the IP header do not depend on each other.
+/// <see cref="ParseRaw{TVariant}"/> reads only the headers a dispatcher's rules need.</para>
 /// <para>The one branch is for frames shorter than 14 bytes, which have at most a destination MAC
 /// (the 8-byte loads need at least 8 bytes); it is taken only by runts.</para>
 /// </remarks>
@@ -41,7 +42,23 @@ public static partial class FrameParser
     /// <param name="vxlanPort">The UDP destination port that carries VXLAN.</param>
     /// <param name="f">Receives the parsed frame.</param>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void ParseRaw(ReadOnlySpan<byte> frame, int vxlanPort, out ParsedFrame f)
+    public static void ParseRaw(ReadOnlySpan<byte> frame, int vxlanPort, out ParsedFrame f) =>
+        ParseRaw<ParseVariants.Full>(frame, vxlanPort, out f);
+
+    /// <summary>
+    /// <see cref="ParseRaw(ReadOnlySpan{byte}, int, out ParsedFrame)"/> reading only what
+    /// <typeparamref name="TVariant"/> says (see <see cref="ParseVariants"/>): the fields it reads are exactly
+    /// those of the full parse, the others are absent (0, mask 0). The variant's flags are constants the JIT
+    /// folds, so each variant is straight-line code with only its own loads. Never throws, never reads
+    /// outside <paramref name="frame"/>. Used by generated code.
+    /// </summary>
+    /// <typeparam name="TVariant">One of <see cref="ParseVariants"/>.</typeparam>
+    /// <param name="frame">An Ethernet frame, from its first byte.</param>
+    /// <param name="vxlanPort">The UDP destination port that carries VXLAN.</param>
+    /// <param name="f">Receives the parsed frame.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void ParseRaw<TVariant>(ReadOnlySpan<byte> frame, int vxlanPort, out ParsedFrame f)
+        where TVariant : struct, IParseVariant
     {
         if (frame.Length < 14)
         {
@@ -49,16 +66,30 @@ public static partial class FrameParser
             return;
         }
 
+        // Every field is written below, but a variant that stops early leaves the rest absent.
+        Unsafe.SkipInit(out f);
+        if (!TVariant.ReadsInner)
+        {
+            f = default;
+        }
+
         ref byte p = ref MemoryMarshal.GetReference(frame);
         ulong len = (ulong)frame.Length;
         ulong last = len - 8;
 
         // Each header is read as one or two 8-byte windows and its fields are shifted out of them:
-        // 9 loads per frame. A window's bytes past the frame's end are garbage, and so are fields
-        // that use them, but every such field is masked off by its presence test (Has).
+        // 9 loads per frame (1 for the destination only, 2 with the tags, 7 without the inner header).
+        // A window's bytes past the frame's end are garbage, and so are fields that use them, but every
+        // such field is masked off by its presence test (Has).
 
         // L2: destination, then at most one S-tag and at most one C-tag at offset 12.
-        ulong dst = BinaryPrimitives.ReverseEndianness(Load(ref p, last, 0)) >> 16;
+        f.Dst = BinaryPrimitives.ReverseEndianness(Load(ref p, last, 0)) >> 16;
+        f.HasDst = ulong.MaxValue;
+        if (!TVariant.ReadsTags)
+        {
+            return;
+        }
+
         ulong tags = Load(ref p, last, 12);                     // [TPID][TCI][TPID][TCI] at 12..19
         ulong isS = EqSmall(Wire16(tags), Swap16(0x88A8)) & Has(len, 14, 2);
         ulong tciS = Be16(tags >> 16);
@@ -69,6 +100,16 @@ public static partial class FrameParser
         ulong off2 = 12 + sBytes + (isC & 4);
         ulong tagged = isS | isC;
         ulong pcp = Select(isS, tciS, tciC) >> 13;
+        f.Svid = tciS & 0xFFF;
+        f.HasSvid = isS;
+        f.Cvid = tciC & 0xFFF;
+        f.HasCvid = isC;
+        f.Pcp = pcp & 7;
+        f.HasPcp = tagged;
+        if (!TVariant.ReadsTunnels)
+        {
+            return;
+        }
 
         // L3: IPv4 (IHL >= 5, whole header present, fragment offset 0) or IPv6 (fixed header only).
         // Offsets are chosen by the EtherType alone (validity is masked in afterwards), which keeps
@@ -88,13 +129,11 @@ public static partial class FrameParser
         ulong proto = Select(isIpv4Type, ipMid >> 24, ipMid) & 0xFF;
         ulong ip = v4 | v6;
 
-        // L4 and what follows: four windows from l4, loaded together. UDP/GRE header at l4; the VXLAN
-        // header, or NVGRE's inner Ethernet, at l4+8; VXLAN's inner Ethernet at l4+16 (NVGRE's inner
-        // tag is there too); VXLAN's inner tag at l4+24.
+        // L4 and what follows: up to four windows from l4, independent of each other. UDP/GRE header at
+        // l4; the VXLAN header, or NVGRE's inner Ethernet, at l4+8; VXLAN's inner Ethernet at l4+16
+        // (NVGRE's inner tag is there too); VXLAN's inner tag at l4+24.
         ulong at0 = Load(ref p, last, l4);                      // UDP [src][dst][len][sum] or GRE [flags][type][key]
         ulong at8 = Load(ref p, last, l4 + 8);
-        ulong at16 = Load(ref p, last, l4 + 16);
-        ulong at24 = Load(ref p, last, l4 + 24);
 
         // VXLAN: UDP to the configured port, whole 8-byte header present, I flag set. A port outside
         // 0..65535 matches nothing (negative ones become huge here).
@@ -108,27 +147,24 @@ public static partial class FrameParser
         ulong nvgre = ip & EqSmall(proto, 47) & Has(len, l4, 8) & NonZeroSmall(greFlags & 0x2000) & EqSmall(greFlags & 0x9007, 0)
                       & EqSmall(Wire16(at0 >> 16), Swap16(0x6558));
         ulong key = Be32(at0 >> 32);
+        f.TunnelId = Select(vxlan, vni, key >> 8) & 0xFFFFFF;
+        f.FlowId = key & 0xFF;
+        f.IsVxlan = vxlan;
+        f.IsNvgre = nvgre;
+        if (!TVariant.ReadsInner)
+        {
+            return;
+        }
 
         // Inner Ethernet: dst MAC when its 6 bytes are there; a C-tag right after the MACs.
+        ulong at16 = Load(ref p, last, l4 + 16);
+        ulong at24 = Load(ref p, last, l4 + 24);
         ulong tunnel = vxlan | nvgre;
         ulong inner = Select(vxlan, l4 + 16, l4 + 8);
         ulong innerHead = Select(vxlan, at16, at8);
         ulong innerTag = Select(vxlan, at24, at16) >> 32;       // inner bytes 12..15: [TPID][TCI]
         ulong hasInner = tunnel & Has(len, inner, 6);
         ulong innerTagged = tunnel & EqSmall(Wire16(innerTag), Swap16(0x8100)) & Has(len, inner + 14, 2);
-
-        f.Dst = dst;
-        f.HasDst = ulong.MaxValue;
-        f.Svid = tciS & 0xFFF;
-        f.HasSvid = isS;
-        f.Cvid = tciC & 0xFFF;
-        f.HasCvid = isC;
-        f.Pcp = pcp & 7;
-        f.HasPcp = tagged;
-        f.TunnelId = Select(vxlan, vni, key >> 8) & 0xFFFFFF;
-        f.FlowId = key & 0xFF;
-        f.IsVxlan = vxlan;
-        f.IsNvgre = nvgre;
         f.InnerDst = BinaryPrimitives.ReverseEndianness(innerHead) >> 16;
         f.HasInnerDst = hasInner;
         f.InnerVid = Be16(innerTag >> 16) & 0xFFF;

@@ -22,18 +22,32 @@ internal static class RandomRules
 
     private static readonly Gen<string> s_mac = Gen.OneOf(Macs);
 
+    /// <summary>The rule kinds <see cref="FileOf"/> can draw, as written in a rules file.</summary>
+    public static readonly string[] Kinds = { "mac", "mac-vlan", "vlan", "vxlan", "vxlan-inner", "nvgre", "nvgre-inner", "broadcast", "multicast" };
+
     /// <summary>A rules file with no errors: 1..5 pools, 0..30 rules of every kind, random geometry and VXLAN port.</summary>
-    public static readonly Gen<string> File =
-        Gen.Select(
+    public static readonly Gen<string> File = FileOf(Kinds);
+
+    /// <summary>A rules file with no errors whose rules are only of <paramref name="kinds"/> (names from <see cref="Kinds"/>).</summary>
+    public static Gen<string> FileOf(params string[] kinds)
+    {
+        int[] allowed = kinds.Select(k => System.Array.IndexOf(Kinds, k)).ToArray();
+        if (allowed.Any(i => i < 0))
+        {
+            throw new System.ArgumentException("Unknown rule kind in " + string.Join(", ", kinds), nameof(kinds));
+        }
+
+        return Gen.Select(
             Gen.OneOf(4, 8, 64),
             Gen.OneOf(1, 2, 4),
             Gen.OneOf(4789, 8472),
             Gen.Int[1, 5],
             Gen.Int[0, int.MaxValue].Array[0, 30],
             Gen.Int[0, int.MaxValue].Array[6])
-        .Select(parts => Build(parts.Item1, parts.Item2, parts.Item3, parts.Item4, parts.Item5, parts.Item6));
+        .Select(parts => Build(parts.Item1, parts.Item2, parts.Item3, parts.Item4, parts.Item5, parts.Item6, allowed));
+    }
 
-    private static string Build(int poolCount, int queues, int port, int declared, int[] ruleSeeds, int[] misc)
+    private static string Build(int poolCount, int queues, int port, int declared, int[] ruleSeeds, int[] misc, int[] allowed)
     {
         var sb = new StringBuilder();
         sb.Append($"nic pools {poolCount} queues {queues}\nvxlan-port {port}\n");
@@ -61,7 +75,7 @@ internal static class RandomRules
             var r = new System.Random(seed);
             string mac = Macs[r.Next(Macs.Length)], inner = Macs[r.Next(Macs.Length)];
             int vlan = Vlans[r.Next(Vlans.Length)], vni = Vnis[r.Next(Vnis.Length)], vsid = Vsids[r.Next(Vsids.Length)];
-            string match = r.Next(9) switch
+            string match = allowed[r.Next(allowed.Length)] switch
             {
                 0 => $"mac {mac}",
                 1 => $"mac {mac} vlan {vlan}",

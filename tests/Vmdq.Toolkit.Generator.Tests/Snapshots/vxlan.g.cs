@@ -54,10 +54,11 @@ namespace Overlay
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.FrameFields Parse(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
 
+        // Parses every header (ParseVariants.Full): there are inner rules.
         /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider>(frame);
+        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider, global::Vmdq.Toolkit.ParseVariants.Full>(frame);
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
@@ -69,14 +70,14 @@ namespace Overlay
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
         public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
-            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider>(buffer, frames, verdicts);
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider, global::Vmdq.Toolkit.ParseVariants.Full>(buffer, frames, verdicts);
 
         /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="frames">The frames.</param>
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
         public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
-            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider>(frames, verdicts);
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider, global::Vmdq.Toolkit.ParseVariants.Full>(frames, verdicts);
 
         /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
         /// <param name="verdict">A verdict of this dispatcher.</param>
