@@ -171,6 +171,21 @@ public abstract class ClassificationBenchmarks<TD>
         }
     }
 
+    /// <summary>The parse of <typeparamref name="TVariant"/> over the mix, as <see cref="ParseRawOnly"/>.</summary>
+    protected void RunParseVariant<TVariant>()
+        where TVariant : struct, IParseVariant
+    {
+        byte[] buffer = _buffer;
+        FrameSlice[] slices = _slices;
+        ulong[] sink = _sink;
+        for (int i = 0; i < slices.Length; i++)
+        {
+            FrameSlice s = slices[i];
+            FrameParser.ParseRaw<TVariant>(buffer.AsSpan(s.Offset, s.Length), FrameParser.DefaultVxlanPort, out var p);
+            sink[i] = p.Dst ^ p.HasDst ^ p.Cvid ^ p.HasCvid ^ p.TunnelId ^ p.IsVxlan ^ p.IsNvgre ^ p.InnerDst ^ p.HasInnerDst;
+        }
+    }
+
     /// <summary>(e) The baselines' branchy parser, no lookups.</summary>
     [Benchmark(OperationsPerInvoke = Frames)]
     public void BranchyParseOnly()
@@ -203,7 +218,7 @@ public class Classify1K : ClassificationBenchmarks<D1K>
     public void Reference() => RunReference();
 }
 
-/// <summary>10,000 filters; also the reference interpreter.</summary>
+/// <summary>10,000 filters; also the reference interpreter and the specialised parse variants.</summary>
 public class Classify10K : ClassificationBenchmarks<D10K>
 {
     protected override bool WithReference => true;
@@ -211,6 +226,18 @@ public class Classify10K : ClassificationBenchmarks<D10K>
     /// <summary>(d) ReferenceClassifier (the oracle; allocates).</summary>
     [Benchmark(OperationsPerInvoke = Frames)]
     public void Reference() => RunReference();
+
+    /// <summary>(e) <c>FrameParser.ParseRaw&lt;ParseVariants.Dst&gt;</c>: what a dispatcher of mac, broadcast and multicast rules parses.</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    public void ParseRawDst() => RunParseVariant<ParseVariants.Dst>();
+
+    /// <summary>(e) <c>FrameParser.ParseRaw&lt;ParseVariants.Tags&gt;</c>: what a dispatcher without tunnel rules parses.</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    public void ParseRawTags() => RunParseVariant<ParseVariants.Tags>();
+
+    /// <summary>(e) <c>FrameParser.ParseRaw&lt;ParseVariants.Tunnels&gt;</c>: what a dispatcher without inner rules parses.</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    public void ParseRawTunnels() => RunParseVariant<ParseVariants.Tunnels>();
 }
 
 /// <summary>100,000 filters.</summary>
