@@ -10,7 +10,14 @@ internal sealed partial class RulesChecker
     /// <summary>VMDQ0008: more pools, queues or filters than the <c>profile</c> NIC holds. Reported once per resource, on the first rule over the limit.</summary>
     private void CheckCapacity(List<(FilterRule Syntax, ResolvedRule Rule)> unique)
     {
-        if (_doc.Profile is not { } named || CapacityProfile.Find(named.Name) is not { } profile)
+        // Two statements (see CheckTenantLeaks): each mutant of either condition still compiles.
+        if (_doc.Profile is not { } named)
+        {
+            return;
+        }
+
+        var profile = CapacityProfile.Find(named.Name);
+        if (profile is null)
         {
             return;
         }

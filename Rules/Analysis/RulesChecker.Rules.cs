@@ -129,7 +129,15 @@ internal sealed partial class RulesChecker
     {
         foreach (var (syntax, rule) in _resolved)
         {
-            if (rule.IsDrop || OwnerOf(rule.Key) is not { } owner)
+            // Two statements, not 'a || X() is not { } v': a mutant of that condition leaves 'owner'
+            // unassigned and does not compile, which makes mutation testing drop the whole method.
+            if (rule.IsDrop)
+            {
+                continue;
+            }
+
+            var owner = OwnerOf(rule.Key);
+            if (owner is null)
             {
                 continue;
             }
@@ -162,6 +170,24 @@ internal sealed partial class RulesChecker
             : $"{Name(rule.Pool)}:{rule.Queue}";
     }
 
+    /// <summary>What a rule does with a frame it decides: "goes to web:0", "goes to web, db" or "is dropped".</summary>
+    private string Fate(ResolvedRule rule) => rule.IsDrop ? "is dropped" : "goes to " + DescribeTarget(rule);
+
+    /// <summary>What a rule would do with a frame if it decided it: "would send it to web:0" or "would drop it".</summary>
+    private string Would(ResolvedRule rule) => rule.IsDrop ? "would drop it" : "would send it to " + DescribeTarget(rule);
+
+    /// <summary>
+    /// The counterexample sentence of a conflict, duplicate, override or redundancy: " The frame [FIELDS] CLAIM."
+    /// with a frame that reaches the rules of <paramref name="key"/>, or why no frame does.
+    /// </summary>
+    private string Witness(MatchKey key, string claim)
+    {
+        var (frame, takenBy) = Counterexample.Find(key, _doc.Rules, (int)(_doc.VxlanPort?.Value ?? 4789));
+        return frame is not null
+            ? $" The frame [{frame}] {claim}."
+            : $" No frame reaches either line: '{takenBy!.Match.Describe()}' on line {takenBy.Line} takes every such frame first.";
+    }
+
     private static bool SameTarget(ResolvedRule a, ResolvedRule b) =>
         a.IsDrop == b.IsDrop && a.Pool == b.Pool && a.Queue == b.Queue && a.Replicas == b.Replicas;
 
@@ -178,12 +204,14 @@ internal sealed partial class RulesChecker
                 if (SameTarget(earlier.Rule, entry.Rule))
                 {
                     Report(RuleDescriptors.Duplicate, entry.Syntax.KindSpan,
-                        $"'{key.Describe()} -> {DescribeTarget(entry.Rule)}' duplicates line {earlier.Rule.Line}.");
+                        $"'{key.Describe()} -> {DescribeTarget(entry.Rule)}' duplicates line {earlier.Rule.Line}."
+                        + Witness(key, $"matches both and {Fate(entry.Rule)} by either line"));
                 }
                 else
                 {
                     Report(RuleDescriptors.Conflict, entry.Syntax.KindSpan,
-                        $"'{key.Describe()}' is sent to {DescribeTarget(entry.Rule)} here but to {DescribeTarget(earlier.Rule)} on line {earlier.Rule.Line}.");
+                        $"'{key.Describe()}' is sent to {DescribeTarget(entry.Rule)} here but to {DescribeTarget(earlier.Rule)} on line {earlier.Rule.Line}."
+                        + Witness(key, $"matches both: by line {earlier.Rule.Line} it {Fate(earlier.Rule)}, by line {entry.Rule.Line} it {Fate(entry.Rule)}"));
                 }
 
                 continue;
@@ -225,12 +253,14 @@ internal sealed partial class RulesChecker
             if (SameTarget(rule, broader))
             {
                 Report(RuleDescriptors.Redundant, syntax.KindSpan,
-                    $"'{rule.Key.Describe()}' sends its traffic to {DescribeTarget(rule)}, where '{broader.Key.Describe()}' on line {broader.Line} already sends it.");
+                    $"'{rule.Key.Describe()}' sends its traffic to {DescribeTarget(rule)}, where '{broader.Key.Describe()}' on line {broader.Line} already sends it."
+                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}, and by line {broader.Line} without it"));
             }
             else
             {
                 Report(RuleDescriptors.Override, syntax.KindSpan,
-                    $"'{rule.Key.Describe()}' sends part of the traffic of '{broader.Key.Describe()}' (line {broader.Line}, to {DescribeTarget(broader)}) to {DescribeTarget(rule)}.");
+                    $"'{rule.Key.Describe()}' sends part of the traffic of '{broader.Key.Describe()}' (line {broader.Line}, to {DescribeTarget(broader)}) to {DescribeTarget(rule)}."
+                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}; without line {rule.Line}, line {broader.Line} {Would(broader)}"));
             }
         }
     }

@@ -180,13 +180,16 @@ internal sealed partial class Parser
         word.IndexOf('.') > 0 && Array.TrueForAll(word.Split('.'), CSharpNames.IsIdentifier);
 
     /// <summary>
-    /// After a line failed to parse: when it looks like the <c>dispatcher</c> line (a misspelt keyword, or a
-    /// dotted type name, as when the keyword is missing or another word precedes it), its syntax errors are
+    /// After a line failed to parse: when it looks like the <c>dispatcher</c> line (the keyword, misspelt or
+    /// not, after another word; or a dotted type name first, as when the keyword is missing), its syntax errors are
     /// reported as VMDQ0020, since the user's code most likely names that type. Returns true if it did.
     /// </summary>
     private bool ReclassifyBrokenDispatcherLine(int firstNew)
     {
-        bool looksLikeDispatcher = Array.Exists(_tokens, t => t.Kind == TokenKind.Word && (LooksLikeDispatcher(t.Text) || IsDottedTypeName(t.Text)));
+        // A dispatcher-like word anywhere (a word inserted before the keyword), or a line that starts with a
+        // dotted type name (the keyword deleted). A dotted name elsewhere (`pool w.b 1`) is not enough.
+        bool looksLikeDispatcher = Array.Exists(_tokens, t => t.Kind == TokenKind.Word && LooksLikeDispatcher(t.Text))
+            || (_tokens[0].Kind == TokenKind.Word && IsDottedTypeName(_tokens[0].Text));
         if (!looksLikeDispatcher)
         {
             return false;
