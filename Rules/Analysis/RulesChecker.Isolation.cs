@@ -60,19 +60,36 @@ internal sealed partial class RulesChecker
 
         foreach (var (syntax, rule) in _resolved)
         {
-            if (rule.IsDrop || syntax.IdSpan is not { } idSpan || IsReservedId(rule.Key) || IdentifierOf(rule.Key.Kind) is not { } identifier
-                || !_tenants.Values.Any(t => identifier.Range(t) is not null) || OwnerOf(rule.Key) is not null)
+            // Conditions are separate statements, with no pattern variable in a '||' or a ternary: Stryker's
+            // mutants of such a condition leave the variable unassigned and cannot compile (CS0165).
+            var spanOrNull = syntax.IdSpan;
+            var identifierOrNull = IdentifierOf(rule.Key.Kind);
+            if (rule.IsDrop || spanOrNull is null || identifierOrNull is null || IsReservedId(rule.Key))
+            {
+                continue;
+            }
+
+            var idSpan = spanOrNull.Value;
+            var identifier = identifierOrNull.Value;
+
+            if (!_tenants.Values.Any(t => identifier.Range(t) is not null) || OwnerOf(rule.Key) is not null)
             {
                 continue;
             }
 
             var pool = _pools[syntax.Target.Pools[0].Name];
-            if (pool.Tenant is null || !_tenants.TryGetValue(pool.Tenant, out var tenant))
+            if (pool.Tenant is null)
             {
                 continue;
             }
 
-            string owns = identifier.Range(tenant) is { } range ? $", which owns {identifier.What}s {Spelled(range.Span)}" : string.Empty;
+            if (!_tenants.TryGetValue(pool.Tenant, out var tenant))
+            {
+                continue;
+            }
+
+            var range = identifier.Range(tenant);
+            string owns = range is null ? string.Empty : $", which owns {identifier.What}s {Spelled(range.Span)}";
             Report(RuleDescriptors.UnownedIdentifier, idSpan,
                 $"{identifier.What} {Spelled(idSpan)} belongs to no tenant, but it is sent to pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(tenant.Name)} (line {tenant.Line}{owns}). "
                 + $"Add it to the tenant's {identifier.What.ToLowerInvariant()} range, or send it to a pool that belongs to no tenant.");
@@ -92,7 +109,17 @@ internal sealed partial class RulesChecker
             (PoolDecl Pool, TenantDecl Tenant)? first = null;
             foreach (var poolRef in syntax.Target.Pools)
             {
-                if (!_pools.TryGetValue(poolRef.Name, out var pool) || pool.Tenant is null || !_tenants.TryGetValue(pool.Tenant, out var tenant))
+                if (!_pools.TryGetValue(poolRef.Name, out var pool))
+                {
+                    continue;
+                }
+
+                if (pool.Tenant is null)
+                {
+                    continue;
+                }
+
+                if (!_tenants.TryGetValue(pool.Tenant, out var tenant))
                 {
                     continue;
                 }
