@@ -86,7 +86,7 @@ internal static class ConsumerBuild
         printed.AddRange(compilation.GetParseDiagnostics());
         if (HasErrors(printed))
         {
-            return Print(printed, compilation);
+            return Print(printed);
         }
 
         // 2. Generators run; their diagnostics are kept whatever happens next.
@@ -103,7 +103,7 @@ internal static class ConsumerBuild
         printed.AddRange(declaration);
         if (HasErrors(printed))
         {
-            return Print(printed, output);
+            return Print(printed);
         }
 
         // 4. Method bodies, then the analyzers (with the same severity options).
@@ -112,7 +112,7 @@ internal static class ConsumerBuild
             ImmutableArray.Create<DiagnosticAnalyzer>(new RulesAnalyzer()),
             new CompilationWithAnalyzersOptions(new AnalyzerOptions(additional), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
         printed.AddRange(analyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult());
-        return Print(printed, output);
+        return Print(printed);
     }
 
     private static IEnumerable<Diagnostic> Filter(IEnumerable<Diagnostic> diagnostics, CompilationOptions options)
@@ -148,13 +148,7 @@ internal static class ConsumerBuild
     private static bool HasErrors(IEnumerable<Diagnostic> diagnostics) =>
         diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && !d.IsSuppressed);
 
-    private static IReadOnlyList<Printed> Print(IEnumerable<Diagnostic> diagnostics, Compilation compilation)
-    {
-        _ = compilation;
-        return PrintCore(diagnostics);
-    }
-
-    private static IReadOnlyList<Printed> PrintCore(IEnumerable<Diagnostic> diagnostics)
+    private static IReadOnlyList<Printed> Print(IEnumerable<Diagnostic> diagnostics)
     {
         return diagnostics
             .Where(d => !d.IsSuppressed && d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
