@@ -221,15 +221,17 @@ public sealed partial class VmdqGenerator
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public static {{Rt}}.FrameFields Parse(global::System.ReadOnlySpan<byte> frame) => {{Rt}}.FrameParser.Parse(frame, VxlanPort);
 
+                // The kernel: Vmdq.Toolkit's DispatchKernel, the one every dispatcher and every rules file loaded at
+                // run time runs, on this file's tables ({{_tablesClass}}.Kernel), for the rule kinds it has (Kinds).
                 // {{ParseComment(m.Parse)}}
                 /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
                 /// <param name="frame">An Ethernet frame from its first byte.</param>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                public static {{Rt}}.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => {{Rt}}.FrameDispatch.Classify<Decider, {{variant}}>(frame);
+                public static {{Rt}}.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => {{Rt}}.FrameDispatch.Classify<Kinds, {{variant}}>(frame, {{_tablesClass}}.Kernel);
 
                 /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
                 /// <param name="fields">The frame's fields.</param>
-                public static {{Rt}}.Verdict Classify(in {{Rt}}.FrameFields fields) => {{Rt}}.FrameDispatch.Classify<Decider>(in fields);
+                public static {{Rt}}.Verdict Classify(in {{Rt}}.FrameFields fields) => {{Rt}}.FrameDispatch.Classify<Kinds>(in fields, {{_tablesClass}}.Kernel);
 
                 /// <summary>Classifies a batch of frames that lie in one buffer (four at a time, vectorized, where AVX2 is there).</summary>
                 /// <param name="buffer">The bytes the frames lie in.</param>
@@ -237,14 +239,14 @@ public sealed partial class VmdqGenerator
                 /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
                 /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
                 public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<{{Rt}}.FrameSlice> frames, global::System.Span<{{Rt}}.Verdict> verdicts) =>
-                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider, {{variant}}>(buffer, frames, verdicts);
+                    {{Rt}}.FrameDispatch.ClassifyBatch<Kinds, {{variant}}>(buffer, frames, verdicts, {{_tablesClass}}.Kernel);
 
                 /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
                 /// <param name="frames">The frames.</param>
                 /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
                 /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
                 public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<{{Rt}}.Verdict> verdicts) =>
-                    {{Rt}}.FrameDispatch.ClassifyBatch<Decider, {{variant}}>(frames, verdicts);
+                    {{Rt}}.FrameDispatch.ClassifyBatch<Kinds, {{variant}}>(frames, verdicts, {{_tablesClass}}.Kernel);
 
                 /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
                 /// <param name="verdict">A verdict of this dispatcher.</param>
@@ -256,20 +258,7 @@ public sealed partial class VmdqGenerator
                 };
 
                 """);
-            _w.WriteLine($$"""
-                /// <summary>This dispatcher's decisions, for the shared loops of <see cref="{{Rt}}.FrameDispatch"/>.</summary>
-                private readonly struct Decider : {{Rt}}.IFrameDecider
-                {
-                    /// <inheritdoc />
-                    public static int VxlanPort => {{m.ClassName}}.VxlanPort;
-
-                """);
-            _w.Indentation++;
-            WriteKernel(KernelDialect.Single);
-            _w.WriteLine();
-            WriteKernel(KernelDialect.Batch);
-            _w.Indentation--;
-            _w.WriteLine("}");
+            WriteKinds();
             _w.CloseBlock();
         }
 
@@ -292,6 +281,7 @@ public sealed partial class VmdqGenerator
                 WriteTable(probe);
             }
 
+            WriteKernelTables();
             _w.CloseBlock();
         }
 
@@ -321,6 +311,37 @@ public sealed partial class VmdqGenerator
             WriteBytes(name + "Displacements", probe.Displacements.AsArray(), 8, EquatableArray<string>.Empty);
             WriteBytes(name + "Slots", probe.Slots.AsArray(), VerdictBits.SlotSize, probe.SlotComments);
         }
+
+        /// <summary>The tables as the kernel takes them: one object, built once, after the data it copies (field initializers run in order).</summary>
+        private void WriteKernelTables()
+        {
+            string Table(TableKind kind)
+            {
+                var probe = _plan.ProbeOf(kind);
+                if (probe is null)
+                {
+                    return "default";
+                }
+
+                string name = probe.Name;
+                return $"new global::Vmdq.Toolkit.Classification.ProbeTable({Array(name + "Displacements", probe.Displacements.Count)}, {Array(name + "Slots", probe.Slots.Count)}, {name}BucketShift, {name}Shift)";
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("// The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).");
+            _w.WriteLine("public static readonly global::Vmdq.Toolkit.Classification.ClassifierTables Kernel = new global::Vmdq.Toolkit.Classification.ClassifierTables(");
+            _w.Indentation++;
+            _w.WriteLine($"{_plan.ClassName}.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,");
+            _w.WriteLine($"tunnelInner: {Table(TableKind.TunnelInner)},");
+            _w.WriteLine($"tunnel: {Table(TableKind.Tunnel)},");
+            _w.WriteLine($"macVlan: {Table(TableKind.MacVlan)},");
+            _w.WriteLine($"mac: {Table(TableKind.Mac)},");
+            _w.WriteLine($"vlan: {Table(TableKind.Vlan)});");
+            _w.Indentation--;
+        }
+
+        /// <summary>A table's bytes as an array: the large ones already are one, the inline ones are copied.</summary>
+        private static string Array(string name, int length) => length > InlineTableLimit ? name : name + ".ToArray()";
 
         private void WriteBytes(string name, byte[] data, int rowSize, EquatableArray<string> rowComments)
         {

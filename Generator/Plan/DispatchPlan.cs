@@ -5,10 +5,11 @@ using Vmdq.Rules.Tables;
 namespace Vmdq.Generator.Plan;
 
 /// <summary>
-/// The lowered dispatcher of one rules file: what the printers write, decided once. Which probes run
-/// and in which order, how each probe's key is formed from the parsed frame, the table bytes, the
-/// constant verdicts, the parse variant the rule kinds need, and the comments that lead a reader back
-/// to the rules file. The single-frame and the batch kernel are two printers of the same plan.
+/// The lowered dispatcher of one rules file: what the printers write, decided once. Which tables the
+/// shared kernel probes (the rule kinds present), the table bytes, the constant verdicts, the parse
+/// variant the rule kinds need, and the comments that lead a reader back to the rules file. The kernels
+/// themselves are the runtime's (<c>DispatchKernel</c>, one source for one, four and eight frames at a
+/// time): they take the tables as data, so an engine that builds tables at run time runs the same code.
 /// </summary>
 /// <remarks>
 /// Caching contract: a value (records, <see cref="EquatableArray{T}"/>, strings and numbers, no Roslyn
@@ -54,11 +55,11 @@ internal sealed record DispatchPlan(
     /// <summary>Name of the file-local class holding the tables and verdict constants.</summary>
     public string TablesClass => ClassName + "Tables";
 
-    /// <summary>True when a probe's key or presence uses the tunnel locals (<c>hasTunnel</c>, <c>tunnelType</c>).</summary>
-    public bool UsesTunnel => Probes.Any(p => p.Key.TunnelTypeBit > 0 || p.Key.Presence.Contains(FrameMask.HasTunnel));
+    /// <summary>True when the kernel selects the broadcast and multicast verdicts (there is a broadcast or a multicast rule).</summary>
+    public bool HasGroups => Broadcast is not null || Multicast is not null;
 
-    /// <summary>True when the broadcast mask is needed (a broadcast or a multicast rule).</summary>
-    public bool UsesBroadcastMask => Broadcast is not null || Multicast is not null;
+    /// <summary>The probe of <paramref name="kind"/>'s table, or null when the rules fill no such table.</summary>
+    public ProbePlan? ProbeOf(TableKind kind) => Probes.FirstOrDefault(p => p.Kind == kind);
 }
 
 /// <summary>A broadcast or multicast rule: a constant verdict, selected by a mask on the destination MAC.</summary>
@@ -72,7 +73,6 @@ internal sealed record GroupPlan(string Comment, ulong Verdict, EquatableArray<i
 /// <param name="Precedence">The spec's precedence and syntax of its rules, e.g. <c>5. mac M vlan V</c>.</param>
 /// <param name="RuleCount">Rules in the table.</param>
 /// <param name="Lines">Their rules-file lines (the first few, then <c>...</c>).</param>
-/// <param name="Key">Which parsed-frame fields form the key, the extra bits and the presence mask.</param>
 /// <param name="BucketShift">64 - log2(buckets).</param>
 /// <param name="Shift">64 - log2(slots).</param>
 /// <param name="BucketCount">Buckets.</param>
@@ -85,7 +85,6 @@ internal sealed record ProbePlan(
     string Precedence,
     int RuleCount,
     string Lines,
-    KeyLayout Key,
     int BucketShift,
     int Shift,
     int BucketCount,
@@ -96,44 +95,4 @@ internal sealed record ProbePlan(
 {
     /// <summary>The table's name in the tables class (its members are <c>{Name}Slots</c>...).</summary>
     public string Name => Kind.ToString();
-}
-
-/// <summary>
-/// How a probe's lookup key is formed from a parsed frame: <c>key = Key | (tunnelType &lt;&lt; TunnelTypeBit)</c>,
-/// <c>extra = Extra</c> (0 when <see cref="FrameValue.None"/>), and the probe counts only where every
-/// mask of <see cref="Presence"/> is set. Mirrors <see cref="DispatchTables.KeyOf"/>, which stores rules
-/// under the same key.
-/// </summary>
-/// <param name="Key">The parsed-frame field that is the key.</param>
-/// <param name="TunnelTypeBit">Bit of the key that marks NVGRE, or 0 for none.</param>
-/// <param name="Extra">The parsed-frame field that is the extra key part, or <see cref="FrameValue.None"/>.</param>
-/// <param name="Presence">The masks that must all be set for a hit.</param>
-internal sealed record KeyLayout(FrameValue Key, int TunnelTypeBit, FrameValue Extra, EquatableArray<FrameMask> Presence);
-
-/// <summary>A value field of the parsed frame (<c>ParsedFrame</c> and <c>ParsedFrame4</c> have the same names).</summary>
-internal enum FrameValue
-{
-    /// <summary>No field: the value 0.</summary>
-    None,
-    /// <summary>Destination MAC.</summary>
-    Dst,
-    /// <summary>C-tag VLAN ID.</summary>
-    Cvid,
-    /// <summary>VNI or VSID.</summary>
-    TunnelId,
-    /// <summary>Inner destination MAC.</summary>
-    InnerDst,
-}
-
-/// <summary>A presence mask: a parsed-frame field, or one the kernel derives (<see cref="HasTunnel"/>).</summary>
-internal enum FrameMask
-{
-    /// <summary>The destination MAC is there.</summary>
-    HasDst,
-    /// <summary>There is a C-tag.</summary>
-    HasCvid,
-    /// <summary>The frame is VXLAN or NVGRE (the kernel's <c>hasTunnel</c> local).</summary>
-    HasTunnel,
-    /// <summary>The inner destination MAC is there.</summary>
-    HasInnerDst,
 }

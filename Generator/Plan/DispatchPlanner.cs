@@ -53,7 +53,6 @@ internal static class DispatchPlanner
                 Precedence(table.Kind),
                 table.Rules.Count,
                 Lines(table.Rules),
-                KeyLayoutOf(table.Kind),
                 t.BucketShift,
                 t.Shift,
                 t.BucketCount,
@@ -84,18 +83,6 @@ internal static class DispatchPlanner
             Group(tables.Multicast),
             probes.ToEquatableArray());
     }
-
-    /// <summary>How each table's key is formed from a parsed frame: the lookup side of <see cref="DispatchTables.KeyOf"/>.</summary>
-    private static KeyLayout KeyLayoutOf(TableKind kind) => kind switch
-    {
-        TableKind.TunnelInner => new(FrameValue.InnerDst, DispatchTables.InnerTypeBit, FrameValue.TunnelId, Masks(FrameMask.HasInnerDst)),
-        TableKind.Tunnel => new(FrameValue.TunnelId, DispatchTables.TunnelTypeBit, FrameValue.None, Masks(FrameMask.HasTunnel)),
-        TableKind.MacVlan => new(FrameValue.Dst, 0, FrameValue.Cvid, Masks(FrameMask.HasDst, FrameMask.HasCvid)),
-        TableKind.Mac => new(FrameValue.Dst, 0, FrameValue.None, Masks(FrameMask.HasDst)),
-        _ => new(FrameValue.Cvid, 0, FrameValue.None, Masks(FrameMask.HasCvid)),
-    };
-
-    private static EquatableArray<FrameMask> Masks(params FrameMask[] masks) => new(masks);
 
     private static string Precedence(TableKind kind) => kind switch
     {

@@ -107,6 +107,10 @@ namespace Vmdq.Rules.Tables
         public const int ExtraBits = 64 - ExtraShift;
         /// <summary>The verdict's bits of a slot payload.</summary>
         public const ulong PayloadMask = (1UL << ExtraShift) - 1;
+        /// <summary>Bit of a tunnel-table key (<c>vxlan VNI</c>, <c>nvgre VSID</c>) that marks NVGRE: just above the 24-bit VNI/VSID.</summary>
+        public const int TunnelTypeBit = 24;
+        /// <summary>Bit of a tunnel-inner-table key (<c>... inner M</c>) that marks NVGRE: just above the 48-bit MAC.</summary>
+        public const int InnerTypeBit = 48;
 
         /// <summary>Encodes a verdict. A drop keeps only its line and kind (pool and queue read as -1).</summary>
         /// <param name="line">Rules-file line, 0..<see cref="MaxLine"/> (0 for the default pool).</param>

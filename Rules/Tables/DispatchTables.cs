@@ -33,10 +33,10 @@ internal sealed record KindTable(TableKind Kind, IReadOnlyList<ResolvedRule> Rul
 internal sealed class DispatchTables
 {
     /// <summary>Bit of a tunnel-inner key that marks NVGRE (above the 48-bit MAC).</summary>
-    public const int InnerTypeBit = 48;
+    public const int InnerTypeBit = VerdictBits.InnerTypeBit;
 
     /// <summary>Bit of a tunnel key that marks NVGRE (above the 24-bit VNI/VSID).</summary>
-    public const int TunnelTypeBit = 24;
+    public const int TunnelTypeBit = VerdictBits.TunnelTypeBit;
 
     private DispatchTables(IReadOnlyList<KindTable> tables, ulong defaultBits, ResolvedRule? broadcast, ResolvedRule? multicast)
     {

@@ -1,4 +1,3 @@
-using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -15,11 +14,11 @@ public static partial class TableProbe
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector256<ulong> Probe4(
-        ReadOnlySpan<byte> displacements, ReadOnlySpan<byte> slots, int bucketShift, int shift,
-        Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit)
+        in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit)
     {
-        fixed (byte* d = &MemoryMarshal.GetReference(displacements))
-        fixed (byte* s = &MemoryMarshal.GetReference(slots))
+        int bucketShift = table.BucketShift, shift = table.Shift;
+        fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
+        fixed (byte* s = &MemoryMarshal.GetArrayDataReference(table.Slots))
         {
             var hash = (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier);
             var displacement = Avx2.GatherVector256((ulong*)d, Vector256.ShiftRightLogical(hash, bucketShift).AsInt64(), 8);

@@ -1,4 +1,3 @@
-using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -7,15 +6,17 @@ using static Vmdq.Toolkit.Classification.BranchFree;
 namespace Vmdq.Toolkit.Classification;
 
 /// <summary>
-/// Probes one generated perfect-hash table: exactly two memory reads (the bucket's displacement
-/// and the slot) and a masked key compare. Used by generated dispatchers; not meant for direct use.
+/// Probes one perfect-hash table (<see cref="ProbeTable"/>): exactly two memory reads (the bucket's
+/// displacement and the slot) and a masked key compare. Used by <see cref="DispatchKernel"/>; not meant
+/// for direct use.
 /// </summary>
 /// <remarks>
-/// Table layout (built at compile time by Vmdq.Toolkit.Rules' table builder): <c>displacements</c> is
-/// one little-endian ulong per bucket (pre-multiplied); <c>slots</c> is 16 bytes per slot: the key (ulong, below 2^62;
-/// empty slots hold 2^62, which no key equals) and the payload (ulong: a <see cref="Verdict"/>'s 40
-/// bits, the key's extra bits at 40..63). Indices are in range by construction (bucket and slot are
-/// the top bits of a multiply), so no bounds checks are needed.
+/// Table layout (Rules/Contract/DispatchContract.cs; built at compile time by Vmdq.Toolkit.Rules' table
+/// builder, or at run time): displacements are one little-endian ulong per bucket (pre-multiplied); slots are
+/// 16 bytes each: the key (ulong, below 2^62; empty slots hold 2^62, which no key equals) and the payload
+/// (ulong: a <see cref="Verdict"/>'s 40 bits, the key's extra bits at 40..63). Indices are in range by
+/// construction (bucket and slot are the top bits of a multiply, and <see cref="ProbeTable"/>'s constructor
+/// checks the arrays' lengths against the shifts), so no bounds checks are needed.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class TableProbe
@@ -31,18 +32,15 @@ public static partial class TableProbe
     /// <paramref name="present"/> is 0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Probe(
-        ReadOnlySpan<byte> displacements, ReadOnlySpan<byte> slots, int bucketShift, int shift,
-        ulong key, ulong extra, ulong present, out ulong hit)
+    public static ulong Probe(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit)
     {
         ulong hash = KeyHash.Hash(key, extra);
         ulong displacement = Unsafe.ReadUnaligned<ulong>(
-            ref Unsafe.Add(ref MemoryMarshal.GetReference(displacements), (nint)(KeyHash.Bucket(hash, bucketShift) << 3)));
-        ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetReference(slots), (nint)(KeyHash.Slot(hash, displacement, shift) << VerdictLayout.SlotSizeLog2));
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Displacements), (nint)(KeyHash.Bucket(hash, table.BucketShift) << 3)));
+        ref byte slot = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Slots), (nint)(KeyHash.Slot(hash, displacement, table.Shift) << VerdictLayout.SlotSizeLog2));
         ulong storedKey = Unsafe.ReadUnaligned<ulong>(ref slot);
         ulong payload = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref slot, VerdictLayout.PayloadOffset));
         hit = EqSmall(storedKey, key) & EqSmall(payload >> ExtraShift, extra) & present;
         return payload & VerdictMask;
     }
-
 }

@@ -1,52 +1,43 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using Vmdq.Toolkit.Classification;
 
 namespace Vmdq.Toolkit;
 
 /// <summary>
-/// The classify loops every generated dispatcher shares: parse, then the dispatcher's own
-/// decision (an <see cref="IFrameDecider"/>), one frame or a batch (four at a time where AVX2 is
-/// there). The overloads with a <see cref="IParseVariant"/> parse only what the dispatcher's rules need
-/// (the generator picks the variant from the rule kinds). Used by generated code; not meant for direct use.
+/// The classify loops every dispatcher shares: parse, then the dispatch kernel
+/// (<see cref="DispatchKernel"/>) on the dispatcher's tables, one frame or a batch (four at a time where
+/// AVX2 is there). <c>TKinds</c> (an <see cref="IRuleKinds"/>) names the tables the rules fill and
+/// <c>TVariant</c> (an <see cref="IParseVariant"/>) how much of a frame they need parsed: a generated
+/// dispatcher picks both from the kinds of its rules at build time, and an engine that builds tables at
+/// run time picks them the same way, so both run the same code. Used by generated code; not meant for direct use.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class FrameDispatch
 {
-    /// <summary>Classifies one frame.</summary>
+    /// <summary>Classifies one frame, parsing only what <typeparamref name="TVariant"/> reads (what the rules need).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Verdict Classify<TDecider>(ReadOnlySpan<byte> frame)
-        where TDecider : struct, IFrameDecider =>
-        Classify<TDecider, ParseVariants.Full>(frame);
-
-    /// <summary>Classifies one frame, parsing only what <typeparamref name="TVariant"/> reads (what the decider's rules need).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Verdict Classify<TDecider, TVariant>(ReadOnlySpan<byte> frame)
-        where TDecider : struct, IFrameDecider
+    public static Verdict Classify<TKinds, TVariant>(ReadOnlySpan<byte> frame, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
-        FrameParser.ParseRaw<TVariant>(frame, TDecider.VxlanPort, out var parsed);
-        return TDecider.Decide(in parsed);
+        FrameParser.ParseRaw<TVariant>(frame, tables.VxlanPort, out var parsed);
+        return DispatchKernel.Decide<TKinds>(in parsed, tables);
     }
 
     /// <summary>Classifies already-parsed fields.</summary>
-    public static Verdict Classify<TDecider>(in FrameFields fields)
-        where TDecider : struct, IFrameDecider
+    public static Verdict Classify<TKinds>(in FrameFields fields, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
     {
         var parsed = ParsedFrame.From(in fields);
-        return TDecider.Decide(in parsed);
+        return DispatchKernel.Decide<TKinds>(in parsed, tables);
     }
-
-    /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
-    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
-    public static void ClassifyBatch<TDecider>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts)
-        where TDecider : struct, IFrameDecider =>
-        ClassifyBatch<TDecider, ParseVariants.Full>(buffer, frames, verdicts);
 
     /// <summary>Classifies a batch of frames that lie in one buffer, parsing only what <typeparamref name="TVariant"/> reads.</summary>
     /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
-    public static void ClassifyBatch<TDecider, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts)
-        where TDecider : struct, IFrameDecider
+    public static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
         CheckRoom(frames.Length, verdicts.Length);
@@ -57,30 +48,24 @@ public static class FrameDispatch
             // one-at-a-time paths are out of line so this loop stays small.
             for (; i + 4 <= frames.Length; i += 4)
             {
-                if (FrameParser.TryParse4<TVariant>(buffer, frames.Slice(i, 4), TDecider.VxlanPort, out var four))
+                if (FrameParser.TryParse4<TVariant>(buffer, frames.Slice(i, 4), tables.VxlanPort, out var four))
                 {
-                    Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), TDecider.Decide4(in four));
+                    Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide4<TKinds>(in four, tables));
                 }
                 else
                 {
-                    ClassifyEach<TDecider, TVariant>(buffer, frames, verdicts, i, i + 4);
+                    ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, i + 4, tables);
                 }
             }
         }
 
-        ClassifyEach<TDecider, TVariant>(buffer, frames, verdicts, i, frames.Length);
+        ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
     }
-
-    /// <summary>Classifies a batch of frames, one array each (a null array is an empty frame).</summary>
-    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
-    public static void ClassifyBatch<TDecider>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts)
-        where TDecider : struct, IFrameDecider =>
-        ClassifyBatch<TDecider, ParseVariants.Full>(frames, verdicts);
 
     /// <summary>Classifies a batch of frames, one array each, parsing only what <typeparamref name="TVariant"/> reads.</summary>
     /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
-    public static void ClassifyBatch<TDecider, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts)
-        where TDecider : struct, IFrameDecider
+    public static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
         CheckRoom(frames.Length, verdicts.Length);
@@ -89,45 +74,45 @@ public static class FrameDispatch
         {
             for (; i + 4 <= frames.Length; i += 4)
             {
-                if (FrameParser.TryParse4<TVariant>(frames.Slice(i, 4), TDecider.VxlanPort, out var four))
+                if (FrameParser.TryParse4<TVariant>(frames.Slice(i, 4), tables.VxlanPort, out var four))
                 {
-                    Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), TDecider.Decide4(in four));
+                    Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide4<TKinds>(in four, tables));
                 }
                 else
                 {
-                    ClassifyEach<TDecider, TVariant>(frames, verdicts, i, i + 4);
+                    ClassifyEach<TKinds, TVariant>(frames, verdicts, i, i + 4, tables);
                 }
             }
         }
 
-        ClassifyEach<TDecider, TVariant>(frames, verdicts, i, frames.Length);
+        ClassifyEach<TKinds, TVariant>(frames, verdicts, i, frames.Length, tables);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ClassifyEach<TDecider, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, int from, int to)
-        where TDecider : struct, IFrameDecider
+    private static void ClassifyEach<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, int from, int to, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
         for (int k = from; k < to; k++)
         {
-            verdicts[k] = ClassifySlice<TDecider, TVariant>(buffer, frames[k], k);
+            verdicts[k] = ClassifySlice<TKinds, TVariant>(buffer, frames[k], k, tables);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ClassifyEach<TDecider, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, int from, int to)
-        where TDecider : struct, IFrameDecider
+    private static void ClassifyEach<TKinds, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, int from, int to, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
         for (int k = from; k < to; k++)
         {
-            verdicts[k] = Classify<TDecider, TVariant>(frames[k]);
+            verdicts[k] = Classify<TKinds, TVariant>(frames[k], tables);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Verdict ClassifySlice<TDecider, TVariant>(ReadOnlySpan<byte> buffer, FrameSlice slice, int index)
-        where TDecider : struct, IFrameDecider
+    private static Verdict ClassifySlice<TKinds, TVariant>(ReadOnlySpan<byte> buffer, FrameSlice slice, int index, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
         if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
@@ -135,7 +120,7 @@ public static class FrameDispatch
             throw new ArgumentException($"Frame {index} ({slice}) lies outside the {buffer.Length}-byte buffer.", "frames");
         }
 
-        return Classify<TDecider, TVariant>(buffer.Slice(slice.Offset, slice.Length));
+        return Classify<TKinds, TVariant>(buffer.Slice(slice.Offset, slice.Length), tables);
     }
 
     private static void CheckRoom(int frames, int verdicts)

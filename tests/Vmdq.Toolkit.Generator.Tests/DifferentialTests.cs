@@ -63,7 +63,19 @@ public class DifferentialTests
                 : rules.Contains("vlan ", StringComparison.Ordinal) ? "Tags"
                 : "Dst";
             string source = CompilationHarness.GenerateSource("random.vmdq", rules);
-            Assert.Contains($"FrameDispatch.Classify<Decider, global::Vmdq.Toolkit.ParseVariants.{expected}>(frame)", source);
+            Assert.Contains($"FrameDispatch.Classify<Kinds, global::Vmdq.Toolkit.ParseVariants.{expected}>(frame, ", source);
+
+            // And the kernel probes exactly the tables of the kinds present (judged here from the text).
+            bool Has(string prefix) => rules.Split('\n').Any(line => line.StartsWith(prefix, StringComparison.Ordinal));
+            bool tunnelInner = rules.Contains(" inner ", StringComparison.Ordinal);
+            bool tunnel = rules.Split('\n').Any(line => (line.StartsWith("vxlan ", StringComparison.Ordinal) || line.StartsWith("nvgre ", StringComparison.Ordinal)) && !line.Contains(" inner ", StringComparison.Ordinal));
+            bool macVlan = rules.Split('\n').Any(line => line.StartsWith("mac ", StringComparison.Ordinal) && line.Contains(" vlan ", StringComparison.Ordinal));
+            bool mac = rules.Split('\n').Any(line => line.StartsWith("mac ", StringComparison.Ordinal) && !line.Contains(" vlan ", StringComparison.Ordinal));
+            foreach (var (kind, on) in new[] { ("TunnelInner", tunnelInner), ("Tunnel", tunnel), ("MacVlan", macVlan), ("Mac", mac), ("Vlan", Has("vlan ")), ("Groups", Has("broadcast") || Has("multicast")) })
+            {
+                Assert.Contains($"public static bool {kind} => {(on ? "true" : "false")};", source);
+            }
+
             CheckAgainstReference(rules, frames, seed);
         }, iter: 6, threads: 1);
     }

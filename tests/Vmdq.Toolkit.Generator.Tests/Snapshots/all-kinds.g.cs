@@ -56,15 +56,17 @@ namespace Contoso.Fabric
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.FrameFields Parse(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
 
+        // The kernel: Vmdq.Toolkit's DispatchKernel, the one every dispatcher and every rules file loaded at
+        // run time runs, on this file's tables (TenantDispatcherTables.Kernel), for the rule kinds it has (Kinds).
         // Parses every header (ParseVariants.Full): there are inner rules.
         /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider, global::Vmdq.Toolkit.ParseVariants.Full>(frame);
+        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameDispatch.Classify<Kinds, global::Vmdq.Toolkit.ParseVariants.Full>(frame, TenantDispatcherTables.Kernel);
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider>(in fields);
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => global::Vmdq.Toolkit.FrameDispatch.Classify<Kinds>(in fields, TenantDispatcherTables.Kernel);
 
         /// <summary>Classifies a batch of frames that lie in one buffer (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
@@ -72,14 +74,14 @@ namespace Contoso.Fabric
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
         public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
-            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider, global::Vmdq.Toolkit.ParseVariants.Full>(buffer, frames, verdicts);
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Kinds, global::Vmdq.Toolkit.ParseVariants.Full>(buffer, frames, verdicts, TenantDispatcherTables.Kernel);
 
         /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="frames">The frames.</param>
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
         public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
-            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider, global::Vmdq.Toolkit.ParseVariants.Full>(frames, verdicts);
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Kinds, global::Vmdq.Toolkit.ParseVariants.Full>(frames, verdicts, TenantDispatcherTables.Kernel);
 
         /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
         /// <param name="verdict">A verdict of this dispatcher.</param>
@@ -90,108 +92,33 @@ namespace Contoso.Fabric
             _ => default,
         };
 
-        /// <summary>This dispatcher's decisions, for the shared loops of <see cref="global::Vmdq.Toolkit.FrameDispatch"/>.</summary>
-        private readonly struct Decider : global::Vmdq.Toolkit.IFrameDecider
+        /// <summary>
+        /// The rule kinds of this file, for the shared kernel (global::Vmdq.Toolkit.Classification.DispatchKernel): it probes the
+        /// tables of the kinds that are on, lowest precedence first, and each hit replaces the verdict so far by a
+        /// masked select, so the highest precedence that matched is what remains. Kinds that are off cost nothing.
+        /// </summary>
+        private readonly struct Kinds : global::Vmdq.Toolkit.Classification.IRuleKinds
         {
-            /// <inheritdoc />
-            public static int VxlanPort => TenantDispatcher.VxlanPort;
+            // 9. The default pool 0, queue 0, when nothing below matches.
 
-            /// <summary>
-            /// The verdict for parsed fields. Straight-line code: every table is probed, and each hit
-            /// replaces the verdict so far by a masked select, lowest precedence first, so the highest
-            /// precedence that matched is what remains.
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
-            {
-                // 9. The default pool 0, queue 0.
-                ulong verdict = TenantDispatcherTables.DefaultVerdict;
-                ulong hit, found;
+            // 8. multicast (group bit set, not broadcast): no rule.
+            //    broadcast (dst ff:ff:ff:ff:ff:ff): line 16: broadcast -> web, storage.
+            public static bool Groups => true;
 
-                // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
-                // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
-                ulong hasTunnel = f.IsVxlan | f.IsNvgre;
-                ulong tunnelType = f.IsNvgre & 1;
-                ulong isBroadcast = global::Vmdq.Toolkit.Classification.BranchFree.EqSmall(f.Dst, 0xFFFFFFFFFFFFUL) & f.HasDst;
+            // 7. vlan V: 1 rule, lines 10.
+            public static bool Vlan => true;
 
-                // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 16: broadcast -> web, storage
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(isBroadcast, TenantDispatcherTables.BroadcastVerdict, verdict);
+            // 6. mac M: 2 rules, lines 8, 15.
+            public static bool Mac => true;
 
-                // 7. vlan V: 1 rule, lines 10.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.VlanDisplacements, TenantDispatcherTables.VlanSlots, TenantDispatcherTables.VlanBucketShift, TenantDispatcherTables.VlanShift,
-                    f.Cvid, 0, f.HasCvid, out hit);
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
+            // 5. mac M vlan V: 1 rule, lines 9.
+            public static bool MacVlan => true;
 
-                // 6. mac M: 2 rules, lines 8, 15.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.MacDisplacements, TenantDispatcherTables.MacSlots, TenantDispatcherTables.MacBucketShift, TenantDispatcherTables.MacShift,
-                    f.Dst, 0, f.HasDst, out hit);
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
+            // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 11, 13.
+            public static bool Tunnel => true;
 
-                // 5. mac M vlan V: 1 rule, lines 9.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.MacVlanDisplacements, TenantDispatcherTables.MacVlanSlots, TenantDispatcherTables.MacVlanBucketShift, TenantDispatcherTables.MacVlanShift,
-                    f.Dst, f.Cvid, f.HasDst & f.HasCvid, out hit);
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
-
-                // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 11, 13.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.TunnelDisplacements, TenantDispatcherTables.TunnelSlots, TenantDispatcherTables.TunnelBucketShift, TenantDispatcherTables.TunnelShift,
-                    f.TunnelId | (tunnelType << 24), 0, hasTunnel, out hit);
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
-
-                // 1./3. vxlan VNI inner M and nvgre VSID inner M: 2 rules, lines 12, 14.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TenantDispatcherTables.TunnelInnerDisplacements, TenantDispatcherTables.TunnelInnerSlots, TenantDispatcherTables.TunnelInnerBucketShift, TenantDispatcherTables.TunnelInnerShift,
-                    f.InnerDst | (tunnelType << 48), f.TunnelId, f.HasInnerDst, out hit);
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
-
-                return new global::Vmdq.Toolkit.Verdict(verdict);
-            }
-
-            /// <summary>
-            /// <see cref="Decide"/> for four frames at once, one per vector lane: the same selects, and
-            /// each table probed for the four with gathers. Returns the four verdicts' bits.
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
-            {
-                // 9. The default pool 0, queue 0.
-                var verdict = global::System.Runtime.Intrinsics.Vector256.Create(TenantDispatcherTables.DefaultVerdict);
-                global::System.Runtime.Intrinsics.Vector256<ulong> hit, found;
-
-                // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
-                // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
-                var hasTunnel = f.IsVxlan | f.IsNvgre;
-                var tunnelType = f.IsNvgre & global::System.Runtime.Intrinsics.Vector256.Create(1UL);
-                var isBroadcast = global::System.Runtime.Intrinsics.Vector256.Equals(f.Dst, global::System.Runtime.Intrinsics.Vector256.Create(0xFFFFFFFFFFFFUL)) & f.HasDst;
-
-                // 8. broadcast (dst ff:ff:ff:ff:ff:ff): line 16: broadcast -> web, storage
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(isBroadcast, global::System.Runtime.Intrinsics.Vector256.Create(TenantDispatcherTables.BroadcastVerdict), verdict);
-
-                // 7. vlan V: 1 rule, lines 10.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.VlanDisplacements, TenantDispatcherTables.VlanSlots, TenantDispatcherTables.VlanBucketShift, TenantDispatcherTables.VlanShift,
-                    f.Cvid, global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, f.HasCvid, out hit);
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
-
-                // 6. mac M: 2 rules, lines 8, 15.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.MacDisplacements, TenantDispatcherTables.MacSlots, TenantDispatcherTables.MacBucketShift, TenantDispatcherTables.MacShift,
-                    f.Dst, global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, f.HasDst, out hit);
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
-
-                // 5. mac M vlan V: 1 rule, lines 9.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.MacVlanDisplacements, TenantDispatcherTables.MacVlanSlots, TenantDispatcherTables.MacVlanBucketShift, TenantDispatcherTables.MacVlanShift,
-                    f.Dst, f.Cvid, f.HasDst & f.HasCvid, out hit);
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
-
-                // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 11, 13.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.TunnelDisplacements, TenantDispatcherTables.TunnelSlots, TenantDispatcherTables.TunnelBucketShift, TenantDispatcherTables.TunnelShift,
-                    f.TunnelId | (tunnelType << 24), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, hasTunnel, out hit);
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
-
-                // 1./3. vxlan VNI inner M and nvgre VSID inner M: 2 rules, lines 12, 14.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TenantDispatcherTables.TunnelInnerDisplacements, TenantDispatcherTables.TunnelInnerSlots, TenantDispatcherTables.TunnelInnerBucketShift, TenantDispatcherTables.TunnelInnerShift,
-                    f.InnerDst | (tunnelType << 48), f.TunnelId, f.HasInnerDst, out hit);
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
-
-                return verdict;
-            }
+            // 1./3. vxlan VNI inner M and nvgre VSID inner M: 2 rules, lines 12, 14.
+            public static bool TunnelInner => true;
         }
     }
 
@@ -289,5 +216,14 @@ namespace Contoso.Fabric
             // slot 1: empty
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
+
+        // The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).
+        public static readonly global::Vmdq.Toolkit.Classification.ClassifierTables Kernel = new global::Vmdq.Toolkit.Classification.ClassifierTables(
+            TenantDispatcher.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,
+            tunnelInner: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelInnerDisplacements.ToArray(), TunnelInnerSlots.ToArray(), TunnelInnerBucketShift, TunnelInnerShift),
+            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelSlots.ToArray(), TunnelBucketShift, TunnelShift),
+            macVlan: new global::Vmdq.Toolkit.Classification.ProbeTable(MacVlanDisplacements.ToArray(), MacVlanSlots.ToArray(), MacVlanBucketShift, MacVlanShift),
+            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacSlots.ToArray(), MacBucketShift, MacShift),
+            vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanSlots.ToArray(), VlanBucketShift, VlanShift));
     }
 }

@@ -55,15 +55,17 @@ namespace Overlay
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::Vmdq.Toolkit.FrameFields Parse(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameParser.Parse(frame, VxlanPort);
 
+        // The kernel: Vmdq.Toolkit's DispatchKernel, the one every dispatcher and every rules file loaded at
+        // run time runs, on this file's tables (TunnelDispatcherTables.Kernel), for the rule kinds it has (Kinds).
         // Parses all but the inner Ethernet header (ParseVariants.Tunnels): there are no inner rules.
         /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider, global::Vmdq.Toolkit.ParseVariants.Tunnels>(frame);
+        public static global::Vmdq.Toolkit.Verdict Classify(global::System.ReadOnlySpan<byte> frame) => global::Vmdq.Toolkit.FrameDispatch.Classify<Kinds, global::Vmdq.Toolkit.ParseVariants.Tunnels>(frame, TunnelDispatcherTables.Kernel);
 
         /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
         /// <param name="fields">The frame's fields.</param>
-        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => global::Vmdq.Toolkit.FrameDispatch.Classify<Decider>(in fields);
+        public static global::Vmdq.Toolkit.Verdict Classify(in global::Vmdq.Toolkit.FrameFields fields) => global::Vmdq.Toolkit.FrameDispatch.Classify<Kinds>(in fields, TunnelDispatcherTables.Kernel);
 
         /// <summary>Classifies a batch of frames that lie in one buffer (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="buffer">The bytes the frames lie in.</param>
@@ -71,14 +73,14 @@ namespace Overlay
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
         public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
-            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider, global::Vmdq.Toolkit.ParseVariants.Tunnels>(buffer, frames, verdicts);
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Kinds, global::Vmdq.Toolkit.ParseVariants.Tunnels>(buffer, frames, verdicts, TunnelDispatcherTables.Kernel);
 
         /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="frames">The frames.</param>
         /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
         public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
-            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Decider, global::Vmdq.Toolkit.ParseVariants.Tunnels>(frames, verdicts);
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Kinds, global::Vmdq.Toolkit.ParseVariants.Tunnels>(frames, verdicts, TunnelDispatcherTables.Kernel);
 
         /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
         /// <param name="verdict">A verdict of this dispatcher.</param>
@@ -89,70 +91,33 @@ namespace Overlay
             _ => default,
         };
 
-        /// <summary>This dispatcher's decisions, for the shared loops of <see cref="global::Vmdq.Toolkit.FrameDispatch"/>.</summary>
-        private readonly struct Decider : global::Vmdq.Toolkit.IFrameDecider
+        /// <summary>
+        /// The rule kinds of this file, for the shared kernel (global::Vmdq.Toolkit.Classification.DispatchKernel): it probes the
+        /// tables of the kinds that are on, lowest precedence first, and each hit replaces the verdict so far by a
+        /// masked select, so the highest precedence that matched is what remains. Kinds that are off cost nothing.
+        /// </summary>
+        private readonly struct Kinds : global::Vmdq.Toolkit.Classification.IRuleKinds
         {
-            /// <inheritdoc />
-            public static int VxlanPort => TunnelDispatcher.VxlanPort;
+            // 9. The default pool 0, queue 0, when nothing below matches.
 
-            /// <summary>
-            /// The verdict for parsed fields. Straight-line code: every table is probed, and each hit
-            /// replaces the verdict so far by a masked select, lowest precedence first, so the highest
-            /// precedence that matched is what remains.
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static global::Vmdq.Toolkit.Verdict Decide(in global::Vmdq.Toolkit.ParsedFrame f)
-            {
-                // 9. The default pool 0, queue 0.
-                ulong verdict = TunnelDispatcherTables.DefaultVerdict;
-                ulong hit, found;
+            // 8. multicast (group bit set, not broadcast): no rule.
+            //    broadcast (dst ff:ff:ff:ff:ff:ff): no rule.
+            public static bool Groups => false;
 
-                // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
-                // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
-                ulong hasTunnel = f.IsVxlan | f.IsNvgre;
-                ulong tunnelType = f.IsNvgre & 1;
+            // 7. vlan V: no rules.
+            public static bool Vlan => false;
 
-                // 6. mac M: 1 rule, lines 7.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TunnelDispatcherTables.MacDisplacements, TunnelDispatcherTables.MacSlots, TunnelDispatcherTables.MacBucketShift, TunnelDispatcherTables.MacShift,
-                    f.Dst, 0, f.HasDst, out hit);
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
+            // 6. mac M: 1 rule, lines 7.
+            public static bool Mac => true;
 
-                // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 5, 6.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe(TunnelDispatcherTables.TunnelDisplacements, TunnelDispatcherTables.TunnelSlots, TunnelDispatcherTables.TunnelBucketShift, TunnelDispatcherTables.TunnelShift,
-                    f.TunnelId | (tunnelType << 24), 0, hasTunnel, out hit);
-                verdict = global::Vmdq.Toolkit.Classification.BranchFree.Select(hit, found, verdict);
+            // 5. mac M vlan V: no rules.
+            public static bool MacVlan => false;
 
-                return new global::Vmdq.Toolkit.Verdict(verdict);
-            }
+            // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 5, 6.
+            public static bool Tunnel => true;
 
-            /// <summary>
-            /// <see cref="Decide"/> for four frames at once, one per vector lane: the same selects, and
-            /// each table probed for the four with gathers. Returns the four verdicts' bits.
-            /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            public static global::System.Runtime.Intrinsics.Vector256<ulong> Decide4(in global::Vmdq.Toolkit.ParsedFrame4 f)
-            {
-                // 9. The default pool 0, queue 0.
-                var verdict = global::System.Runtime.Intrinsics.Vector256.Create(TunnelDispatcherTables.DefaultVerdict);
-                global::System.Runtime.Intrinsics.Vector256<ulong> hit, found;
-
-                // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a
-                // type bit in the key (1 for NVGRE) keeps VNIs and VSIDs apart.
-                var hasTunnel = f.IsVxlan | f.IsNvgre;
-                var tunnelType = f.IsNvgre & global::System.Runtime.Intrinsics.Vector256.Create(1UL);
-
-                // 6. mac M: 1 rule, lines 7.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TunnelDispatcherTables.MacDisplacements, TunnelDispatcherTables.MacSlots, TunnelDispatcherTables.MacBucketShift, TunnelDispatcherTables.MacShift,
-                    f.Dst, global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, f.HasDst, out hit);
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
-
-                // 2./4. vxlan VNI and nvgre VSID: 2 rules, lines 5, 6.
-                found = global::Vmdq.Toolkit.Classification.TableProbe.Probe4(TunnelDispatcherTables.TunnelDisplacements, TunnelDispatcherTables.TunnelSlots, TunnelDispatcherTables.TunnelBucketShift, TunnelDispatcherTables.TunnelShift,
-                    f.TunnelId | (tunnelType << 24), global::System.Runtime.Intrinsics.Vector256<ulong>.Zero, hasTunnel, out hit);
-                verdict = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(hit, found, verdict);
-
-                return verdict;
-            }
+            // 1./3. vxlan VNI inner M and nvgre VSID inner M: no rules.
+            public static bool TunnelInner => false;
         }
     }
 
@@ -202,5 +167,14 @@ namespace Overlay
             // slot 1: empty
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
+
+        // The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).
+        public static readonly global::Vmdq.Toolkit.Classification.ClassifierTables Kernel = new global::Vmdq.Toolkit.Classification.ClassifierTables(
+            TunnelDispatcher.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,
+            tunnelInner: default,
+            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelSlots.ToArray(), TunnelBucketShift, TunnelShift),
+            macVlan: default,
+            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacSlots.ToArray(), MacBucketShift, MacShift),
+            vlan: default);
     }
 }

@@ -1,0 +1,107 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Vmdq.Toolkit.Classification;
+
+/// <summary>
+/// The dispatch kernel every dispatcher runs: from parsed fields and a <see cref="ClassifierTables"/>
+/// to a verdict, in straight-line code. Each table the dispatcher's <see cref="IRuleKinds"/> names is probed, and each
+/// hit replaces the verdict so far by a masked select, lowest precedence first, so the highest precedence
+/// that matched is what remains (the spec's "Which rule wins"). The tables are data: a generated dispatcher
+/// passes the ones it built from its build-time bytes, a runtime engine the ones it built from rules text.
+/// Used by generated dispatchers; not meant for direct use.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class DispatchKernel
+{
+    /// <summary>The broadcast destination MAC.</summary>
+    private const ulong BroadcastMac = 0xFFFF_FFFF_FFFFUL;
+
+    /// <summary>The group (I/G) bit of a destination MAC: set for multicast and broadcast.</summary>
+    private const ulong GroupBit = 0x0100_0000_0000UL;
+
+    /// <summary>The verdict for one parsed frame.</summary>
+    /// <typeparam name="TKinds">The tables to probe.</typeparam>
+    /// <param name="f">The parsed frame.</param>
+    /// <param name="tables">The dispatcher's tables.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Verdict Decide<TKinds>(in ParsedFrame f, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds =>
+        new(Decide<TKinds, ScalarLanes, ulong, ParsedFrame>(in f, tables));
+
+    /// <summary>The verdicts' bits for four parsed frames, lane k for frame k (tables probed with AVX2 gathers).</summary>
+    /// <typeparam name="TKinds">The tables to probe.</typeparam>
+    /// <param name="f">The parsed frames.</param>
+    /// <param name="tables">The dispatcher's tables.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Decide4<TKinds>(in ParsedFrame4 f, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds =>
+        Decide<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4>(in f, tables);
+
+    /// <summary>The kernel, once, for every width <typeparamref name="TLanes"/> spells.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TValue Decide<TKinds, TLanes, TValue, TFrame>(in TFrame f, ClassifierTables t)
+        where TKinds : struct, IRuleKinds
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        // 9. The default pool.
+        TValue verdict = TLanes.Splat(t.DefaultVerdict);
+        TValue found, hit;
+
+        if (TKinds.Groups)
+        {
+            // 8. multicast (group bit set, not broadcast), then broadcast (ff:ff:ff:ff:ff:ff) over it. A kind
+            // the rules lack has the default's verdict, so selecting it changes nothing.
+            TValue dst = TLanes.Dst(in f);
+            TValue hasDst = TLanes.HasDst(in f);
+            TValue isBroadcast = TLanes.And(TLanes.Equal(dst, TLanes.Splat(BroadcastMac)), hasDst);
+            TValue isMulticast = TLanes.AndNot(TLanes.And(TLanes.NonZero(TLanes.And(dst, TLanes.Splat(GroupBit))), hasDst), isBroadcast);
+            verdict = TLanes.Select(isMulticast, TLanes.Splat(t.MulticastVerdict), verdict);
+            verdict = TLanes.Select(isBroadcast, TLanes.Splat(t.BroadcastVerdict), verdict);
+        }
+
+        if (TKinds.Vlan)
+        {
+            // 7. vlan V: key the C-tag's VLAN ID.
+            found = TLanes.Probe(in t.Vlan, TLanes.Cvid(in f), TLanes.Splat(0), TLanes.HasCvid(in f), out hit);
+            verdict = TLanes.Select(hit, found, verdict);
+        }
+
+        if (TKinds.Mac)
+        {
+            // 6. mac M: key the destination MAC.
+            found = TLanes.Probe(in t.Mac, TLanes.Dst(in f), TLanes.Splat(0), TLanes.HasDst(in f), out hit);
+            verdict = TLanes.Select(hit, found, verdict);
+        }
+
+        if (TKinds.MacVlan)
+        {
+            // 5. mac M vlan V: key the destination MAC, extra the C-tag's VLAN ID.
+            found = TLanes.Probe(in t.MacVlan, TLanes.Dst(in f), TLanes.Cvid(in f), TLanes.And(TLanes.HasDst(in f), TLanes.HasCvid(in f)), out hit);
+            verdict = TLanes.Select(hit, found, verdict);
+        }
+
+        // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a type bit in the
+        // key (1 for NVGRE) keeps VNIs and VSIDs apart.
+        TValue tunnelType = TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1));
+        if (TKinds.Tunnel)
+        {
+            // 2./4. vxlan VNI and nvgre VSID: key VNI/VSID | type bit 24.
+            TValue hasTunnel = TLanes.Or(TLanes.IsVxlan(in f), TLanes.IsNvgre(in f));
+            found = TLanes.Probe(in t.Tunnel, TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit)), TLanes.Splat(0), hasTunnel, out hit);
+            verdict = TLanes.Select(hit, found, verdict);
+        }
+
+        if (TKinds.TunnelInner)
+        {
+            // 1./3. vxlan VNI inner M and nvgre VSID inner M: key inner MAC | type bit 48, extra VNI/VSID.
+            found = TLanes.Probe(in t.TunnelInner, TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit)), TLanes.TunnelId(in f), TLanes.HasInnerDst(in f), out hit);
+            verdict = TLanes.Select(hit, found, verdict);
+        }
+
+        return verdict;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using static Vmdq.Toolkit.Classification.BranchFree;
+
+namespace Vmdq.Toolkit.Classification;
+
+/// <summary>
+/// How a dispatch kernel's operations are spelled for one width: one frame (<c>ulong</c> masks and
+/// <see cref="BranchFree"/> selects) or four (one <c>Vector256&lt;ulong&gt;</c> lane per frame). The
+/// kernel (<see cref="DispatchKernel"/>) is written once against this interface; a new width (eight
+/// frames in a <c>Vector512</c>) is a new implementation, not another copy of the kernel. Every member
+/// is a static abstract on a struct, so the JIT specialises and inlines them: no interface calls remain.
+/// </summary>
+/// <typeparam name="TValue">A value or mask for all the frames at once.</typeparam>
+/// <typeparam name="TFrame">The parsed frames (<see cref="ParsedFrame"/>, <see cref="ParsedFrame4"/>).</typeparam>
+internal interface IKernelLanes<TValue, TFrame>
+    where TValue : struct
+    where TFrame : struct
+{
+    /// <summary><paramref name="value"/> in every lane.</summary>
+    static abstract TValue Splat(ulong value);
+
+    /// <summary><c>a &amp; b</c>.</summary>
+    static abstract TValue And(TValue a, TValue b);
+
+    /// <summary><c>a &amp; ~b</c>.</summary>
+    static abstract TValue AndNot(TValue a, TValue b);
+
+    /// <summary><c>a | b</c>.</summary>
+    static abstract TValue Or(TValue a, TValue b);
+
+    /// <summary><c>a &lt;&lt; count</c>.</summary>
+    static abstract TValue ShiftLeft(TValue a, int count);
+
+    /// <summary>All ones where <c>a == b</c> (both below 2^63), else 0.</summary>
+    static abstract TValue Equal(TValue a, TValue b);
+
+    /// <summary>All ones where <c>a != 0</c> (below 2^63), else 0.</summary>
+    static abstract TValue NonZero(TValue a);
+
+    /// <summary><c>mask ? ifTrue : ifFalse</c> per lane, for masks of all ones or 0; no branch.</summary>
+    static abstract TValue Select(TValue mask, TValue ifTrue, TValue ifFalse);
+
+    /// <summary>Looks (<paramref name="key"/>, <paramref name="extra"/>) up in <paramref name="table"/> (see <see cref="TableProbe"/>).</summary>
+    static abstract TValue Probe(in ProbeTable table, TValue key, TValue extra, TValue present, out TValue hit);
+
+    /// <summary>The frames' destination MACs.</summary>
+    static abstract TValue Dst(in TFrame f);
+
+    /// <summary>Destination MAC presence.</summary>
+    static abstract TValue HasDst(in TFrame f);
+
+    /// <summary>C-tag VLAN IDs.</summary>
+    static abstract TValue Cvid(in TFrame f);
+
+    /// <summary>C-tag presence.</summary>
+    static abstract TValue HasCvid(in TFrame f);
+
+    /// <summary>VNIs or VSIDs.</summary>
+    static abstract TValue TunnelId(in TFrame f);
+
+    /// <summary>VXLAN masks.</summary>
+    static abstract TValue IsVxlan(in TFrame f);
+
+    /// <summary>NVGRE masks.</summary>
+    static abstract TValue IsNvgre(in TFrame f);
+
+    /// <summary>Inner destination MACs.</summary>
+    static abstract TValue InnerDst(in TFrame f);
+
+    /// <summary>Inner destination MAC presence.</summary>
+    static abstract TValue HasInnerDst(in TFrame f);
+}
+
+/// <summary>One frame: <c>ulong</c> values and masks.</summary>
+internal readonly struct ScalarLanes : IKernelLanes<ulong, ParsedFrame>
+{
+#pragma warning disable CS1591 // the interface documents the members
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Splat(ulong value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong And(ulong a, ulong b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong AndNot(ulong a, ulong b) => a & ~b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Or(ulong a, ulong b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong ShiftLeft(ulong a, int count) => a << count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Equal(ulong a, ulong b) => EqSmall(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong NonZero(ulong a) => NonZeroSmall(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Select(ulong mask, ulong ifTrue, ulong ifFalse) => BranchFree.Select(mask, ifTrue, ifFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Probe(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit) => TableProbe.Probe(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Dst(in ParsedFrame f) => f.Dst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasDst(in ParsedFrame f) => f.HasDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Cvid(in ParsedFrame f) => f.Cvid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasCvid(in ParsedFrame f) => f.HasCvid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong TunnelId(in ParsedFrame f) => f.TunnelId;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong IsVxlan(in ParsedFrame f) => f.IsVxlan;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong IsNvgre(in ParsedFrame f) => f.IsNvgre;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong InnerDst(in ParsedFrame f) => f.InnerDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasInnerDst(in ParsedFrame f) => f.HasInnerDst;
+#pragma warning restore CS1591
+}
+
+/// <summary>Four frames: one <c>Vector256&lt;ulong&gt;</c> lane each, tables probed with AVX2 gathers.</summary>
+internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedFrame4>
+{
+#pragma warning disable CS1591 // the interface documents the members
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Splat(ulong value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> And(Vector256<ulong> a, Vector256<ulong> b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> AndNot(Vector256<ulong> a, Vector256<ulong> b) => Vector256.AndNot(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Or(Vector256<ulong> a, Vector256<ulong> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> ShiftLeft(Vector256<ulong> a, int count) => a << count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Equal(Vector256<ulong> a, Vector256<ulong> b) => Vector256.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> NonZero(Vector256<ulong> a) => ~Vector256.Equals(a, Vector256<ulong>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Select(Vector256<ulong> mask, Vector256<ulong> ifTrue, Vector256<ulong> ifFalse) => Vector256.ConditionalSelect(mask, ifTrue, ifFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Probe(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Dst(in ParsedFrame4 f) => f.Dst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasDst(in ParsedFrame4 f) => f.HasDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Cvid(in ParsedFrame4 f) => f.Cvid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasCvid(in ParsedFrame4 f) => f.HasCvid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> TunnelId(in ParsedFrame4 f) => f.TunnelId;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> IsVxlan(in ParsedFrame4 f) => f.IsVxlan;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> IsNvgre(in ParsedFrame4 f) => f.IsNvgre;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> InnerDst(in ParsedFrame4 f) => f.InnerDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasInnerDst(in ParsedFrame4 f) => f.HasInnerDst;
+#pragma warning restore CS1591
+}
