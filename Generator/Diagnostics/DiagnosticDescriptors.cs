@@ -101,11 +101,20 @@ internal static class DiagnosticDescriptors
         "VMDQ0020", "Dispatcher name cannot be read", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0020");
 
+    // Reported by the runtime engine (RuntimeDispatcher) for a change to loaded rules, never for a file; declared
+    // here so every ID has one descriptor, one documentation section and one release entry.
+    public static readonly DiagnosticDescriptor NotAFilterRule = new(
+        "VMDQ0021", "Only filter rules can change at run time", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0021");
+    public static readonly DiagnosticDescriptor NotARuntimeRule = new(
+        "VMDQ0022", "No such runtime rule", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0022");
+
     /// <summary>All descriptors, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable);
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule);
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>
     public static DiagnosticDescriptor ById(string id)

@@ -68,12 +68,21 @@ public static class RuleDescriptors
     /// </summary>
     public static readonly RuleDescriptor DispatcherUnreadable = new("VMDQ0020", "Dispatcher name cannot be read", RuleSeverity.Error);
 
+    /// <summary>
+    /// A change to a runtime-loaded dispatcher that is not a filter rule (a pool, tenant or NIC statement):
+    /// those are fixed for the dispatcher's life. Reported by the runtime engine only (a rules file never gets it).
+    /// </summary>
+    public static readonly RuleDescriptor NotAFilterRule = new("VMDQ0021", "Only filter rules can change at run time", RuleSeverity.Error);
+
+    /// <summary>A runtime removal that names no runtime rule in force. Reported by the runtime engine only.</summary>
+    public static readonly RuleDescriptor NotARuntimeRule = new("VMDQ0022", "No such runtime rule", RuleSeverity.Error);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity,
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable,
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule,
     };
 }

@@ -17,6 +17,9 @@ public class DocsExamplesTests
     private static readonly Lazy<string> s_markdown = new(() =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "diagnostics.md")).Replace("\r\n", "\n"));
 
+    /// <summary>IDs the runtime engine reports for changes to loaded rules; no rules file can produce them.</summary>
+    private static readonly string[] RuntimeOnly = { "VMDQ0021", "VMDQ0022" };
+
     public static TheoryData<string> Ids()
     {
         var data = new TheoryData<string>();
@@ -110,6 +113,15 @@ public class DocsExamplesTests
     {
         var descriptor = RuleDescriptors.All.Single(d => d.Id == id);
         string section = Section(id) ?? throw new Xunit.Sdk.XunitException($"No section for {id}.");
+        if (RuntimeOnly.Contains(id))
+        {
+            // Reported for a change to a runtime-loaded dispatcher, never for a file: the section's example is C#
+            // (tests/Vmdq.Toolkit.Generator.Tests/RuntimeDispatcherTests.cs runs it); it has no file examples.
+            Assert.Empty(Blocks(section, "vmdq-bad"));
+            Assert.Single(Blocks(section, "csharp"));
+            return;
+        }
+
         var fixedBlocks = Blocks(section, "vmdq-fixed");
         Assert.Single(fixedBlocks);
 

@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using System.Linq;
+using Vmdq.Rules.Model;
+using Vmdq.Rules.Tables;
+using Vmdq.Toolkit.Classification;
+
+namespace Vmdq.Toolkit.Engine;
+
+/// <summary>
+/// One version of a runtime dispatcher's rules: the checked model, the kernel's tables built from it by
+/// the same table builder the generator uses, and the kernel instantiation its rule kinds need.
+/// Immutable: a change builds a new snapshot and publishes it with one reference write, so a reader
+/// that loads the reference once sees one version for all the frames of its call.
+/// </summary>
+internal sealed class RulesSnapshot
+{
+    private RulesSnapshot(RuleSet model, ClassifierTables tables, KernelRunner kernel, long version)
+    {
+        Model = model;
+        Tables = tables;
+        Kernel = kernel;
+        Version = version;
+    }
+
+    /// <summary>The checked rules.</summary>
+    public RuleSet Model { get; }
+
+    /// <summary>The kernel's tables.</summary>
+    public ClassifierTables Tables { get; }
+
+    /// <summary>The kernel instantiation for the rule kinds present.</summary>
+    public KernelRunner Kernel { get; }
+
+    /// <summary>1 for the loaded file, then one more per accepted change.</summary>
+    public long Version { get; }
+
+    /// <summary>Builds the snapshot of <paramref name="model"/>.</summary>
+    public static RulesSnapshot Build(RuleSet model, long version)
+    {
+        var built = DispatchTables.Build(model);
+        ProbeTable Of(TableKind kind) =>
+            built.Tables.FirstOrDefault(t => t.Kind == kind) is { } t
+                ? new ProbeTable(t.Table.Displacements, t.Table.Slots, t.Table.BucketShift, t.Table.Shift)
+                : default;
+        ulong Group(ResolvedRule? rule) => rule is null ? built.DefaultBits : VerdictBits.Of(rule);
+        var tables = new ClassifierTables(
+            model.VxlanPort, built.DefaultBits, Group(built.Broadcast), Group(built.Multicast),
+            Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan));
+
+        bool Has(TableKind kind) => built.Tables.Any(t => t.Kind == kind);
+        var depth = (ParseDepth)(byte)model.Rules.Select(r => ParseLevels.Of(r.Kind)).DefaultIfEmpty(ParseLevel.Dst).Max();
+        var kernel = KernelRunner.For(
+            Has(TableKind.TunnelInner), Has(TableKind.Tunnel), Has(TableKind.MacVlan), Has(TableKind.Mac), Has(TableKind.Vlan),
+            built.Broadcast is not null || built.Multicast is not null, depth);
+        return new RulesSnapshot(model, tables, kernel, version);
+    }
+
+    /// <summary>The replica lists of this version's broadcast and multicast rules, by rule line.</summary>
+    public IEnumerable<KeyValuePair<int, int[]>> GroupReplicas() =>
+        Model.Rules
+            .Where(r => r.Kind is MatchKind.Broadcast or MatchKind.Multicast)
+            .Select(r => new KeyValuePair<int, int[]>(r.Line, r.Replicas.ToArray()));
+}

@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Vmdq.Rules;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Syntax;
+using Vmdq.Toolkit.Engine;
+
+namespace Vmdq.Toolkit;
+
+/// <summary>
+/// A dispatcher loaded from rules text at run time, with the surface of a generated one (<see cref="Classify(ReadOnlySpan{byte})"/>,
+/// <see cref="ClassifyBatch(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, Span{Verdict})"/>, <see cref="Replicas"/>,
+/// <see cref="Parse"/>, <see cref="Info"/>), the same checks (the rules front end the build uses) and the same kernels
+/// (<see cref="Classification.DispatchKernel"/>, instantiated for the rule kinds present) on tables it builds itself.
+/// Filter rules can be added and removed while other threads classify.
+/// </summary>
+/// <remarks>
+/// <para>Pools, tenants and NIC geometry are fixed for the dispatcher's life; <see cref="Apply"/> takes filter
+/// rules only (<c>mac</c>, <c>vlan</c>, <c>vxlan</c>, <c>nvgre</c>, <c>broadcast</c>, <c>multicast</c>).</para>
+/// <para>Readers never block: every call reads the rule set in force once, so all the frames of one
+/// <see cref="ClassifyBatch(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, Span{Verdict})"/> call are classified by one version.
+/// A change is checked as the rules file with the change applied would be by the build, so a change with an
+/// error is refused with the build's diagnostic and changes nothing.</para>
+/// </remarks>
+public sealed class RuntimeDispatcher
+{
+    private static readonly string[] s_ruleKeywords = { "mac", "vlan", "vxlan", "nvgre", "broadcast", "multicast" };
+
+    private readonly object _gate = new();
+    private readonly string _path;
+    private readonly string _fileText;
+    private readonly int _fileLines;
+    private readonly List<string> _runtimeLines = new();
+    private readonly ConcurrentDictionary<int, int[]> _replicasByLine = new();
+    private IReadOnlyList<RuleDiagnostic> _diagnostics;
+    private volatile RulesSnapshot _current;
+
+    private RuntimeDispatcher(string path, string text, RulesResult result)
+    {
+        _path = path;
+        _fileText = text.Length == 0 || text[^1] == '\n' ? text : text + "\n";
+        _fileLines = _fileText.Count(c => c == '\n');
+        _diagnostics = result.Diagnostics;
+        _current = RulesSnapshot.Build(result.Model!, 1);
+        Remember(_current);
+        var model = _current.Model;
+        Info = new DispatcherInfo(
+            "runtime:" + System.IO.Path.GetFileName(path), System.IO.Path.GetFileName(path),
+            model.Geometry.Pools, model.Geometry.QueuesPerPool, model.Geometry.RingSize, model.DefaultPool, model.VxlanPort,
+            model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent)).ToArray(),
+            Classify, ClassifyBatch, Replicas);
+    }
+
+    /// <summary>Checks <paramref name="text"/> as the build checks a rules file and, when it has no errors, loads it. Never throws on bad text.</summary>
+    /// <param name="text">The rules.</param>
+    /// <param name="path">The file name diagnostics and <see cref="Info"/> carry (and the default dispatcher name derives from).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> or <paramref name="path"/> is null.</exception>
+    public static RulesLoadResult Load(string text, string path = "rules.vmdq")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(path);
+        var result = RulesCompiler.Compile(path, text);
+        return result.HasErrors || result.Model is null
+            ? new RulesLoadResult(null, result.Diagnostics)
+            : new RulesLoadResult(new RuntimeDispatcher(path, text, result), result.Diagnostics);
+    }
+
+    /// <summary>Reads a rules file (UTF-8) and <see cref="Load"/>s it. A file that is not UTF-8 text gets VMDQ0019, as in the build.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="IOException">The file cannot be read (not found, no access...).</exception>
+    public static RulesLoadResult LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes = File.ReadAllBytes(path);
+
+        // Decoded as the compiler hands additional files to the generator: invalid bytes become U+FFFD, which
+        // the rules front end reports as VMDQ0019 with the offset.
+        string text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetString(bytes);
+        return Load(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text, path);
+    }
+
+    /// <summary>Geometry, pools and entry points, for the NIC emulator (its delegates always use the rules in force).</summary>
+    public DispatcherInfo Info { get; }
+
+    /// <summary>The rule-set version in force: 1 as loaded, one more per accepted change.</summary>
+    public long Version => _current.Version;
+
+    /// <summary>Rules in force (file and runtime rules; duplicates count once).</summary>
+    public int RuleCount => _current.Model.Rules.Count;
+
+    /// <summary>Bytes of lookup-table data in force.</summary>
+    public long TableBytes => _current.Tables.TableBytes;
+
+    /// <summary>The UDP destination port that carries VXLAN (<c>vxlan-port</c>).</summary>
+    public int VxlanPort => _current.Model.VxlanPort;
+
+    /// <summary>The diagnostics of the rules in force (the file's warnings, and those of accepted changes).</summary>
+    public IReadOnlyList<RuleDiagnostic> Diagnostics => Volatile.Read(ref _diagnostics);
+
+    /// <summary>The runtime rules in force, oldest first.</summary>
+    public IReadOnlyList<RuleHandle> RuntimeRules
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _runtimeLines.Select((line, i) => (line, i)).Where(x => x.line.Length > 0).Select(x => new RuleHandle(_fileLines + 1 + x.i)).ToArray();
+            }
+        }
+    }
+
+    /// <summary>The text of the rule at <paramref name="line"/> (a file line or a runtime rule), or null when there is none.</summary>
+    /// <param name="line">A line, e.g. a verdict's <see cref="Verdict.RuleLine"/>.</param>
+    public string? RuleText(int line)
+    {
+        lock (_gate)
+        {
+            if (line > _fileLines)
+            {
+                int k = line - _fileLines - 1;
+                return k < _runtimeLines.Count && _runtimeLines[k].Length > 0 ? _runtimeLines[k] : null;
+            }
+
+            return line >= 1 ? _fileText.Split('\n')[line - 1].TrimEnd('\r') : null;
+        }
+    }
+
+    /// <summary>Classifies one frame. Never throws; frames of any length (0 too) get a verdict.</summary>
+    /// <param name="frame">An Ethernet frame from its first byte.</param>
+    public Verdict Classify(ReadOnlySpan<byte> frame)
+    {
+        var s = _current;
+        return s.Kernel.Classify(frame, s.Tables);
+    }
+
+    /// <summary>Classifies already-parsed fields (see <see cref="Parse"/>).</summary>
+    /// <param name="fields">The frame's fields.</param>
+    public Verdict Classify(in FrameFields fields)
+    {
+        var s = _current;
+        return s.Kernel.Classify(in fields, s.Tables);
+    }
+
+    /// <summary>Classifies a batch of frames that lie in one buffer, all by one rule-set version.</summary>
+    /// <param name="buffer">The bytes the frames lie in.</param>
+    /// <param name="frames">Where each frame lies in <paramref name="buffer"/>.</param>
+    /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
+    public void ClassifyBatch(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts)
+    {
+        var s = _current;
+        s.Kernel.ClassifyBatch(buffer, frames, verdicts, s.Tables);
+    }
+
+    /// <summary>Classifies a batch of frames, one array each (a null array is an empty frame), all by one rule-set version.</summary>
+    /// <param name="frames">The frames.</param>
+    /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
+    public void ClassifyBatch(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts)
+    {
+        var s = _current;
+        s.Kernel.ClassifyBatch(frames, verdicts, s.Tables);
+    }
+
+    /// <summary>
+    /// The pools a broadcast/multicast verdict replicates to, in the order its rule lists them; empty for other
+    /// verdicts. Answers for the rule that decided the verdict, even when a later change replaced it.
+    /// </summary>
+    /// <param name="verdict">A verdict of this dispatcher.</param>
+    public ReadOnlySpan<int> Replicas(Verdict verdict) =>
+        verdict.Kind is RuleKind.Broadcast or RuleKind.Multicast && _replicasByLine.TryGetValue(verdict.RuleLine, out var pools)
+            ? pools
+            : default;
+
+    /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
+    /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
+    public FrameFields Parse(ReadOnlySpan<byte> frame) => FrameParser.Parse(frame, VxlanPort);
+
+    /// <summary>
+    /// Adds the filter rules of <paramref name="rules"/> (one per line, as in a rules file; comments and blank
+    /// lines allowed), all or none: checked as the rules file with them appended would be by the build.
+    /// </summary>
+    /// <param name="rules">Filter rules, e.g. <c>mac 52:54:00:aa:bb:cc -&gt; web</c>.</param>
+    /// <param name="options">Whether new warnings refuse the change.</param>
+    /// <returns>Accepted with the new rules' handles and any new warnings, or refused with the diagnostics.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rules"/> is null.</exception>
+    public RuleChangeResult Apply(string rules, RuleChangeOptions? options = null) => Change(Array.Empty<RuleHandle>(), rules, options);
+
+    /// <summary>Removes runtime rules, all or none.</summary>
+    /// <param name="handles">Rules <see cref="Apply"/> added.</param>
+    /// <returns>Accepted (with any new warnings, e.g. a pool no rule targets any more), or refused when a handle names no runtime rule in force.</returns>
+    public RuleChangeResult Remove(params RuleHandle[] handles) => Change(handles, string.Empty, null);
+
+    /// <summary>Removes runtime rules and adds others in one step, all or none (readers see the rules before or after, never between).</summary>
+    /// <param name="remove">Rules <see cref="Apply"/> added.</param>
+    /// <param name="add">Filter rules to add, one per line.</param>
+    /// <param name="options">Whether new warnings refuse the change.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public RuleChangeResult Change(IEnumerable<RuleHandle> remove, string add, RuleChangeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(remove);
+        ArgumentNullException.ThrowIfNull(add);
+        lock (_gate)
+        {
+            var current = _current;
+            var lines = new List<string>(_runtimeLines);
+            var problems = new List<RuleDiagnostic>();
+            foreach (var handle in remove)
+            {
+                int k = handle.Line - _fileLines - 1;
+                if (k < 0 || k >= lines.Count || lines[k].Length == 0)
+                {
+                    return Refused(current, new RuleDiagnostic(
+                        RuleDescriptors.NotARuntimeRule.Id, RuleSeverity.Error,
+                        $"There is no runtime rule at line {handle.Line} to remove: only rules Apply added (and not yet removed) can be removed.",
+                        new SourceSpan(0, 0, Math.Max(handle.Line, 1), 1)));
+                }
+
+                lines[k] = string.Empty;
+            }
+
+            var added = new List<RuleHandle>();
+            // One document line per line of the change; a final newline ends the last line, it does not start another.
+            string[] addLines = add.Length == 0 ? Array.Empty<string>() : add.TrimEnd('\n').Split('\n');
+            foreach (string raw in addLines)
+            {
+                string line = raw.TrimEnd('\r');
+                int lineNumber = _fileLines + 1 + lines.Count;
+                string code = line.Split('#')[0].Trim();
+                if (code.Length > 0)
+                {
+                    string keyword = code.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0];
+                    if (!s_ruleKeywords.Contains(keyword, StringComparer.Ordinal))
+                    {
+                        int column = line.IndexOf(keyword, StringComparison.Ordinal) + 1;
+                        problems.Add(new RuleDiagnostic(
+                            RuleDescriptors.NotAFilterRule.Id, RuleSeverity.Error,
+                            $"'{keyword}' cannot change at run time: pools, tenants and the NIC are fixed for a dispatcher's life; only filter rules (mac, vlan, vxlan, nvgre, broadcast, multicast) can be added.",
+                            new SourceSpan(0, keyword.Length, lineNumber, column)));
+                    }
+
+                    added.Add(new RuleHandle(lineNumber));
+                }
+
+                // Blank and comment-only lines keep their place, so every rule keeps the line it was given.
+                lines.Add(code.Length > 0 ? line : string.Empty);
+            }
+
+            if (problems.Count > 0)
+            {
+                return Refused(current, problems.ToArray());
+            }
+
+            string document = _fileText + string.Join("\n", lines) + "\n";
+            var result = RulesCompiler.Compile(_path, document);
+            var before = new HashSet<RuleDiagnostic>(_diagnostics);
+            var fresh = result.Diagnostics.Where(d => !before.Contains(d)).ToArray();
+            bool refuse = result.HasErrors || result.Model is null
+                || ((options?.WarningsAsErrors ?? false) && fresh.Any(d => d.Severity == RuleSeverity.Warning));
+            if (refuse)
+            {
+                return Refused(current, fresh.Length > 0 ? fresh : result.Diagnostics.Where(d => d.Severity == RuleSeverity.Error).ToArray());
+            }
+
+            var next = RulesSnapshot.Build(result.Model!, current.Version + 1);
+            Remember(next);
+            _runtimeLines.Clear();
+            _runtimeLines.AddRange(lines);
+            Volatile.Write(ref _diagnostics, result.Diagnostics);
+            _current = next;
+            return new RuleChangeResult(true, fresh, added, next.Version);
+        }
+    }
+
+    private static RuleChangeResult Refused(RulesSnapshot current, params RuleDiagnostic[] diagnostics) =>
+        new(false, diagnostics, Array.Empty<RuleHandle>(), current.Version);
+
+    private void Remember(RulesSnapshot snapshot)
+    {
+        foreach (var pair in snapshot.GroupReplicas())
+        {
+            _replicasByLine.TryAdd(pair.Key, pair.Value);
+        }
+    }
+}
