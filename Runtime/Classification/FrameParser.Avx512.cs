@@ -162,12 +162,7 @@ public static partial class FrameParser
 
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
-            Starts8 p = default;
-            for (int k = 0; k < 8; k++)
-            {
-                p[k] = (nint)(b + eight[k].Offset);
-            }
-
+            var p = new Starts8(b, eight);
             Parse8<TVariant, PlainLoads>(p, Lengths(eight), (ulong)(uint)vxlanPort, out f);
         }
 
@@ -186,12 +181,7 @@ public static partial class FrameParser
 
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
-            Starts8 p = default;
-            for (int k = 0; k < 8; k++)
-            {
-                p[k] = (nint)(b + eight[k].Offset);
-            }
-
+            var p = new Starts8(b, eight);
             Parse8<TVariant, MaskedLoads>(p, Lengths(eight), (ulong)(uint)vxlanPort, out f);
         }
 
@@ -246,14 +236,14 @@ public static partial class FrameParser
                p6 = &MemoryMarshal.GetArrayDataReference(a6), p7 = &MemoryMarshal.GetArrayDataReference(a7))
         {
             Starts8 p = default;
-            p[0] = (nint)p0;
-            p[1] = (nint)p1;
-            p[2] = (nint)p2;
-            p[3] = (nint)p3;
-            p[4] = (nint)p4;
-            p[5] = (nint)p5;
-            p[6] = (nint)p6;
-            p[7] = (nint)p7;
+            p.P0 = (nint)p0;
+            p.P1 = (nint)p1;
+            p.P2 = (nint)p2;
+            p.P3 = (nint)p3;
+            p.P4 = (nint)p4;
+            p.P5 = (nint)p5;
+            p.P6 = (nint)p6;
+            p.P7 = (nint)p7;
             var len = Vector512.Create((ulong)a0.Length, (ulong)a1.Length, (ulong)a2.Length, (ulong)a3.Length,
                 (ulong)a4.Length, (ulong)a5.Length, (ulong)a6.Length, (ulong)a7.Length);
             Parse8<TVariant, MaskedLoads>(p, len, (ulong)(uint)vxlanPort, out f);
@@ -263,6 +253,7 @@ public static partial class FrameParser
     }
 
     /// <summary>Throws unless there are eight slices inside a buffer of <paramref name="bufferLength"/> bytes, each with <paramref name="readable"/> bytes from its start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckSlices(int bufferLength, ReadOnlySpan<FrameSlice> eight, int readable)
     {
         if (eight.Length < 8)
@@ -305,6 +296,7 @@ public static partial class FrameParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> Lengths(ReadOnlySpan<FrameSlice> eight) => Vector512.Create(
         (ulong)(uint)eight[0].Length, (ulong)(uint)eight[1].Length, (ulong)(uint)eight[2].Length, (ulong)(uint)eight[3].Length,
         (ulong)(uint)eight[4].Length, (ulong)(uint)eight[5].Length, (ulong)(uint)eight[6].Length, (ulong)(uint)eight[7].Length);
@@ -380,11 +372,23 @@ public static partial class FrameParser
         }
     }
 
-    /// <summary>The eight frames' first bytes.</summary>
-    [InlineArray(8)]
-    private struct Starts8
+    /// <summary>The eight frames' first bytes (named fields, not an inline array: its indexer is a call where it is not inlined).</summary>
+    private unsafe struct Starts8
     {
-        private nint _element;
+        public nint P0, P1, P2, P3, P4, P5, P6, P7;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Starts8(byte* b, ReadOnlySpan<FrameSlice> eight)
+        {
+            P0 = (nint)(b + eight[0].Offset);
+            P1 = (nint)(b + eight[1].Offset);
+            P2 = (nint)(b + eight[2].Offset);
+            P3 = (nint)(b + eight[3].Offset);
+            P4 = (nint)(b + eight[4].Offset);
+            P5 = (nint)(b + eight[5].Offset);
+            P6 = (nint)(b + eight[6].Offset);
+            P7 = (nint)(b + eight[7].Offset);
+        }
     }
 
     /// <summary>How the kernel reads a frame's 128 bytes.</summary>
@@ -414,23 +418,20 @@ public static partial class FrameParser
         where TVariant : struct, IParseVariant
         where TLoads : struct, IFrameLoads
     {
-        // As in ParseRaw<TVariant>: a variant that stops early leaves the rest absent.
+        // As in ParseRaw<TVariant>: a variant that stops early leaves the rest absent (zeroed field by field
+        // where it stops: no call to a zeroing helper).
         Unsafe.SkipInit(out f);
-        if (!TVariant.ReadsInner)
-        {
-            f = default;
-        }
 
         // Bytes each frame has within its first 128 (0..128: a byte), for the masked loads.
         var readable = Vector512.Min(len, Vector512.Create((ulong)PaddedFrameBytes)).AsByte();
-        var lo0 = LoadLow<TLoads>(p[0], readable, 0);
-        var lo1 = LoadLow<TLoads>(p[1], readable, 1);
-        var lo2 = LoadLow<TLoads>(p[2], readable, 2);
-        var lo3 = LoadLow<TLoads>(p[3], readable, 3);
-        var lo4 = LoadLow<TLoads>(p[4], readable, 4);
-        var lo5 = LoadLow<TLoads>(p[5], readable, 5);
-        var lo6 = LoadLow<TLoads>(p[6], readable, 6);
-        var lo7 = LoadLow<TLoads>(p[7], readable, 7);
+        var lo0 = LoadLow<TLoads>(p.P0, readable, 0);
+        var lo1 = LoadLow<TLoads>(p.P1, readable, 1);
+        var lo2 = LoadLow<TLoads>(p.P2, readable, 2);
+        var lo3 = LoadLow<TLoads>(p.P3, readable, 3);
+        var lo4 = LoadLow<TLoads>(p.P4, readable, 4);
+        var lo5 = LoadLow<TLoads>(p.P5, readable, 5);
+        var lo6 = LoadLow<TLoads>(p.P6, readable, 6);
+        var lo7 = LoadLow<TLoads>(p.P7, readable, 7);
 
         // h0..h3: bytes 0..7, 8..15, 16..23, 24..31 of each frame, lane k for frame k.
         Transpose(lo0.AsUInt64(), lo1.AsUInt64(), lo2.AsUInt64(), lo3.AsUInt64(), lo4.AsUInt64(), lo5.AsUInt64(), lo6.AsUInt64(), lo7.AsUInt64(),
@@ -441,6 +442,9 @@ public static partial class FrameParser
         f.HasDst = Le8(Q(6), len);
         if (!TVariant.ReadsTags)
         {
+            ClearTags(ref f);
+            ClearTunnels(ref f);
+            ClearInner(ref f);
             return;
         }
 
@@ -462,6 +466,8 @@ public static partial class FrameParser
         f.HasPcp = tagged;
         if (!TVariant.ReadsTunnels)
         {
+            ClearTunnels(ref f);
+            ClearInner(ref f);
             return;
         }
 
@@ -489,14 +495,14 @@ public static partial class FrameParser
         // L4: each frame's 32 bytes from its L4 offset, picked from its 128 bytes by one byte permute, then
         // transposed into the windows at l4, l4 + 8, l4 + 16 and l4 + 24 (as ParseRaw's at0..at24).
         var l4Bytes = l4.AsByte();
-        var w0 = AtL4<TLoads>(p[0], readable, l4Bytes, lo0, 0);
-        var w1 = AtL4<TLoads>(p[1], readable, l4Bytes, lo1, 1);
-        var w2 = AtL4<TLoads>(p[2], readable, l4Bytes, lo2, 2);
-        var w3 = AtL4<TLoads>(p[3], readable, l4Bytes, lo3, 3);
-        var w4 = AtL4<TLoads>(p[4], readable, l4Bytes, lo4, 4);
-        var w5 = AtL4<TLoads>(p[5], readable, l4Bytes, lo5, 5);
-        var w6 = AtL4<TLoads>(p[6], readable, l4Bytes, lo6, 6);
-        var w7 = AtL4<TLoads>(p[7], readable, l4Bytes, lo7, 7);
+        var w0 = AtL4<TLoads>(p.P0, readable, l4Bytes, lo0, 0);
+        var w1 = AtL4<TLoads>(p.P1, readable, l4Bytes, lo1, 1);
+        var w2 = AtL4<TLoads>(p.P2, readable, l4Bytes, lo2, 2);
+        var w3 = AtL4<TLoads>(p.P3, readable, l4Bytes, lo3, 3);
+        var w4 = AtL4<TLoads>(p.P4, readable, l4Bytes, lo4, 4);
+        var w5 = AtL4<TLoads>(p.P5, readable, l4Bytes, lo5, 5);
+        var w6 = AtL4<TLoads>(p.P6, readable, l4Bytes, lo6, 6);
+        var w7 = AtL4<TLoads>(p.P7, readable, l4Bytes, lo7, 7);
         Transpose(w0, w1, w2, w3, w4, w5, w6, w7, out var at0, out var at8, out var at16, out var at24);
 
         // VXLAN and NVGRE. A port outside 0..65535 matches no UDP port (all ones, without a branch).
@@ -514,6 +520,7 @@ public static partial class FrameParser
         f.IsNvgre = nvgre;
         if (!TVariant.ReadsInner)
         {
+            ClearInner(ref f);
             return;
         }
 
@@ -528,6 +535,24 @@ public static partial class FrameParser
         f.HasInnerDst = hasInner;
         f.InnerVid = Be16x8(innerTag >> 16) & Q(0xFFF);
         f.HasInnerVid = innerTagged;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ClearTags(ref ParsedFrame8 f)
+    {
+        f.Svid = f.HasSvid = f.Cvid = f.HasCvid = f.Pcp = f.HasPcp = Vector512<ulong>.Zero;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ClearTunnels(ref ParsedFrame8 f)
+    {
+        f.TunnelId = f.FlowId = f.IsVxlan = f.IsNvgre = Vector512<ulong>.Zero;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ClearInner(ref ParsedFrame8 f)
+    {
+        f.InnerDst = f.HasInnerDst = f.InnerVid = f.HasInnerVid = Vector512<ulong>.Zero;
     }
 
     /// <summary>Bytes 0..63 of the frame at <paramref name="p"/>: a plain load, or masked to the frame's readable bytes (lane <paramref name="k"/> of <paramref name="readable"/>).</summary>
