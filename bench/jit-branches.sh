@@ -2,7 +2,11 @@
 # Prints the x64 code the JIT makes for generated Classify methods (each inlined into a Probe.ClassifyOnce*:
 # every rule kind, and the dispatchers specialised to mac only, no tunnels, tunnels without inner)
 # and for FrameParser.Parse (which the JIT may or may not inline into it), and counts their
-# conditional jumps. Usage: bash bench/jit-branches.sh [--quiet]
+# conditional jumps. Then compiles the eight-frame parse ahead of time (NativeAOT, bench/JitBranches8) for
+# an AVX-512 VBMI target, so its AVX-512 kernels are checked on any x64 machine: each kernel
+# (FrameParser.Parse8, every parse variant, plain and masked loads) must have no conditional jump and no
+# call, or the script fails. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
+# Usage: bash bench/jit-branches.sh [--quiet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -19,3 +23,19 @@ printf '%s\n' "$jumps"
 # Per method: each variant of the parse should have exactly one (the runt check), each Classify none.
 awk '/^; Assembly listing for method/ { m = $6; n[m] = 0; order[++k] = m } /^[ \t]+j[a-z]+[ \t]/ && !/^[ \t]+jmp[ \t]/ { n[m]++ }
      END { for (i = 1; i <= k; i++) printf "  %s: %d\n", order[i], n[order[i]] }' "$out/disasm.txt"
+
+# The eight-frame parse (AVX-512 kernel), compiled for x86-64-v4 + VBMI whatever this CPU has.
+dotnet publish bench/JitBranches8 -c Release --use-current-runtime -o "$out/aot" -p:JitOut="$out/disasm8.txt" -v q -nologo >/dev/null
+if [ "${1:-}" != "--quiet" ]; then cat "$out/disasm8.txt"; fi
+echo "eight-frame parse (NativeAOT, x86-64-v4 + avx512v2): instructions, conditional jumps, calls per method"
+awk '/^; Assembly listing for method/ { m = $6; sub(/\(.*/, "", m); sub(/^Vmdq\.Toolkit\.FrameParser:/, "", m); gsub(/Vmdq\.Toolkit\.ParseVariants\+|Vmdq\.Toolkit\.FrameParser\+/, "", m); name[++k] = m }
+     k && /^[ \t]+[a-z]/ { ins[k]++ }
+     k && /^[ \t]+j[a-z]+[ \t]/ && !/^[ \t]+jmp[ \t]/ { j[k]++ }
+     k && /^[ \t]+call[ \t]/ { c[k]++ }
+     END { bad = 0; kernels = 0
+           for (i = 1; i <= k; i++) {
+             printf "  %-40s %4d instructions, %d conditional jumps, %d calls\n", name[i], ins[i], j[i], c[i]
+             if (name[i] ~ /^Parse8\[/) { kernels++; if (j[i] + c[i] > 0) bad++ } }
+           if (kernels != 8) { printf "expected 8 Parse8 kernels (4 variants x 2 load modes), found %d\n", kernels; exit 1 }
+           if (bad > 0) { printf "%d Parse8 kernel(s) with a conditional jump or a call\n", bad; exit 1 }
+           print "Parse8 kernels: no conditional jumps, no calls" }' "$out/disasm8.txt"
