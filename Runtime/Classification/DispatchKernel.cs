@@ -39,6 +39,15 @@ public static class DispatchKernel
         where TKinds : struct, IRuleKinds =>
         Decide<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4>(in f, tables);
 
+    /// <summary>The verdicts' bits for eight parsed frames, lane k for frame k (each table read is two AVX2 gathers). Requires AVX2.</summary>
+    /// <typeparam name="TKinds">The tables to probe.</typeparam>
+    /// <param name="f">The parsed frames.</param>
+    /// <param name="tables">The dispatcher's tables.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Decide8<TKinds>(in ParsedFrame8 f, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds =>
+        Decide<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables);
+
     /// <summary>The kernel, once, for every width <typeparamref name="TLanes"/> spells.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TValue Decide<TKinds, TLanes, TValue, TFrame>(in TFrame f, ClassifierTables t)

@@ -121,3 +121,32 @@ internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasInnerDst(in ParsedFrame4 f) => f.HasInnerDst;
 #pragma warning restore CS1591
 }
+
+/// <summary>
+/// Eight frames: one <c>Vector512&lt;ulong&gt;</c> lane each. .NET has no AVX-512 gather, so each table read
+/// is two AVX2 gathers (<see cref="TableProbe.Probe8"/>); the rest is one instruction per operation where
+/// AVX-512 is there. Used only where AVX2 is (the batch loop checks).
+/// </summary>
+internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedFrame8>
+{
+#pragma warning disable CS1591 // the interface documents the members
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Splat(ulong value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> And(Vector512<ulong> a, Vector512<ulong> b) => a & b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> AndNot(Vector512<ulong> a, Vector512<ulong> b) => Vector512.AndNot(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Or(Vector512<ulong> a, Vector512<ulong> b) => a | b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ShiftLeft(Vector512<ulong> a, int count) => a << count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Equal(Vector512<ulong> a, Vector512<ulong> b) => Vector512.Equals(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> NonZero(Vector512<ulong> a) => ~Vector512.Equals(a, Vector512<ulong>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Select(Vector512<ulong> mask, Vector512<ulong> ifTrue, Vector512<ulong> ifFalse) => Vector512.ConditionalSelect(mask, ifTrue, ifFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Probe(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Dst(in ParsedFrame8 f) => f.Dst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasDst(in ParsedFrame8 f) => f.HasDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Cvid(in ParsedFrame8 f) => f.Cvid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasCvid(in ParsedFrame8 f) => f.HasCvid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> TunnelId(in ParsedFrame8 f) => f.TunnelId;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> IsVxlan(in ParsedFrame8 f) => f.IsVxlan;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> IsNvgre(in ParsedFrame8 f) => f.IsNvgre;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> InnerDst(in ParsedFrame8 f) => f.InnerDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasInnerDst(in ParsedFrame8 f) => f.HasInnerDst;
+#pragma warning restore CS1591
+}

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Vmdq.Toolkit.Classification;
 
 namespace Vmdq.Toolkit;
@@ -38,11 +39,37 @@ public static class FrameDispatch
     /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
     public static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
         where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant =>
+        ClassifyBatch<TKinds, TVariant>(buffer, frames, verdicts, tables, FrameParser.Batch8Path);
+
+    /// <summary>
+    /// The batch loop on a given path: eight frames per step (AVX-512 parse, <see cref="DispatchKernel.Decide8{TKinds}"/>),
+    /// four (AVX2 parse and gathers, <see cref="DispatchKernel.Decide4{TKinds}"/>), or one at a time; the frames
+    /// left over after the last full step go one at a time. Tests force each path on the same frames.
+    /// </summary>
+    internal static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables, BatchPath path)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
         CheckRoom(frames.Length, verdicts.Length);
+
+        // Checked once for the batch, so a bad slice is named by its index in the batch (the vector parses
+        // check again, by their index in the step).
+        for (int k = 0; k < frames.Length; k++)
+        {
+            CheckSlice(buffer, frames[k], k);
+        }
+
         int i = 0;
-        if (FrameParser.IsParse4Vectorized)
+        if (path == BatchPath.Avx512 && Avx2.IsSupported)
+        {
+            for (; i + 8 <= frames.Length; i += 8)
+            {
+                FrameParser.ParseRaw8<TVariant>(buffer, frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
+                Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
+            }
+        }
+        else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized)
         {
             // Four frames per step, one vector lane each, through the parse and every table. The
             // one-at-a-time paths are out of line so this loop stays small.
@@ -66,11 +93,25 @@ public static class FrameDispatch
     /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
     public static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables)
         where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant =>
+        ClassifyBatch<TKinds, TVariant>(frames, verdicts, tables, FrameParser.Batch8Path);
+
+    /// <summary>The arrays batch loop on a given path (see the buffer overload).</summary>
+    internal static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables, BatchPath path)
+        where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
         CheckRoom(frames.Length, verdicts.Length);
         int i = 0;
-        if (FrameParser.IsParse4Vectorized)
+        if (path == BatchPath.Avx512 && Avx2.IsSupported)
+        {
+            for (; i + 8 <= frames.Length; i += 8)
+            {
+                FrameParser.ParseRaw8<TVariant>(frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
+                Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
+            }
+        }
+        else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized)
         {
             for (; i + 4 <= frames.Length; i += 4)
             {
@@ -115,12 +156,16 @@ public static class FrameDispatch
         where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
     {
+        CheckSlice(buffer, slice, index);
+        return Classify<TKinds, TVariant>(buffer.Slice(slice.Offset, slice.Length), tables);
+    }
+
+    private static void CheckSlice(ReadOnlySpan<byte> buffer, FrameSlice slice, int index)
+    {
         if (slice.Offset < 0 || slice.Length < 0 || (ulong)(uint)slice.Offset + (uint)slice.Length > (ulong)(uint)buffer.Length)
         {
             throw new ArgumentException($"Frame {index} ({slice}) lies outside the {buffer.Length}-byte buffer.", "frames");
         }
-
-        return Classify<TKinds, TVariant>(buffer.Slice(slice.Offset, slice.Length), tables);
     }
 
     private static void CheckRoom(int frames, int verdicts)

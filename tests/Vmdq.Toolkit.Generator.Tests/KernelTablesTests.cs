@@ -96,6 +96,63 @@ public class KernelTablesTests
         }, iter: 40, threads: 1);
     }
 
+    /// <summary>The batch paths: eight frames per step (AVX-512 parse; on a machine without AVX-512 its portable equivalents), four (AVX2), one.</summary>
+    public static TheoryData<string> BatchPaths() => new() { "Avx512", "Avx2", "Scalar" };
+
+    [Theory]
+    [MemberData(nameof(BatchPaths))]
+    public void EveryBatchPathClassifiesAsTheReference(string pathName)
+    {
+        var path = Enum.Parse<BatchPath>(pathName);
+        Gen.Select(RandomRules.File, RandomRules.Frame.Array[10, 60], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
+        {
+            var model = Model(rules);
+            var reference = new ReferenceClassifier(model);
+            var tables = Build(model);
+
+            // Whole frames, truncations and mutations, in one buffer at odd offsets and as arrays (null: an empty frame).
+            var random = new Random(seed);
+            var all = frames.Select(f => random.Next(4) switch
+            {
+                0 => f.AsSpan(0, random.Next(f.Length + 1)).ToArray(),
+                1 => f.Select(b => random.Next(16) == 0 ? (byte)random.Next(256) : b).ToArray(),
+                _ => f,
+            }).ToArray();
+            var buffer = new byte[all.Sum(f => f.Length) + 5];
+            var slices = new FrameSlice[all.Length];
+            for (int i = 0, at = 5; i < all.Length; at += all[i].Length, i++)
+            {
+                all[i].CopyTo(buffer, at);
+                slices[i] = new FrameSlice(at, all[i].Length);
+            }
+
+            var inBuffer = new Verdict[all.Length];
+            FrameDispatch.ClassifyBatch<AllKinds, ParseVariants.Full>(buffer, slices, inBuffer, tables, path);
+            var arrays = all.Select((f, i) => i % 7 == 3 && f.Length == 0 ? null! : f).ToArray();
+            var inArrays = new Verdict[all.Length];
+            FrameDispatch.ClassifyBatch<AllKinds, ParseVariants.Full>(arrays, inArrays, tables, path);
+            for (int i = 0; i < all.Length; i++)
+            {
+                var expected = reference.Classify(all[i]);
+                AssertSame(expected, inBuffer[i], $"{path} ClassifyBatch(buffer)[{i}]", rules, all[i]);
+                AssertSame(expected, inArrays[i], $"{path} ClassifyBatch(arrays)[{i}]", rules, all[i]);
+            }
+        }, iter: 25, threads: 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(BatchPaths))]
+    public void EveryBatchPathNamesTheBadSliceByItsIndex(string pathName)
+    {
+        var path = Enum.Parse<BatchPath>(pathName);
+        var tables = Build(Model("nic pools 8\npool web 1\nmac 52:54:00:12:34:56 -> web\n"));
+        var slices = Enumerable.Repeat(new FrameSlice(0, 60), 12).ToArray();
+        slices[9] = new FrameSlice(40, 100);
+        var ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatch<AllKinds, ParseVariants.Full>(new byte[128], slices, new Verdict[12], tables, path));
+        Assert.Contains("Frame 9 ", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("frames", ex.ParamName);
+    }
+
     [Fact]
     public void KindsThatAreOffAreNeverProbed()
     {
