@@ -104,7 +104,10 @@ public class ReadmeSnippetTests
 
         pe.Position = 0;
         var context = new AssemblyLoadContext("vmdq-readme-" + line, isCollectible: true);
-        context.Resolving += (_, name) => name.Name == typeof(Verdict).Assembly.GetName().Name ? typeof(Verdict).Assembly : null;
+        context.Resolving += (_, name) =>
+            name.Name == typeof(Verdict).Assembly.GetName().Name ? typeof(Verdict).Assembly
+            : name.Name == typeof(Vmdq.Rules.RulesCompiler).Assembly.GetName().Name ? typeof(Vmdq.Rules.RulesCompiler).Assembly
+            : null;
         try
         {
             var entry = context.LoadFromStream(pe).EntryPoint!;

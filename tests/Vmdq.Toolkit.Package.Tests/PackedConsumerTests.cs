@@ -93,6 +93,8 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
         Assert.Contains("analyzers/dotnet/cs/Vmdq.Toolkit.Rules.dll", entries);
         Assert.Contains("lib/net10.0/Vmdq.Toolkit.dll", entries);
         Assert.Contains("lib/net10.0/Vmdq.Toolkit.xml", entries);
+        // The rules front end in lib/ as well: RuntimeDispatcher loads rules with it at run time.
+        Assert.Contains("lib/net10.0/Vmdq.Toolkit.Rules.dll", entries);
         Assert.Contains("build/Vmdq.Toolkit.props", entries);
         Assert.Contains("build/Vmdq.Toolkit.targets", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));

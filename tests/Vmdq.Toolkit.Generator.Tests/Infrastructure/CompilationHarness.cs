@@ -21,6 +21,8 @@ internal static class CompilationHarness
     private static readonly ImmutableArray<MetadataReference> s_references =
         Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(Verdict).Assembly.Location))
+            // The package's lib/ carries the rules front end too (the runtime engine's diagnostics are its types).
+            .Append(MetadataReference.CreateFromFile(typeof(Vmdq.Rules.RulesCompiler).Assembly.Location))
             .ToImmutableArray();
 
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
@@ -65,7 +67,10 @@ internal static class CompilationHarness
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
         pe.Position = 0;
         var context = new AssemblyLoadContext("vmdq-test-" + Guid.NewGuid().ToString("N"), isCollectible: true);
-        context.Resolving += (ctx, name) => name.Name == typeof(Verdict).Assembly.GetName().Name ? typeof(Verdict).Assembly : null;
+        context.Resolving += (ctx, name) =>
+            name.Name == typeof(Verdict).Assembly.GetName().Name ? typeof(Verdict).Assembly
+            : name.Name == typeof(Vmdq.Rules.RulesCompiler).Assembly.GetName().Name ? typeof(Vmdq.Rules.RulesCompiler).Assembly
+            : null;
         var assembly = context.LoadFromStream(pe);
         return assembly.GetTypes().Single(t => t.Name.EndsWith("Dispatcher", StringComparison.Ordinal) && t.IsAbstract && t.IsSealed);
     }
