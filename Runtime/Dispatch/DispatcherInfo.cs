@@ -65,6 +65,9 @@ public sealed class DispatcherInfo
     /// <summary>The dispatcher's full type name.</summary>
     public string Name { get; }
 
+    /// <summary>The runtime dispatcher this describes, or null for a generated one (whose rules are fixed at build time).</summary>
+    internal RuntimeDispatcher? Runtime { get; init; }
+
     /// <summary>The rules file it was generated from (file name only).</summary>
     public string RulesFile { get; }
 

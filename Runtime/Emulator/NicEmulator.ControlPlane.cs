@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 
 namespace Vmdq.Toolkit.Emulator;
@@ -10,6 +11,7 @@ public sealed partial class NicEmulator
 {
     private readonly Lock _control = new();
     private readonly Dictionary<string, VmConsumer> _vms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<RuleHandle>> _vmRules = new(StringComparer.Ordinal);
     private readonly VmConsumer?[] _vmByPool;
     private BindingTable _bindings;
 
@@ -39,9 +41,51 @@ public sealed partial class NicEmulator
     }
 
     /// <summary>
+    /// Attaches a VM to a pool and adds its filter rules in the same step, on a NIC built from a
+    /// <see cref="RuntimeDispatcher"/>'s <see cref="RuntimeDispatcher.Info"/>: the rules are checked as the rules file
+    /// with them appended would be, and either both happen or neither. <see cref="DetachVm"/> removes them again.
+    /// Bursts after this call classify with the new rules.
+    /// </summary>
+    /// <param name="name">The VM's name, unique on this NIC.</param>
+    /// <param name="pool">The pool, 0..PoolCount-1, with no VM attached.</param>
+    /// <param name="rules">The VM's filter rules, one per line (e.g. <c>mac 52:54:00:aa:bb:cc -&gt; web</c>).</param>
+    /// <param name="options">Whether new warnings refuse the rules.</param>
+    /// <returns>The consumer the VM's thread polls with.</returns>
+    /// <exception cref="RuleChangeException">The rules were refused (their diagnostics are in the exception); the VM is not attached.</exception>
+    /// <exception cref="InvalidOperationException">The NIC's dispatcher is generated (its rules are fixed at build time), the VM is already attached, or the pool has another VM.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="pool"/> is out of range.</exception>
+    public VmConsumer AttachVm(string name, int pool, string rules, RuleChangeOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(rules);
+        CheckPool(pool);
+        var engine = _info.Runtime ?? throw new InvalidOperationException(
+            $"The dispatcher '{_info.Name}' is generated: its rules are fixed at build time. Build the NIC from a RuntimeDispatcher's Info to attach VMs with filter rules.");
+        lock (_control)
+        {
+            if (_vms.TryGetValue(name, out var existing))
+            {
+                throw new InvalidOperationException($"VM '{name}' is already attached to {Describe(existing.Pool)}; detach or move it instead.");
+            }
+
+            ThrowIfOccupied(pool, name);
+            var change = engine.Apply(rules, options);
+            if (!change.Accepted)
+            {
+                throw new RuleChangeException($"The rules of VM '{name}' were refused; it is not attached.", change);
+            }
+
+            var vm = AttachVm(name, pool);
+            _vmRules[name] = change.Added;
+            return vm;
+        }
+    }
+
+    /// <summary>
     /// Detaches a VM from its pool. Its consumer polls nothing from now on (a poll already running
     /// finishes); frames left in the pool's rings wait for the pool's next VM. Buffers it holds are
-    /// still its to release.
+    /// still its to release. Filter rules added with it (<see cref="AttachVm(string, int, string, RuleChangeOptions?)"/>)
+    /// are removed in the same step: bursts after this call no longer match them.
     /// </summary>
     /// <exception cref="InvalidOperationException">When no VM of that name is attached.</exception>
     public void DetachVm(string name)
@@ -50,6 +94,17 @@ public sealed partial class NicEmulator
         lock (_control)
         {
             var vm = Attached(name);
+            if (_vmRules.Remove(name, out var handles) && handles.Count > 0)
+            {
+                // Those still in force (the host may have removed some through the dispatcher itself), in one change.
+                var engine = _info.Runtime!;
+                var live = engine.RuntimeRules.Intersect(handles).ToArray();
+                if (live.Length > 0)
+                {
+                    engine.Remove(live);
+                }
+            }
+
             _vms.Remove(name);
             _vmByPool[vm.Pool] = null;
             vm.SetPool(-1);

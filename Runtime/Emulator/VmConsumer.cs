@@ -4,7 +4,7 @@ using System.Threading;
 namespace Vmdq.Toolkit.Emulator;
 
 /// <summary>
-/// A VM attached to a pool (<see cref="NicEmulator.AttachVm"/>): the consumer its thread polls with.
+/// A VM attached to a pool (<see cref="NicEmulator.AttachVm(string, int)"/>): the consumer its thread polls with.
 /// The host may move it to another pool or detach it at any time; each poll reads its pool once.
 /// </summary>
 /// <remarks>

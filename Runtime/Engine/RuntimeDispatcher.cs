@@ -53,7 +53,10 @@ public sealed class RuntimeDispatcher
             "runtime:" + System.IO.Path.GetFileName(path), System.IO.Path.GetFileName(path),
             model.Geometry.Pools, model.Geometry.QueuesPerPool, model.Geometry.RingSize, model.DefaultPool, model.VxlanPort,
             model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent)).ToArray(),
-            Classify, ClassifyBatch, Replicas);
+            Classify, ClassifyBatch, Replicas)
+        {
+            Runtime = this,
+        };
     }
 
     /// <summary>Checks <paramref name="text"/> as the build checks a rules file and, when it has no errors, loads it. Never throws on bad text.</summary>
