@@ -206,6 +206,29 @@ public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed
     }
 
     [Fact]
+    public void AConsumerWithNoRulesFileLoadsAndChangesRulesAtRunTime()
+    {
+        // No .vmdq file at all: the package alone (its lib/ carries the rules front end) loads rules from text,
+        // reports a refused change with the build's diagnostic, and classifies by an applied one.
+        string dir = CreateConsumer("notes.txt", "no rules file here\n", """
+            using Vmdq.Toolkit;
+            var load = RuntimeDispatcher.Load("nic pools 4 queues 2\npool web 1\npool db 2\nvlan 250 -> db\n", "host.vmdq");
+            var rules = load.Dispatcher!;
+            var refused = rules.Apply("vlan 250 -> web");
+            Console.WriteLine($"refused: {refused.Diagnostics[0].Id} at line {refused.Diagnostics[0].Span.Line}");
+            var added = rules.Apply("mac 00:1b:21:0a:0b:01 -> web:1");
+            byte[] frame = new byte[64];
+            new byte[] { 0x00, 0x1b, 0x21, 0x0a, 0x0b, 0x01 }.CopyTo(frame, 0);
+            Verdict v = rules.Classify(frame);
+            Console.WriteLine($"runtime: pool={v.Pool} queue={v.Queue} line={v.RuleLine} version={rules.Version} handle={added.Added[0].Line}");
+            """);
+        var (code, output) = DotNet.Run(dir, "run");
+        Assert.True(code == 0, output);
+        Assert.Contains("refused: VMDQ0004 at line 5", output);
+        Assert.Contains("runtime: pool=1 queue=1 line=5 version=2 handle=5", output);
+    }
+
+    [Fact]
     public void DefaultRulesCanBeTurnedOffAndOthersAddedByVmdqRulesItems()
     {
         // The project folder's own (broken) rules file is ignored; a file outside it is added explicitly.
