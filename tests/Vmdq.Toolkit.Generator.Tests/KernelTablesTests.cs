@@ -39,19 +39,8 @@ public class KernelTablesTests
         public static bool Groups => false;
     }
 
-    /// <summary>The kernel's tables of <paramref name="model"/>, built from the same table builder the generator uses.</summary>
-    internal static ClassifierTables Build(RuleSet model)
-    {
-        var tables = DispatchTables.Build(model);
-        ProbeTable Of(TableKind kind) =>
-            tables.Tables.FirstOrDefault(t => t.Kind == kind) is { } t
-                ? new ProbeTable(t.Table.Displacements, t.Table.Slots, t.Table.BucketShift, t.Table.Shift)
-                : default;
-        ulong Group(ResolvedRule? rule) => rule is null ? tables.DefaultBits : VerdictBits.Of(rule);
-        return new ClassifierTables(
-            model.VxlanPort, tables.DefaultBits, Group(tables.Broadcast), Group(tables.Multicast),
-            Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan));
-    }
+    /// <summary>The kernel's tables of <paramref name="model"/>, as the runtime engine builds them (the generator's table builder).</summary>
+    internal static ClassifierTables Build(RuleSet model) => Vmdq.Toolkit.Engine.RulesSnapshot.Build(model, 1).Tables;
 
     private static RuleSet Model(string rules)
     {
