@@ -86,6 +86,12 @@ public sealed partial class VmdqGenerator
                 public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) => {{notGenerated}};
 
                 /// <summary>Not generated: throws <see cref="global::System.InvalidOperationException"/>.</summary>
+                /// <param name="buffer">The bytes the frames lie in.</param>
+                /// <param name="frames">Where each frame lies in <paramref name="buffer"/>.</param>
+                /// <param name="verdicts">Receives one verdict per frame.</param>
+                public static void ClassifyBatchPadded(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) => {{notGenerated}};
+
+                /// <summary>Not generated: throws <see cref="global::System.InvalidOperationException"/>.</summary>
                 /// <param name="frames">The frames.</param>
                 /// <param name="verdicts">Receives one verdict per frame.</param>
                 public static void ClassifyBatch(global::System.ReadOnlySpan<byte[]> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) => {{notGenerated}};

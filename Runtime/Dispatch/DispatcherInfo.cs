@@ -34,7 +34,8 @@ public sealed class DispatcherInfo
     /// <summary>Creates the description (generated code calls this once).</summary>
     public DispatcherInfo(
         string name, string rulesFile, int poolCount, int queuesPerPool, int ringSize, int defaultPool, int vxlanPort,
-        IReadOnlyList<PoolInfo> pools, FrameClassifier classify, BatchClassifier classifyBatch, ReplicaResolver replicas)
+        IReadOnlyList<PoolInfo> pools, FrameClassifier classify, BatchClassifier classifyBatch, ReplicaResolver replicas,
+        BatchClassifier? classifyBatchPadded = null)
     {
         ArgumentNullException.ThrowIfNull(pools);
         ArgumentOutOfRangeException.ThrowIfLessThan(poolCount, 1);
@@ -56,6 +57,7 @@ public sealed class DispatcherInfo
         Classify = classify ?? throw new ArgumentNullException(nameof(classify));
         ClassifyBatch = classifyBatch ?? throw new ArgumentNullException(nameof(classifyBatch));
         Replicas = replicas ?? throw new ArgumentNullException(nameof(replicas));
+        ClassifyBatchPadded = classifyBatchPadded ?? classifyBatch;
         foreach (var pool in pools)
         {
             _poolsByIndex[pool.Index] = pool;
@@ -64,6 +66,13 @@ public sealed class DispatcherInfo
 
     /// <summary>The dispatcher's full type name.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// The dispatcher's <c>ClassifyBatchPadded</c>: the same verdicts as <see cref="ClassifyBatch"/> for frames with at least
+    /// <see cref="FrameParser.PaddedFrameBytes"/> bytes of the buffer from their start (the emulator's buffers), loaded without
+    /// clamps. <see cref="ClassifyBatch"/> when the dispatcher has no padded entry.
+    /// </summary>
+    public BatchClassifier ClassifyBatchPadded { get; }
 
     /// <summary>The runtime dispatcher this describes, or null for a generated one (whose rules are fixed at build time).</summary>
     internal RuntimeDispatcher? Runtime { get; init; }

@@ -89,6 +89,50 @@ public static class FrameDispatch
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
     }
 
+    /// <summary>
+    /// Classifies a batch of frames that lie in one buffer with at least <see cref="FrameParser.PaddedFrameBytes"/>
+    /// bytes of it from each frame's start (NIC receive buffers are 2 KB), so the eight-frame parse loads without
+    /// clamps. The verdicts are those of <see cref="ClassifyBatch{TKinds, TVariant}(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, Span{Verdict}, ClassifierTables)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/> or has fewer than <see cref="FrameParser.PaddedFrameBytes"/> bytes of it from its start.</exception>
+    public static void ClassifyBatchPadded<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant =>
+        ClassifyBatchPadded<TKinds, TVariant>(buffer, frames, verdicts, tables, FrameParser.Batch8Path);
+
+    /// <summary>The padded batch loop on a given path (the AVX2 and one-at-a-time paths are those of the span entry).</summary>
+    internal static void ClassifyBatchPadded<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables, BatchPath path)
+        where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant
+    {
+        CheckRoom(frames.Length, verdicts.Length);
+        for (int k = 0; k < frames.Length; k++)
+        {
+            CheckSlice(buffer, frames[k], k);
+            if ((ulong)(uint)frames[k].Offset + FrameParser.PaddedFrameBytes > (ulong)(uint)buffer.Length)
+            {
+                throw new ArgumentException(
+                    $"Frame {k} ({frames[k]}) has {buffer.Length - frames[k].Offset} bytes of the {buffer.Length}-byte buffer from its start; the padded entry needs {FrameParser.PaddedFrameBytes} (use ClassifyBatch for frames without that room).",
+                    nameof(frames));
+            }
+        }
+
+        if (path != BatchPath.Avx512 || !Avx2.IsSupported)
+        {
+            ClassifyBatch<TKinds, TVariant>(buffer, frames, verdicts, tables, path);
+            return;
+        }
+
+        int i = 0;
+        for (; i + 8 <= frames.Length; i += 8)
+        {
+            FrameParser.ParseRaw8Padded<TVariant>(buffer, frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
+            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
+        }
+
+        ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
+    }
+
     /// <summary>Classifies a batch of frames, one array each, parsing only what <typeparamref name="TVariant"/> reads.</summary>
     /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>.</exception>
     public static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables)

@@ -266,9 +266,18 @@ public sealed partial class NicEmulator
             return 0;
         }
 
-        // Frames are classified where they landed: the whole pool is the batch's buffer.
+        // Frames are classified where they landed: the whole pool is the batch's buffer. Each frame starts a
+        // buffer of BufferSize bytes, so with buffers of at least FrameParser.PaddedFrameBytes (2 KB by default)
+        // the padded entry applies: its loads need no clamps.
         Span<Verdict> verdicts = _verdicts.AsSpan(0, n);
-        _info.ClassifyBatch(_buffers.Memory, _slices.AsSpan(0, n), verdicts);
+        if (_buffers.BufferSize >= FrameParser.PaddedFrameBytes)
+        {
+            _info.ClassifyBatchPadded(_buffers.Memory, _slices.AsSpan(0, n), verdicts);
+        }
+        else
+        {
+            _info.ClassifyBatch(_buffers.Memory, _slices.AsSpan(0, n), verdicts);
+        }
 
         // One read of the binding table per burst: every frame of it sees the same bindings.
         BindingTable table = Volatile.Read(ref _bindings);

@@ -19,6 +19,9 @@ internal abstract class KernelRunner
     /// <summary>Classifies a batch of frames that lie in one buffer.</summary>
     public abstract void ClassifyBatch(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables);
 
+    /// <summary>Classifies a batch of frames with <see cref="FrameParser.PaddedFrameBytes"/> bytes of the buffer from each start.</summary>
+    public abstract void ClassifyBatchPadded(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables);
+
     /// <summary>Classifies a batch of frames, one array each.</summary>
     public abstract void ClassifyBatch(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables);
 
@@ -78,6 +81,9 @@ internal abstract class KernelRunner
 
         public override void ClassifyBatch(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables) =>
             FrameDispatch.ClassifyBatch<TKinds, TVariant>(buffer, frames, verdicts, tables);
+
+        public override void ClassifyBatchPadded(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables) =>
+            FrameDispatch.ClassifyBatchPadded<TKinds, TVariant>(buffer, frames, verdicts, tables);
 
         public override void ClassifyBatch(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables) =>
             FrameDispatch.ClassifyBatch<TKinds, TVariant>(frames, verdicts, tables);

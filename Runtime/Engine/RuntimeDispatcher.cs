@@ -53,7 +53,7 @@ public sealed class RuntimeDispatcher
             "runtime:" + System.IO.Path.GetFileName(path), System.IO.Path.GetFileName(path),
             model.Geometry.Pools, model.Geometry.QueuesPerPool, model.Geometry.RingSize, model.DefaultPool, model.VxlanPort,
             model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent)).ToArray(),
-            Classify, ClassifyBatch, Replicas)
+            Classify, ClassifyBatch, Replicas, ClassifyBatchPadded)
         {
             Runtime = this,
         };
@@ -158,6 +158,21 @@ public sealed class RuntimeDispatcher
     {
         var s = _current;
         s.Kernel.ClassifyBatch(buffer, frames, verdicts, s.Tables);
+    }
+
+    /// <summary>
+    /// Classifies a batch of frames that lie in one buffer with at least <see cref="FrameParser.PaddedFrameBytes"/> bytes of
+    /// it from each frame's start (as in NIC receive buffers), all by one rule-set version: the verdicts of
+    /// <see cref="ClassifyBatch(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, Span{Verdict})"/>, with no clamped loads.
+    /// </summary>
+    /// <param name="buffer">The bytes the frames lie in.</param>
+    /// <param name="frames">Where each frame lies in <paramref name="buffer"/>.</param>
+    /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is too short, or a slice lies outside <paramref name="buffer"/> or lacks the padding.</exception>
+    public void ClassifyBatchPadded(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts)
+    {
+        var s = _current;
+        s.Kernel.ClassifyBatchPadded(buffer, frames, verdicts, s.Tables);
     }
 
     /// <summary>Classifies a batch of frames, one array each (a null array is an empty frame), all by one rule-set version.</summary>

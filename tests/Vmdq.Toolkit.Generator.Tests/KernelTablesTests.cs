@@ -131,6 +131,52 @@ public class KernelTablesTests
 
     [Theory]
     [MemberData(nameof(BatchPaths))]
+    public void ThePaddedEntryClassifiesAsTheReferenceOnEveryPath(string pathName)
+    {
+        // Frames in 2 KB buffers as a NIC lands them (each at a buffer's start, the rest of the buffer garbage
+        // that must not change a verdict), the last one ending the buffer exactly 128 bytes after its start.
+        var path = Enum.Parse<BatchPath>(pathName);
+        Gen.Select(RandomRules.File, RandomRules.Frame.Array[9, 40], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
+        {
+            var model = Model(rules);
+            var reference = new ReferenceClassifier(model);
+            var tables = Build(model);
+            var random = new Random(seed);
+            const int BufferSize = 2048;
+            var buffer = new byte[((frames.Length - 1) * BufferSize) + FrameParser.PaddedFrameBytes];
+            random.NextBytes(buffer);
+            var all = new byte[frames.Length][];
+            var slices = new FrameSlice[frames.Length];
+            for (int i = 0; i < frames.Length; i++)
+            {
+                int room = i == frames.Length - 1 ? FrameParser.PaddedFrameBytes : BufferSize;
+                all[i] = frames[i].AsSpan(0, Math.Min(frames[i].Length, random.Next(2) == 0 ? room : random.Next(room + 1))).ToArray();
+                all[i].CopyTo(buffer, i * BufferSize);
+                slices[i] = new FrameSlice(i * BufferSize, all[i].Length);
+            }
+
+            var verdicts = new Verdict[frames.Length];
+            FrameDispatch.ClassifyBatchPadded<AllKinds, ParseVariants.Full>(buffer, slices, verdicts, tables, path);
+            for (int i = 0; i < frames.Length; i++)
+            {
+                AssertSame(reference.Classify(all[i]), verdicts[i], $"{path} ClassifyBatchPadded[{i}]", rules, all[i]);
+            }
+        }, iter: 20, threads: 1);
+    }
+
+    [Fact]
+    public void ThePaddedEntryRefusesAFrameWithoutThePadding()
+    {
+        var tables = Build(Model("nic pools 8\npool web 1\nmac 52:54:00:12:34:56 -> web\n"));
+        var slices = Enumerable.Range(0, 10).Select(i => new FrameSlice(i * 128, 60)).ToArray();
+        slices[9] = new FrameSlice(1200, 60);
+        var ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatchPadded<AllKinds, ParseVariants.Full>(new byte[1280], slices, new Verdict[10], tables));
+        Assert.Contains("Frame 9 ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("80 bytes of the 1280-byte buffer from its start; the padded entry needs 128", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BatchPaths))]
     public void EveryBatchPathNamesTheBadSliceByItsIndex(string pathName)
     {
         var path = Enum.Parse<BatchPath>(pathName);

@@ -48,7 +48,8 @@ namespace Vmdq.Generated
             },
             Classify,
             ClassifyBatch,
-            Replicas);
+            Replicas,
+            ClassifyBatchPadded);
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
@@ -74,6 +75,17 @@ namespace Vmdq.Generated
         /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="frames"/>, or a slice lies outside <paramref name="buffer"/>.</exception>
         public static void ClassifyBatch(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
             global::Vmdq.Toolkit.FrameDispatch.ClassifyBatch<Kinds, global::Vmdq.Toolkit.ParseVariants.Tags>(buffer, frames, verdicts, MacDispatcherTables.Kernel);
+
+        /// <summary>
+        /// Classifies a batch of frames that lie in one buffer with at least <see cref="global::Vmdq.Toolkit.FrameParser.PaddedFrameBytes"/> (128) bytes
+        /// of it from each frame's start, as in NIC receive buffers: the verdicts of ClassifyBatch, loaded without clamps.
+        /// </summary>
+        /// <param name="buffer">The bytes the frames lie in.</param>
+        /// <param name="frames">Where each frame lies in <paramref name="buffer"/>.</param>
+        /// <param name="verdicts">Receives one verdict per frame; at least as long as <paramref name="frames"/>.</param>
+        /// <exception cref="global::System.ArgumentException"><paramref name="verdicts"/> is too short, or a slice lies outside <paramref name="buffer"/> or lacks the padding.</exception>
+        public static void ClassifyBatchPadded(global::System.ReadOnlySpan<byte> buffer, global::System.ReadOnlySpan<global::Vmdq.Toolkit.FrameSlice> frames, global::System.Span<global::Vmdq.Toolkit.Verdict> verdicts) =>
+            global::Vmdq.Toolkit.FrameDispatch.ClassifyBatchPadded<Kinds, global::Vmdq.Toolkit.ParseVariants.Tags>(buffer, frames, verdicts, MacDispatcherTables.Kernel);
 
         /// <summary>Classifies a batch of frames, one array each (four at a time, vectorized, where AVX2 is there).</summary>
         /// <param name="frames">The frames.</param>
