@@ -35,6 +35,17 @@ internal static class CheckCommand
             Arity = ArgumentArity.OneOrMore,
             Description = "Rules files to check.",
         };
+        // An unknown option would otherwise be taken as a file name ("cannot read rules file '--fromat'").
+        files.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.Length > 1 && token.Value[0] == '-' && !File.Exists(token.Value))
+                {
+                    result.AddError($"Unrecognized option '{token.Value}'.");
+                }
+            }
+        });
         var format = new Option<string>("--format")
         {
             Description = "Output format: text (as the build prints diagnostics), json, or sarif (SARIF 2.1.0).",
