@@ -147,6 +147,20 @@ public sealed class CheckTests
     }
 
     [Fact]
+    public void A_binary_file_is_a_located_VMDQ0019_error_not_a_crash()
+    {
+        using var cli = new CliRunner();
+        string file = Path.Combine(cli.Directory, "capture.vmdq");
+        File.WriteAllBytes(file, [0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00, 0xff, 0xfe, 0x00]);
+
+        var run = CliRunner.Run("check", file);
+
+        Assert.Equal(1, run.ExitCode);
+        string line = Assert.Single(run.Lines);
+        Assert.StartsWith($"{file}(1,1): error VMDQ0019: ", line);
+    }
+
+    [Fact]
     public void A_missing_file_exits_2_with_a_clear_message_and_no_stack_trace()
     {
         using var cli = new CliRunner();
