@@ -60,6 +60,14 @@ internal static class CompilationHarness
     {
         var (output, result) = Generate((path, text));
         Assert.All(result.Results, r => Assert.Null(r.Exception));
+        return Load(output);
+    }
+
+    /// <summary>Compiles <paramref name="source"/> (a generated dispatcher) and loads it; returns the dispatcher type.</summary>
+    public static Type CompileSource(string source) => Load(CreateCompilation(source));
+
+    private static Type Load(Compilation output)
+    {
         using var pe = new MemoryStream();
         var emit = output.Emit(pe);
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
