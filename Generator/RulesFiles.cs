@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -24,7 +25,29 @@ internal static class RulesFiles
     /// bytes and decoded as UTF-8, so each invalid sequence becomes U+FFFD and the rules front end reports
     /// VMDQ0019 at the first one.
     /// </summary>
-    public static string TextOf(SourceText text)
+    /// <remarks>
+    /// The same <see cref="SourceText"/> gives the same string instance (see <see cref="Compile"/>): the
+    /// compiler hands the generator and the analyzer one text object per additional file.
+    /// </remarks>
+    public static string TextOf(SourceText text) => s_texts.GetValue(text, static t => Decode(t));
+
+    private static readonly ConditionalWeakTable<SourceText, string> s_texts = new();
+
+    private static readonly ConditionalWeakTable<string, RulesResult> s_results = new();
+
+    /// <summary>
+    /// <see cref="RulesCompiler.Compile"/>, done once per text: the generator and the analyzer run in one
+    /// compiler process on the same text (<see cref="TextOf"/>), so the second one reuses the first one's
+    /// result instead of parsing and checking the file again (seconds for a 1M-rule file). Keyed by the text
+    /// instance, held only while that text lives; a different path compiles afresh.
+    /// </summary>
+    public static RulesResult Compile(string path, string text)
+    {
+        var result = s_results.GetValue(text, t => RulesCompiler.Compile(path, t));
+        return result.Path == path ? result : RulesCompiler.Compile(path, text);
+    }
+
+    private static string Decode(SourceText text)
     {
         string decoded = text.ToString();
         if (text.Encoding is not { } encoding || encoding.CodePage == 65001)

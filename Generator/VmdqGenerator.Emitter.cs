@@ -13,8 +13,19 @@ namespace Vmdq.Generator;
 
 public sealed partial class VmdqGenerator
 {
-    /// <summary>Tables larger than this are emitted as base64 UTF-8 literals rather than byte-array initializers.</summary>
-    internal const int InlineTableLimit = 64 * 1024;
+    /// <summary>
+    /// Tables up to this many bytes are printed as byte-array initializers (slot by slot, commented while
+    /// <see cref="Plan.DispatchPlanner.CommentedSlotLimit"/> allows); larger ones as packed text
+    /// (<see cref="TableText"/>): an array initializer costs the C# compiler a bound node per byte.
+    /// </summary>
+    internal const int InlineTableLimit = 4 * 1024;
+
+    /// <summary>
+    /// Characters of packed table text one dispatcher may print. String literals share the assembly's
+    /// user-string heap (16 MB, 2 bytes a character; past it CS8103): tables past this budget are printed as
+    /// base64 <c>u8</c> literals instead, which have no such limit but cost the compiler far more.
+    /// </summary>
+    internal const long PackedTextBudget = 7_000_000;
 
     private const string ToolName = "Vmdq.Toolkit.Generator";
     private static readonly string s_toolVersion = typeof(VmdqGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
@@ -26,11 +37,14 @@ public sealed partial class VmdqGenerator
     /// becomes a <c>#error</c> in the generated file, so the user sees a located compile error
     /// rather than a silent generator crash (CS8785).
     /// </summary>
-    internal static string Emit(DispatchPlan plan, CancellationToken cancellationToken)
+    internal static string Emit(DispatchPlan plan, CancellationToken cancellationToken) => Emit(plan, cancellationToken, PackedTextBudget);
+
+    /// <summary><see cref="Emit(DispatchPlan, CancellationToken)"/> with another budget of packed table text (tests reach the base64 fallback with it).</summary>
+    internal static string Emit(DispatchPlan plan, CancellationToken cancellationToken, long packedTextBudget)
     {
         try
         {
-            return new Emitter(plan, cancellationToken).Run();
+            return new Emitter(plan, cancellationToken, packedTextBudget).Run();
         }
         catch (OperationCanceledException)
         {
@@ -76,9 +90,12 @@ public sealed partial class VmdqGenerator
         private readonly CancellationToken _cancellationToken;
         private readonly SourceWriter _w = new();
         private readonly string _tablesClass;
+        private readonly long _packedTextBudget;
+        private long _packedText;
 
-        public Emitter(DispatchPlan plan, CancellationToken cancellationToken)
+        public Emitter(DispatchPlan plan, CancellationToken cancellationToken, long packedTextBudget)
         {
+            _packedTextBudget = packedTextBudget;
             _plan = plan;
             _cancellationToken = cancellationToken;
             _tablesClass = plan.TablesClass;
@@ -355,12 +372,35 @@ public sealed partial class VmdqGenerator
         /// <summary>A table's bytes as an array: the large ones already are one, the inline ones are copied.</summary>
         private static string Array(string name, int length) => length > InlineTableLimit ? name : name + ".ToArray()";
 
+        /// <summary>A large table: deflated, as text in string literals (<see cref="TableText"/>), decoded once on first use.</summary>
+        private void WritePacked(string name, byte[] data)
+        {
+            var packed = TableText.Pack(data);
+            if (_packedText + packed.Length > _packedTextBudget)
+            {
+                // Past the user-string budget: a base64 UTF-8 literal (raw data in the assembly, no heap limit).
+                _w.WriteLine($"// {Num(data.Length)} bytes, base64: the dispatcher's packed text would pass {Num(_packedTextBudget)} characters (the assembly's string heap is 16 MB).");
+                _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"{Convert.ToBase64String(data)}\"u8);");
+                return;
+            }
+
+            _packedText += packed.Length;
+            _w.WriteLine($"// {Num(data.Length)} bytes, deflated to {Num(packed.PackedLength)}, 15 bits a character from U+3000 (TableData.Unpack).");
+            _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.Unpack({Num(data.Length)}, {Num(packed.PackedLength)},");
+            _w.Indentation++;
+            for (int i = 0; i < packed.Parts.Count; i++)
+            {
+                _w.WriteLine("\"" + packed.Parts[i] + (i == packed.Parts.Count - 1 ? "\");" : "\","));
+            }
+
+            _w.Indentation--;
+        }
+
         private void WriteBytes(string name, byte[] data, int rowSize, EquatableArray<string> rowComments)
         {
             if (data.Length > InlineTableLimit)
             {
-                // Large: a base64 UTF-8 literal (raw data in the assembly), decoded once on first use.
-                _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"{Convert.ToBase64String(data)}\"u8);");
+                WritePacked(name, data);
                 return;
             }
 

@@ -50,7 +50,7 @@ public sealed partial class VmdqGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.RulesText);
 
         var results = texts
-            .Select((text, ct) => text.Text is null ? null : RulesCompiler.Compile(text.Path, text.Text))
+            .Select((text, ct) => text.Text is null ? null : RulesFiles.Compile(text.Path, text.Text))
             .WithTrackingName(Steps.Compile);
 
         var models = results

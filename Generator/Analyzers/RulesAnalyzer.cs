@@ -38,7 +38,7 @@ public sealed class RulesAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                var result = RulesCompiler.Compile(file.Path, RulesFiles.TextOf(text));
+                var result = RulesFiles.Compile(file.Path, RulesFiles.TextOf(text));
                 if (RulesFiles.GeneratorReports(result))
                 {
                     return;

@@ -32,6 +32,10 @@ internal static class CompilationHarness
             s_references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release, allowUnsafe: true));
 
+    /// <summary>A compilation named <paramref name="assemblyName"/> of <paramref name="sources"/> that also references <paramref name="references"/>.</summary>
+    public static CSharpCompilation CreateCompilation(string assemblyName, IEnumerable<MetadataReference> references, params string[] sources) =>
+        CreateCompilation(sources).WithAssemblyName(assemblyName).AddReferences(references);
+
     public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> rulesFiles, bool trackSteps = false) =>
         CSharpGeneratorDriver.Create(
             new[] { new VmdqGenerator().AsSourceGenerator() },
@@ -62,17 +66,36 @@ internal static class CompilationHarness
     {
         var (output, result) = Generate((path, text));
         Assert.All(result.Results, r => Assert.Null(r.Exception));
+        return Load(output);
+    }
+
+    /// <summary>Compiles <paramref name="source"/> (a generated dispatcher) and loads it; returns the dispatcher type.</summary>
+    public static Type CompileSource(string source) => Load(CreateCompilation(source));
+
+    private static Type Load(Compilation output)
+    {
+        var assembly = LoadAssemblies(Image(output))[0];
+        return assembly.GetTypes().Single(t => t.Name.EndsWith("Dispatcher", StringComparison.Ordinal) && t.IsAbstract && t.IsSealed);
+    }
+
+    /// <summary>The compiled image of <paramref name="output"/> (asserting it compiles without errors).</summary>
+    public static byte[] Image(Compilation output)
+    {
         using var pe = new MemoryStream();
         var emit = output.Emit(pe);
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        pe.Position = 0;
+        return pe.ToArray();
+    }
+
+    /// <summary>Loads <paramref name="images"/> into one new load context, where they resolve each other and the runtime.</summary>
+    public static Assembly[] LoadAssemblies(params byte[][] images)
+    {
         var context = new AssemblyLoadContext("vmdq-test-" + Guid.NewGuid().ToString("N"), isCollectible: true);
         context.Resolving += (ctx, name) =>
             name.Name == typeof(Verdict).Assembly.GetName().Name ? typeof(Verdict).Assembly
             : name.Name == typeof(Vmdq.Rules.RulesCompiler).Assembly.GetName().Name ? typeof(Vmdq.Rules.RulesCompiler).Assembly
             : null;
-        var assembly = context.LoadFromStream(pe);
-        return assembly.GetTypes().Single(t => t.Name.EndsWith("Dispatcher", StringComparison.Ordinal) && t.IsAbstract && t.IsSealed);
+        return images.Select(image => context.LoadFromStream(new MemoryStream(image))).ToArray();
     }
 
     /// <summary>The analyzer's diagnostics for the given rules files, formatted like MSBuild: <c>file(line,col): ID</c>.</summary>

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Vmdq.Generator;
+using Vmdq.Generator.Emit;
+using Vmdq.Generator.Plan;
+using Vmdq.Rules;
+using Vmdq.Rules.Reference;
+using Vmdq.Toolkit.Classification;
+using Vmdq.Toolkit.Generator.Tests.Infrastructure;
+
+namespace Vmdq.Toolkit.Generator.Tests;
+
+/// <summary>
+/// Tables larger than <see cref="VmdqGenerator.InlineTableLimit"/> are printed as packed text
+/// (<see cref="TableText"/>, decoded by <see cref="TableData.Unpack"/>), or as base64 past the dispatcher's
+/// text budget: the dispatcher classifies every rule as the reference interpreter does either way, and the
+/// text round-trips every byte.
+/// </summary>
+public class LargeTableTests
+{
+    private delegate Verdict ClassifyFn(ReadOnlySpan<byte> frame);
+
+    /// <summary>A rules file of <paramref name="n"/> rules of each table kind, and one frame that hits each rule.</summary>
+    private static (string Rules, List<byte[]> Frames) ManyRules(int n)
+    {
+        static string Mac(int prefix, int i) => string.Create(CultureInfo.InvariantCulture, $"02:{prefix:x2}:00:{(i >> 16) & 0xff:x2}:{(i >> 8) & 0xff:x2}:{i & 0xff:x2}");
+        var sb = new StringBuilder("dispatcher Big.LargeDispatcher\nnic pools 8 queues 4 ring 512\n");
+        for (int p = 1; p < 8; p++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"pool p{p} {p}\n");
+        }
+
+        var frames = new List<byte[]>();
+        string Pool(int i) => "p" + ((i % 7) + 1).ToString(CultureInfo.InvariantCulture) + ":" + (i % 4).ToString(CultureInfo.InvariantCulture);
+        for (int i = 0; i < n; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"mac {Mac(0x10, i)} -> {Pool(i)}\n");
+            frames.Add(Frames.Ethernet(Mac(0x10, i), 0x0800));
+            sb.Append(CultureInfo.InvariantCulture, $"mac {Mac(0x20, i)} vlan {4001 + (i % 94)} -> {Pool(i + 1)}\n");
+            frames.Add(Frames.Ethernet(Mac(0x20, i), 0x0800, null, (0x8100, 4001 + (i % 94))));
+            sb.Append(CultureInfo.InvariantCulture, $"vxlan {10_000 + i} -> {Pool(i + 2)}\n");
+            frames.Add(Frames.Ethernet("02:00:00:00:00:01", 0x0800, Frames.Vxlan(10_000 + i, Frames.Inner("02:00:00:00:00:02"))));
+            sb.Append(CultureInfo.InvariantCulture, $"nvgre {20_000 + i} inner {Mac(0x30, i)} -> {Pool(i + 3)}\n");
+            frames.Add(Frames.Ethernet("02:00:00:00:00:01", 0x0800, Frames.Nvgre(20_000 + i, Frames.Inner(Mac(0x30, i)))));
+        }
+
+        for (int v = 0; v < Math.Min(n, 3000); v++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"vlan {1 + v} -> {Pool(v)}\n");
+            frames.Add(Frames.Ethernet("02:77:00:00:00:01", 0x0800, null, (0x8100, 1 + v)));
+        }
+
+        return (sb.ToString(), frames);
+    }
+
+    private static void AssertClassifiesAsReference(Type dispatcher, string rules, List<byte[]> frames)
+    {
+        var result = RulesCompiler.Compile("large.vmdq", rules);
+        Assert.True(result.Model is not null, string.Join("\n", result.Diagnostics.Take(5)));
+        var reference = new ReferenceClassifier(result.Model!);
+        var classify = dispatcher.GetMethod("Classify", new[] { typeof(ReadOnlySpan<byte>) })!.CreateDelegate<ClassifyFn>();
+        int hits = 0;
+        foreach (var frame in frames)
+        {
+            var expected = reference.Classify(frame);
+            var actual = classify(frame);
+            Assert.True(
+                (expected.Pool, expected.Queue, expected.RuleLine, (int)expected.Kind) == (actual.Pool, actual.Queue, actual.RuleLine, (int)actual.Kind),
+                $"Generated {actual} but the reference says pool {expected.Pool} queue {expected.Queue} line {expected.RuleLine} for {Convert.ToHexString(frame)}");
+            hits += expected.RuleLine > 0 ? 1 : 0;
+        }
+
+        // Each frame hits its rule (none falls to the default pool), so every table's content was read.
+        Assert.Equal(frames.Count, hits);
+    }
+
+    [Fact]
+    public void PackedTablesClassifyEveryRule()
+    {
+        var (rules, frames) = ManyRules(1500);
+        string source = CompilationHarness.GenerateSource("large.vmdq", rules);
+        foreach (var table in new[] { "TunnelInnerSlots", "TunnelSlots", "MacVlanSlots", "MacSlots", "VlanSlots" })
+        {
+            Assert.Contains($"public static readonly byte[] {table} = global::Vmdq.Toolkit.Classification.TableData.Unpack(", source);
+        }
+
+        Assert.DoesNotContain("u8", source);
+        AssertClassifiesAsReference(CompilationHarness.CompileSource(source), rules, frames);
+    }
+
+    [Fact]
+    public void TablesPastTheTextBudgetAreBase64AndClassifyEveryRule()
+    {
+        var (rules, frames) = ManyRules(400);
+        var model = RulesCompiler.Compile("large.vmdq", rules);
+        var plan = DispatchPlanner.Lower(CompilationHarnessModel(model), CancellationToken.None);
+        string source = VmdqGenerator.Emit(plan, CancellationToken.None, packedTextBudget: 0);
+        Assert.Contains("public static readonly byte[] MacSlots = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"", source);
+        Assert.DoesNotContain("TableData.Unpack(", source);
+        AssertClassifiesAsReference(CompilationHarness.CompileSource(source), rules, frames);
+    }
+
+    private static Vmdq.Rules.Model.RuleSet CompilationHarnessModel(RulesResult result)
+    {
+        Assert.True(result.Model is not null, string.Join("\n", result.Diagnostics.Take(5)));
+        return result.Model!;
+    }
+
+    /// <summary>Lengths around the 15-byte block (8 characters) and a few larger ones.</summary>
+    public static TheoryData<int> Lengths()
+    {
+        var data = new TheoryData<int>();
+        foreach (int n in new[] { 0, 1, 2, 7, 8, 14, 15, 16, 17, 29, 30, 31, 44, 45, 46, 255, 256, 1000, 16384 * 15 / 8, (16384 * 15 / 8) + 1, 100_000 })
+        {
+            data.Add(n);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void TextRoundTripsRandomBytes(int length)
+    {
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        var text = TableText.ToText(bytes);
+        Assert.All(text, part => Assert.InRange(part.Length, 0, TableText.PartLength));
+        Assert.All(text.SelectMany(p => p), c => Assert.InRange(c, '\u3000', '\uafff'));
+        Assert.Equal(bytes, TableData.FromText(length, text.ToArray()));
+
+        var packed = TableText.Pack(bytes);
+        Assert.Equal(bytes, TableData.Unpack(length, packed.PackedLength, packed.Parts.ToArray()));
+    }
+
+    [Fact]
+    public void TextRoundTripsEveryByteValue()
+    {
+        var bytes = Enumerable.Range(0, 256).Select(b => (byte)b).Concat(Enumerable.Range(0, 256).Select(b => (byte)(255 - b))).ToArray();
+        Assert.Equal(bytes, TableData.FromText(bytes.Length, TableText.ToText(bytes).ToArray()));
+        var zeros = new byte[70_000];
+        var packed = TableText.Pack(zeros);
+        Assert.True(packed.PackedLength < 1000, $"{packed.PackedLength} bytes for 70,000 zeros");
+        Assert.Equal(zeros, TableData.Unpack(zeros.Length, packed.PackedLength, packed.Parts.ToArray()));
+    }
+
+    [Fact]
+    public void TheRuntimeReadsTheGeneratorsAlphabet()
+    {
+        Assert.Equal(TableData.First, TableText.First);
+        Assert.Equal(TableData.BitsPerChar, TableText.BitsPerChar);
+    }
+
+    [Fact]
+    public void CorruptTextIsAClearError()
+    {
+        var bytes = new byte[300];
+        new Random(7).NextBytes(bytes);
+        string text = string.Concat(TableText.ToText(bytes));
+        var packed = TableText.Pack(bytes);
+        string packedText = string.Concat(packed.Parts);
+
+        void Corrupt(Func<byte[]> decode, string detail)
+        {
+            var ex = Assert.Throws<InvalidOperationException>(decode);
+            Assert.StartsWith("A generated Vmdq table is corrupt (", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(detail, ex.Message, StringComparison.Ordinal);
+        }
+
+        Corrupt(() => TableData.FromText(300, "A" + text[1..]), "character U+0041");
+        Corrupt(() => TableData.FromText(300, text + "\u3000"), "characters for 300 bytes");
+        Corrupt(() => TableData.FromText(300, text[..^1]), "characters for 300 bytes");
+        // 301 bytes: 161 characters, 7 padding bits in the last one.
+        string odd = string.Concat(TableText.ToText(bytes.Append((byte)0xff).ToArray()));
+        Assert.Equal(301, TableData.FromText(301, odd).Length);
+        Corrupt(() => TableData.FromText(301, odd[..^1] + "\uafff"), "non-zero padding");
+        Corrupt(() => TableData.Unpack(300, packed.PackedLength, "\uafff" + packedText[1..]), "");
+        Corrupt(() => TableData.Unpack(301, packed.PackedLength, packedText), "");
+        Corrupt(() => TableData.Unpack(299, packed.PackedLength, packedText), "more than 299 bytes");
+        Corrupt(() => TableData.FromBase64("@@@@"u8), "InvalidData");
+    }
+}
