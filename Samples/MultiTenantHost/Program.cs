@@ -53,7 +53,18 @@ long total;
 string title;
 if (options.Replay is { } replay)
 {
-    frames = Replay.Load(replay);
+    frames = Replay.Load(replay, out string? replayError, out string? replayWarning);
+    if (replayError is not null)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(replayError)}[/]");
+        return 2;
+    }
+
+    if (replayWarning is not null)
+    {
+        AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(replayWarning)}[/]");
+    }
+
     if (frames.Length == 0)
     {
         AnsiConsole.MarkupLine($"[red]{Markup.Escape(replay)} holds no Ethernet frames.[/]");

@@ -35,6 +35,34 @@ public class SampleTests
     }
 
     [Fact]
+    public void BadCapturesGetAClearErrorAndATruncatedOneKeepsItsFrames()
+    {
+        // Missing file, a file that is not a capture: exit 2 with one clear line, no stack trace.
+        string dir = DotNet.TempDirectory("replay");
+        string notCapture = Path.Combine(dir, "notes.pcap");
+        File.WriteAllText(notCapture, "this is not a capture\n");
+        foreach (var (path, message) in new[] { (Path.Combine(dir, "missing.pcap"), "cannot read"), (notCapture, "is not a capture this sample can replay") })
+        {
+            var (code, output) = DotNet.Run(Root, "run", "--project", Path.Combine("Samples", "MultiTenantHost"), "-c", "Release", "--",
+                "--no-live", "--replay", path, "--loops", "1", "--rate", "0");
+            Assert.True(code == 2, output);
+            Assert.Contains(message, output);
+            Assert.DoesNotContain("   at ", output);
+        }
+
+        // The corpus capture cut in the middle of its last frame: the frames before the cut are replayed.
+        byte[] whole = File.ReadAllBytes(Path.Combine(Root, "tests", "Vmdq.Toolkit.Runtime.Tests", "Corpus", "tcpdump-vxlan.pcap"));
+        string truncated = Path.Combine(dir, "truncated.pcap");
+        File.WriteAllBytes(truncated, whole.AsSpan(0, whole.Length - 20).ToArray());
+        var (truncatedCode, truncatedOutput) = DotNet.Run(Root, "run", "--project", Path.Combine("Samples", "MultiTenantHost"), "-c", "Release", "--",
+            "--no-live", "--replay", truncated, "--loops", "10", "--rate", "0");
+        Assert.True(truncatedCode == 0, truncatedOutput);
+        Assert.Contains("breaks off after", truncatedOutput);
+        Assert.Contains("replaying truncated.pcap (9 frames) x 10", truncatedOutput);
+        Assert.Contains("conservation: OK", truncatedOutput);
+    }
+
+    [Fact]
     public void BadOptionsPrintUsage()
     {
         var (code, output) = DotNet.Run(Root, "run", "--project", Path.Combine("Samples", "MultiTenantHost"), "-c", "Release", "--", "--frames");
