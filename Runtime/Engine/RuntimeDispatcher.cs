@@ -35,6 +35,7 @@ public sealed class RuntimeDispatcher
     private readonly string _path;
     private readonly string _fileText;
     private readonly int _fileLines;
+    private readonly string[] _fileLineTexts;
     private readonly List<string> _runtimeLines = new();
     private readonly ConcurrentDictionary<int, int[]> _replicasByLine = new();
     private IReadOnlyList<RuleDiagnostic> _diagnostics;
@@ -45,6 +46,7 @@ public sealed class RuntimeDispatcher
         _path = path;
         _fileText = text.Length == 0 || text[^1] == '\n' ? text : text + "\n";
         _fileLines = _fileText.Count(c => c == '\n');
+        _fileLineTexts = _fileText.Split('\n');
         _diagnostics = result.Diagnostics;
         _current = RulesSnapshot.Build(result.Model!, 1);
         Remember(_current);
@@ -129,7 +131,7 @@ public sealed class RuntimeDispatcher
                 return k < _runtimeLines.Count && _runtimeLines[k].Length > 0 ? _runtimeLines[k] : null;
             }
 
-            return line >= 1 ? _fileText.Split('\n')[line - 1].TrimEnd('\r') : null;
+            return line >= 1 ? _fileLineTexts[line - 1].TrimEnd('\r') : null;
         }
     }
 
