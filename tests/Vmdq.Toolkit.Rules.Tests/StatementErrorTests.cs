@@ -112,6 +112,9 @@ public class StatementErrorTests
     [InlineData("dispatcher A.9B", 12, "'9B' is not an identifier")]
     [InlineData("dispatcher A.b-c", 12, "'b-c' is not an identifier")]
     [InlineData("dispatchr A.B", 1, "unknown keyword 'dispatchr' (did you mean 'dispatcher'?)")]
+    [InlineData("dispatch A.B", 1, "unknown keyword 'dispatch' (did you mean 'dispatcher'?)")]           // 8 letters, two edits: the shortest
+    [InlineData("dispatcherss A.B", 1, "unknown keyword 'dispatcherss' (did you mean 'dispatcher'?)")]   // 12 letters: the longest
+    [InlineData("DISPATCHER A.B", 1, "unknown keyword 'DISPATCHER' (did you mean 'dispatcher'?)")]       // case aside
     [InlineData("A.B.TenantDispatcher", 1, "unknown keyword 'A.B.TenantDispatcher'")]
     [InlineData("x dispatcher A.B", 1, "unknown keyword 'x'")]
     public void UnreadableDispatcherLinesAreVmdq0020(string text, int column, string phrase) =>
