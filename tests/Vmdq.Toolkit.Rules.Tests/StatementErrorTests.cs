@@ -120,6 +120,25 @@ public class StatementErrorTests
     public void UnreadableDispatcherLinesAreVmdq0020(string text, int column, string phrase) =>
         AssertError(text + "\n", "VMDQ0020", 1, column, phrase);
 
+    /// <summary>
+    /// Whether the generator may emit the dispatcher's shape under the file's name: not when a line that looks
+    /// like the dispatcher line is broken and no good one was read (the name the user's code uses is unknown).
+    /// </summary>
+    [Theory]
+    [InlineData("vlan 1 -> drop", true)]
+    [InlineData("dispatcher A.B\nvlan 1 -> drop", true)]
+    [InlineData("dispatcher\nvlan 1 -> drop", false)]
+    [InlineData("dispatchr A.B\nvlan 1 -> drop", false)]
+    [InlineData("x dispatcher A.B\nvlan 1 -> drop", false)]          // a syntax error turned into VMDQ0020
+    [InlineData("A.B.TenantDispatcher\nvlan 1 -> drop", false)]      // the keyword left out
+    [InlineData("x dispatcher A.B\nvlan x -> drop", false)]          // a later broken line changes nothing
+    [InlineData("dispatcher A.B\ndispatchr C.D\nvlan 1 -> drop", true)] // a good line was read: its name stands
+    [InlineData("x dispatcher C.D\ndispatcher A.B\nvlan 1 -> drop", true)]
+    [InlineData("pool w.b 1\nvlan 1 -> drop", true)]                 // a dotted word that is not first
+    [InlineData("pool dispatchers 1\nvlan 5000 -> dispatchers", true)] // a pool named like the keyword, on a line with only a range error
+    public void TheDispatcherNameIsUnreadableOnlyWhenABrokenDispatcherLineIsAllThereIs(string text, bool readable) =>
+        Assert.Equal(readable, RulesCompiler.Compile("t.vmdq", text + "\n").IsDispatcherNameReadable);
+
     [Theory]
     [InlineData("vlan 4096 -> web", 6, "VLAN ID 4096 is out of range: it must be 0..4095")]
     [InlineData("mac 00:1b:21:0a:0b:01 vlan 4096 -> web", 28, "VLAN ID 4096 is out of range: it must be 0..4095")]
