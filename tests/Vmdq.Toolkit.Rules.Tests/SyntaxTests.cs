@@ -63,6 +63,15 @@ public class SyntaxTests
     }
 
     [Fact]
+    public void TheDispatcherSpanIsWhereTheFirstNameIsWritten()
+    {
+        var result = RulesCompiler.Compile("t.vmdq", "nic pools 8\ndispatcher  Contoso.Fabric.Tenants\ndispatcher Other.Name\nvlan 1 -> drop\n");
+        Assert.Equal(new SourceSpan(24, 22, 2, 13), result.DispatcherSpan);
+        Assert.Equal("Contoso.Fabric.Tenants", result.DispatcherTypeName);
+        Assert.Null(RulesCompiler.Compile("t.vmdq", "vlan 1 -> drop\n").DispatcherSpan);
+    }
+
+    [Fact]
     public void QueueDefaultsToThePoolsFirstAllowedQueue()
     {
         var model = RulesCompiler.Compile("t.vmdq", "nic queues 4\npool db 3 queues 2-3\nvlan 7 -> db\nvlan 8 -> db:3\n").Model!;
