@@ -93,6 +93,20 @@ public class CounterexampleTests
             "'vlan 150' is sent to db:0 here but to web:0 on line 4. "
             + "The frame [dst 02:00:00:00:00:01, C-VID 150] matches both: by line 4 it goes to web:0, by line 5 it goes to db:0.",
             new[] { (4, "web:0"), (5, "db:0") }),
+        ["conflict nvgre, vxlan and nvgre inner rules do not take it"] = new(
+            WebDb + "vxlan 70001 -> db\nnvgre 70001 inner 52:54:00:12:34:57 -> db\nnvgre 70001 -> web\nnvgre 70001 -> drop\n",
+            "VMDQ0004",
+            "'nvgre 70001' is sent to drop here but to web:0 on line 5. "
+            + "The frame [dst 02:00:00:00:00:01, untagged, NVGRE VSID 70001, inner dst 02:00:00:00:00:02] matches both: "
+            + "by line 5 it goes to web:0, by line 6 it is dropped.",
+            new[] { (5, "web:0"), (6, "drop") }),
+        ["conflict nvgre inner, a vxlan inner rule on the same inner dst does not take it"] = new(
+            WebDb + "vxlan 5001 inner 52:54:00:12:34:57 -> db\nnvgre 70001 inner 52:54:00:12:34:57 -> web\nnvgre 70001 inner 52:54:00:12:34:57 -> db\n",
+            "VMDQ0004",
+            "'nvgre 70001 inner 52:54:00:12:34:57' is sent to db:0 here but to web:0 on line 4. "
+            + "The frame [dst 02:00:00:00:00:01, untagged, NVGRE VSID 70001, inner dst 52:54:00:12:34:57] matches both: "
+            + "by line 4 it goes to web:0, by line 5 it goes to db:0.",
+            new[] { (4, "web:0"), (5, "db:0") }),
         ["duplicate broadcast, a vlan rule does not take an untagged frame"] = new(
             WebDb + "vlan 10 -> db\nbroadcast -> web\nbroadcast -> web\n",
             "VMDQ0006",
