@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Vmdq.Rules;
+using Vmdq.Rules.Analysis;
 using Vmdq.Rules.Model;
 using Vmdq.Rules.Reference;
 
@@ -86,6 +87,36 @@ public class CounterexampleTests
             "'multicast' is sent to db:0 here but to web, db on line 4. "
             + "The frame [dst 01:00:5e:00:00:02, untagged] matches both: by line 4 it goes to web, db, by line 5 it goes to db:0.",
             new[] { (4, "web, db"), (5, "db:0") }),
+        ["conflict vlan, an nvgre rule does not take a frame without a VSID"] = new(
+            WebDb + "nvgre 70001 -> db\nvlan 150 -> web\nvlan 150 -> db\n",
+            "VMDQ0004",
+            "'vlan 150' is sent to db:0 here but to web:0 on line 4. "
+            + "The frame [dst 02:00:00:00:00:01, C-VID 150] matches both: by line 4 it goes to web:0, by line 5 it goes to db:0.",
+            new[] { (4, "web:0"), (5, "db:0") }),
+        ["conflict nvgre, vxlan and nvgre inner rules do not take it"] = new(
+            WebDb + "vxlan 70001 -> db\nnvgre 70001 inner 52:54:00:12:34:57 -> db\nnvgre 70001 -> web\nnvgre 70001 -> drop\n",
+            "VMDQ0004",
+            "'nvgre 70001' is sent to drop here but to web:0 on line 5. "
+            + "The frame [dst 02:00:00:00:00:01, untagged, NVGRE VSID 70001, inner dst 02:00:00:00:00:02] matches both: "
+            + "by line 5 it goes to web:0, by line 6 it is dropped.",
+            new[] { (5, "web:0"), (6, "drop") }),
+        ["conflict nvgre inner, a vxlan inner rule on the same inner dst does not take it"] = new(
+            WebDb + "vxlan 5001 inner 52:54:00:12:34:57 -> db\nnvgre 70001 inner 52:54:00:12:34:57 -> web\nnvgre 70001 inner 52:54:00:12:34:57 -> db\n",
+            "VMDQ0004",
+            "'nvgre 70001 inner 52:54:00:12:34:57' is sent to db:0 here but to web:0 on line 4. "
+            + "The frame [dst 02:00:00:00:00:01, untagged, NVGRE VSID 70001, inner dst 52:54:00:12:34:57] matches both: "
+            + "by line 4 it goes to web:0, by line 5 it goes to db:0.",
+            new[] { (4, "web:0"), (5, "db:0") }),
+        ["duplicate broadcast, a vlan rule does not take an untagged frame"] = new(
+            WebDb + "vlan 10 -> db\nbroadcast -> web\nbroadcast -> web\n",
+            "VMDQ0006",
+            "'broadcast -> web:0' duplicates line 4. The frame [dst ff:ff:ff:ff:ff:ff, untagged] matches both and goes to web:0 by either line.",
+            new[] { (4, "web:0"), (5, "web:0") }),
+        ["duplicate multicast, a broadcast rule does not take a group address"] = new(
+            WebDb + "broadcast -> db\nmulticast -> web\nmulticast -> web\n",
+            "VMDQ0006",
+            "'multicast -> web:0' duplicates line 4. The frame [dst 01:00:5e:00:00:01, untagged] matches both and goes to web:0 by either line.",
+            new[] { (4, "web:0"), (5, "web:0") }),
         ["duplicate mac (docs)"] = new(
             "pool web 1\nmac 00:1b:21:0a:0b:01 -> web\nvlan 150 -> web\nmac 00:1b:21:0a:0b:01 -> web\n",
             "VMDQ0006",
@@ -210,6 +241,23 @@ public class CounterexampleTests
         Assert.Equal(
             "'broadcast -> web:0' duplicates line 4. The frame [dst ff:ff:ff:ff:ff:ff, untagged] matches both and goes to web:0 by either line.",
             diagnostic.Message);
+    }
+
+    /// <summary>
+    /// The group matches as a witness frame checks them. A multicast rule is never asked about a witness (no
+    /// kind comes after it), so its arm is checked here directly: group addresses but not broadcast.
+    /// </summary>
+    [Fact]
+    public void WitnessFramesAreMatchedByGroupRulesOnlyForTheirDestinations()
+    {
+        static bool Matches(MatchKind kind, ulong dst) =>
+            new WitnessFrame(dst, null, null, null, null, 4789).IsMatchedBy(new MatchKey(kind, 0, 0));
+
+        Assert.True(Matches(MatchKind.Multicast, 0x0100_5E00_0001UL));
+        Assert.False(Matches(MatchKind.Multicast, Mac.Broadcast));
+        Assert.False(Matches(MatchKind.Multicast, 0x0200_0000_0001UL));
+        Assert.True(Matches(MatchKind.Broadcast, Mac.Broadcast));
+        Assert.False(Matches(MatchKind.Broadcast, 0x0100_5E00_0001UL));
     }
 
     /// <summary>docs/diagnostics.md shows the real message of each of these checks' bad example.</summary>

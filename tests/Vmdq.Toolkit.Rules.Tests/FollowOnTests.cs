@@ -28,6 +28,15 @@ public class FollowOnTests
     }
 
     [Fact]
+    public void APoolWhoseIndexIsTakenIsReachedThroughThatIndex()
+    {
+        // 'b' repeats index 1, which 'a' (a rule's target, and a broadcast replica) already reaches: the
+        // duplicate index is the error, not also "no frame can reach 'b'".
+        Assert.Equal(new[] { "2:VMDQ0013" }, Ids("pool a 1\npool b 1\nvlan 5 -> a\n"));
+        Assert.Equal(new[] { "3:VMDQ0013" }, Ids("pool c 2\npool a 1\npool b 1\nbroadcast -> c, a\n"));
+    }
+
+    [Fact]
     public void AMisspeltDefaultPoolStillNamesItsPool()
     {
         Assert.Equal(new[] { "1:VMDQ0003" }, Ids("default-pool hots\npool host 1\npool web 2\nvlan 5 -> web\n"));

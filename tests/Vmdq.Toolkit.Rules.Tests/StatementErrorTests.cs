@@ -112,10 +112,32 @@ public class StatementErrorTests
     [InlineData("dispatcher A.9B", 12, "'9B' is not an identifier")]
     [InlineData("dispatcher A.b-c", 12, "'b-c' is not an identifier")]
     [InlineData("dispatchr A.B", 1, "unknown keyword 'dispatchr' (did you mean 'dispatcher'?)")]
+    [InlineData("dispatch A.B", 1, "unknown keyword 'dispatch' (did you mean 'dispatcher'?)")]           // 8 letters, two edits: the shortest
+    [InlineData("dispatcherss A.B", 1, "unknown keyword 'dispatcherss' (did you mean 'dispatcher'?)")]   // 12 letters: the longest
+    [InlineData("DISPATCHER A.B", 1, "unknown keyword 'DISPATCHER' (did you mean 'dispatcher'?)")]       // case aside
     [InlineData("A.B.TenantDispatcher", 1, "unknown keyword 'A.B.TenantDispatcher'")]
     [InlineData("x dispatcher A.B", 1, "unknown keyword 'x'")]
     public void UnreadableDispatcherLinesAreVmdq0020(string text, int column, string phrase) =>
         AssertError(text + "\n", "VMDQ0020", 1, column, phrase);
+
+    /// <summary>
+    /// Whether the generator may emit the dispatcher's shape under the file's name: not when a line that looks
+    /// like the dispatcher line is broken and no good one was read (the name the user's code uses is unknown).
+    /// </summary>
+    [Theory]
+    [InlineData("vlan 1 -> drop", true)]
+    [InlineData("dispatcher A.B\nvlan 1 -> drop", true)]
+    [InlineData("dispatcher\nvlan 1 -> drop", false)]
+    [InlineData("dispatchr A.B\nvlan 1 -> drop", false)]
+    [InlineData("x dispatcher A.B\nvlan 1 -> drop", false)]          // a syntax error turned into VMDQ0020
+    [InlineData("A.B.TenantDispatcher\nvlan 1 -> drop", false)]      // the keyword left out
+    [InlineData("x dispatcher A.B\nvlan x -> drop", false)]          // a later broken line changes nothing
+    [InlineData("dispatcher A.B\ndispatchr C.D\nvlan 1 -> drop", true)] // a good line was read: its name stands
+    [InlineData("x dispatcher C.D\ndispatcher A.B\nvlan 1 -> drop", true)]
+    [InlineData("pool w.b 1\nvlan 1 -> drop", true)]                 // a dotted word that is not first
+    [InlineData("pool dispatchers 1\nvlan 5000 -> dispatchers", true)] // a pool named like the keyword, on a line with only a range error
+    public void TheDispatcherNameIsUnreadableOnlyWhenABrokenDispatcherLineIsAllThereIs(string text, bool readable) =>
+        Assert.Equal(readable, RulesCompiler.Compile("t.vmdq", text + "\n").IsDispatcherNameReadable);
 
     [Theory]
     [InlineData("vlan 4096 -> web", 6, "VLAN ID 4096 is out of range: it must be 0..4095")]

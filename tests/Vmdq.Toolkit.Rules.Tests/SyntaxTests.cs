@@ -30,12 +30,26 @@ public class SyntaxTests
     [InlineData("4095", 4095L)]
     [InlineData("0x10", 16L)]
     [InlineData("0XFFFFFF", 0xFFFFFFL)]
+    [InlineData("0xaAfF", 0xAAFFL)]
+    [InlineData("9223372036854775806", long.MaxValue - 1)]   // one below the saturation point is still exact
+    [InlineData("0x7FFFFFFFFFFFFFFF", long.MaxValue)]
+    [InlineData("9223372036854775808", long.MaxValue)]
     [InlineData("99999999999999999999999", long.MaxValue)]
     public void NumbersAreDecimalOrHexAndSaturate(string text, long expected)
     {
         Assert.True(Parser.TryParseNumber(text, out long value));
         Assert.Equal(expected, value);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("0x")]
+    [InlineData("1a")]      // hex digits only after 0x
+    [InlineData("0xg")]
+    [InlineData("0xG")]
+    [InlineData("-1")]
+    [InlineData("1_000")]
+    public void OtherWordsAreNotNumbers(string text) => Assert.False(Parser.TryParseNumber(text, out _));
 
     [Fact]
     public void CommentsBlankLinesAndCrLfAreIgnored()
@@ -60,6 +74,15 @@ public class SyntaxTests
         var result = RulesCompiler.Compile("/src/edge-tenant_rules.vmdq", "vlan 1 -> drop\n");
         Assert.Equal("Vmdq.Generated.EdgeTenantRulesDispatcher", result.DispatcherTypeName);
         Assert.Equal(("Vmdq.Generated", "EdgeTenantRulesDispatcher"), (result.Model!.Namespace, result.Model.ClassName));
+    }
+
+    [Fact]
+    public void TheDispatcherSpanIsWhereTheFirstNameIsWritten()
+    {
+        var result = RulesCompiler.Compile("t.vmdq", "nic pools 8\ndispatcher  Contoso.Fabric.Tenants\ndispatcher Other.Name\nvlan 1 -> drop\n");
+        Assert.Equal(new SourceSpan(24, 22, 2, 13), result.DispatcherSpan);
+        Assert.Equal("Contoso.Fabric.Tenants", result.DispatcherTypeName);
+        Assert.Null(RulesCompiler.Compile("t.vmdq", "vlan 1 -> drop\n").DispatcherSpan);
     }
 
     [Fact]

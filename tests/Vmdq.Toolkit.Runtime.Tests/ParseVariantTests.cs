@@ -108,6 +108,31 @@ public class ParseVariantTests
         Gen.Select(Gen.Byte.Array[0, 200], s_port).Sample((frame, port) => AssertVariant(name, frame, port, Expected(frame, port, fields)), iter: 5_000);
     }
 
+    /// <summary>
+    /// A dispatcher may parse into the same <see cref="ParsedFrame"/> again and again: the fields a variant
+    /// does not read are cleared, whatever the struct held (not only in a fresh, zeroed local).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void FieldsAVariantDoesNotReadAreClearedInAReusedStruct(string name)
+    {
+        var (_, parse, _, fields) = Variant(name);
+        byte[][] frames =
+        {
+            TestFrames.Vxlan("00:1b:21:0a:0b:01", 5001, "52:54:00:12:34:56", cvid: 150),
+            TestFrames.Plain("00:1b:21:0a:0b:01"),
+            new byte[] { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01, 0x02 },   // a runt
+        };
+        foreach (var frame in frames)
+        {
+            var f = default(ParsedFrame);
+            MemoryMarshal.Cast<ParsedFrame, ulong>(MemoryMarshal.CreateSpan(ref f, 1)).Fill(ulong.MaxValue);
+            parse(frame, FrameParser.DefaultVxlanPort, out f);
+            var expected = Expected(frame, FrameParser.DefaultVxlanPort, fields);
+            Assert.True(expected.AsSpan().SequenceEqual(Raw(f)), $"{name}, frame {Convert.ToHexString(frame)}\nexpected {Show(expected)}\nactual   {Show(Raw(f))}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Variants))]
     public void NothingOutsideTheSpanIsRead(string name)
