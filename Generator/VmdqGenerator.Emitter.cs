@@ -299,8 +299,8 @@ public sealed partial class VmdqGenerator
                 """);
             _w.OpenBlock();
             _w.WriteLine($"// Verdict bits: 0..{Num(VerdictBits.PoolShift - 1)} rule line, {Num(VerdictBits.PoolShift)}..{Num(VerdictBits.QueueShift - 1)} pool, "
-                + $"{Num(VerdictBits.QueueShift)}..{Num(VerdictBits.DropShift - 1)} queue, {Num(VerdictBits.DropShift)} drop, {Num(VerdictBits.KindShift)}..{Num(VerdictBits.ExtraShift - 1)} rule kind.");
-            _w.WriteLine($"// Table slots: {Num(VerdictBits.PayloadOffset)}-byte key (2^62 when empty), then the verdict's {Num(VerdictBits.ExtraShift)} bits with the key's extra bits at {Num(VerdictBits.ExtraShift)}..63.");
+                + $"{Num(VerdictBits.QueueShift)}..{Num(VerdictBits.DropShift - 1)} queue, {Num(VerdictBits.DropShift)} drop, {Num(VerdictBits.KindShift)}..{Num(VerdictBits.VerdictBitCount - 1)} rule kind.");
+            _w.WriteLine($"// Tables: per slot a {Num(VerdictBits.KeySize)}-byte key (2^62 when empty; {Num(VerdictBits.WideKeySize)} bytes in the tunnel-inner table: key, then extra) and, in a separate array, its {Num(VerdictBits.VerdictSize)}-byte verdict.");
             _w.WriteLine($"public const ulong DefaultVerdict = {VerdictExpression(_plan.DefaultVerdict)}");
             WriteGroupRule("Broadcast", _plan.Broadcast);
             WriteGroupRule("Multicast", _plan.Multicast);
@@ -338,7 +338,8 @@ public sealed partial class VmdqGenerator
             _w.WriteLine($"public const int {name}BucketShift = {Num(probe.BucketShift)};");
             _w.WriteLine($"public const int {name}Shift = {Num(probe.Shift)};");
             WriteBytes(name + "Displacements", probe.Displacements.AsArray(), 8, EquatableArray<string>.Empty);
-            WriteBytes(name + "Slots", probe.Slots.AsArray(), VerdictBits.SlotSize, probe.SlotComments);
+            WriteBytes(name + "Keys", probe.Keys.AsArray(), probe.KeySize, probe.SlotComments);
+            WriteBytes(name + "Verdicts", probe.Verdicts.AsArray(), VerdictBits.VerdictSize, probe.SlotComments);
         }
 
         /// <summary>The tables as the kernel takes them: one object, built once, after the data it copies (field initializers run in order).</summary>
@@ -353,7 +354,7 @@ public sealed partial class VmdqGenerator
                 }
 
                 string name = probe.Name;
-                return $"new global::Vmdq.Toolkit.Classification.ProbeTable({Array(name + "Displacements", probe.Displacements.Count)}, {Array(name + "Slots", probe.Slots.Count)}, {name}BucketShift, {name}Shift)";
+                return $"new global::Vmdq.Toolkit.Classification.ProbeTable({Array(name + "Displacements", probe.Displacements.Count)}, {Array(name + "Keys", probe.Keys.Count)}, {Array(name + "Verdicts", probe.Verdicts.Count)}, {name}BucketShift, {name}Shift)";
             }
 
             _w.WriteLine();

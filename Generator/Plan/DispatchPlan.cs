@@ -78,7 +78,9 @@ internal sealed record GroupPlan(string Comment, ulong Verdict, EquatableArray<i
 /// <param name="BucketCount">Buckets.</param>
 /// <param name="SlotCount">Slots.</param>
 /// <param name="Displacements">One little-endian ulong per bucket.</param>
-/// <param name="Slots">The slots' bytes (key, payload).</param>
+/// <param name="KeySize">Bytes per key: 8, or 16 in the tunnel-inner table (key, then extra).</param>
+/// <param name="Keys">The slots' keys.</param>
+/// <param name="Verdicts">The slots' verdicts, 8 bytes each.</param>
 /// <param name="SlotComments">One comment per slot (the rule in it, or <c>empty</c>); empty when the table is too large to comment.</param>
 internal sealed record ProbePlan(
     TableKind Kind,
@@ -90,9 +92,11 @@ internal sealed record ProbePlan(
     int BucketCount,
     int SlotCount,
     EquatableArray<byte> Displacements,
-    EquatableArray<byte> Slots,
+    int KeySize,
+    EquatableArray<byte> Keys,
+    EquatableArray<byte> Verdicts,
     EquatableArray<string> SlotComments)
 {
-    /// <summary>The table's name in the tables class (its members are <c>{Name}Slots</c>...).</summary>
+    /// <summary>The table's name in the tables class (its members are <c>{Name}Keys</c>...).</summary>
     public string Name => Kind.ToString();
 }

@@ -58,7 +58,9 @@ internal static class DispatchPlanner
                 t.BucketCount,
                 t.SlotCount,
                 new EquatableArray<byte>(t.Displacements),
-                new EquatableArray<byte>(t.Slots),
+                t.KeySize,
+                new EquatableArray<byte>(t.Keys),
+                new EquatableArray<byte>(t.Verdicts),
                 comments.ToEquatableArray()));
         }
 

@@ -63,10 +63,11 @@ namespace Vmdq.Rules.Tables
 {
     /// <summary>
     /// The bit layout of a verdict (what the runtime's <c>Vmdq.Toolkit.Verdict</c> wraps): 0..21 rule line,
-    /// 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind (its precedence value); and of a table slot:
-    /// <see cref="SlotSize"/> bytes, the key (below <see cref="EmptyKey"/>, which marks an empty slot) then
-    /// the payload, whose low <see cref="ExtraShift"/> bits are the verdict and whose high bits are the
-    /// key's extra part (<see cref="ExtraBits"/> bits).
+    /// 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind (its precedence value); and of a table: per
+    /// slot, a key of <see cref="KeySize"/> bytes (<see cref="WideKeySize"/> for the tunnel-inner table: key,
+    /// then extra), below <see cref="EmptyKey"/> (which marks an empty slot), and, in a separate array, a
+    /// <see cref="VerdictSize"/>-byte verdict. A probe compares keys only; the kernel keeps the winning
+    /// slot's index and fetches one verdict per frame at the end.
     /// </summary>
 #if VMDQ_RUNTIME
     internal static class VerdictLayout
@@ -93,20 +94,20 @@ namespace Vmdq.Rules.Tables
         /// <summary>The rule kind's bits once shifted down.</summary>
         public const int KindMask = (1 << KindBits) - 1;
 
-        /// <summary>Bytes per table slot: the key (8), then the payload (8).</summary>
-        public const int SlotSize = 16;
-        /// <summary>log2 of <see cref="SlotSize"/>: a slot index shifted left by this is its byte offset.</summary>
-        public const int SlotSizeLog2 = 4;
-        /// <summary>Byte offset of the payload within a slot.</summary>
-        public const int PayloadOffset = 8;
-        /// <summary>The key of an empty slot: no real key (at most 49 bits) equals it, and it stays below 2^63 so the probe can compare with a 3-instruction equality.</summary>
+        /// <summary>Bytes of a slot's key in the tables whose key fits 62 bits (all but the tunnel-inner table).</summary>
+        public const int KeySize = 8;
+        /// <summary>Bytes of a slot's key in the tunnel-inner table: the key (inner MAC and type bit), then the extra part (VNI/VSID).</summary>
+        public const int WideKeySize = 16;
+        /// <summary>Bytes of a slot's verdict (little-endian; the verdict's <see cref="VerdictBitCount"/> bits).</summary>
+        public const int VerdictSize = 8;
+        /// <summary>The key of an empty slot: no real key (at most 60 bits) equals it, and it stays below 2^63 so the probe can compare with a 3-instruction equality.</summary>
         public const ulong EmptyKey = 1UL << 62;
-        /// <summary>Bit position of a slot payload's extra key bits: just above the verdict's bits.</summary>
-        public const int ExtraShift = KindShift + KindBits;
-        /// <summary>Number of extra key bits a slot can hold.</summary>
-        public const int ExtraBits = 64 - ExtraShift;
-        /// <summary>The verdict's bits of a slot payload.</summary>
-        public const ulong PayloadMask = (1UL << ExtraShift) - 1;
+        /// <summary>Number of bits of a verdict.</summary>
+        public const int VerdictBitCount = KindShift + KindBits;
+        /// <summary>The bits a verdict may have.</summary>
+        public const ulong VerdictMask = (1UL << VerdictBitCount) - 1;
+        /// <summary>Bit of a <c>mac M vlan V</c> key where the VLAN ID starts: the key is M | V &lt;&lt; 48 (60 bits).</summary>
+        public const int MacVlanShift = 48;
         /// <summary>Bit of a tunnel-table key (<c>vxlan VNI</c>, <c>nvgre VSID</c>) that marks NVGRE: just above the 24-bit VNI/VSID.</summary>
         public const int TunnelTypeBit = 24;
         /// <summary>Bit of a tunnel-inner-table key (<c>... inner M</c>) that marks NVGRE: just above the 48-bit MAC.</summary>

@@ -15,7 +15,7 @@ internal enum TableKind
     TunnelInner,
     /// <summary><c>vxlan VNI</c> and <c>nvgre VSID</c>: key VNI/VSID | type bit 24.</summary>
     Tunnel,
-    /// <summary><c>mac M vlan V</c>: key MAC, extra VLAN.</summary>
+    /// <summary><c>mac M vlan V</c>: key MAC | VLAN at bit 48.</summary>
     MacVlan,
     /// <summary><c>mac M</c>: key MAC.</summary>
     Mac,
@@ -58,8 +58,8 @@ internal sealed class DispatchTables
     /// <summary>The multicast rule, if any.</summary>
     public ResolvedRule? Multicast { get; }
 
-    /// <summary>Total bytes of table data (displacements and slots).</summary>
-    public long TableBytes => Tables.Sum(t => (long)t.Table.Displacements.Length + t.Table.Slots.Length);
+    /// <summary>Total bytes of table data (displacements, keys and verdicts).</summary>
+    public long TableBytes => Tables.Sum(t => t.Table.Bytes);
 
     /// <summary>The table a rule of <paramref name="kind"/> lives in.</summary>
     public static TableKind TableOf(MatchKind kind) => kind switch
@@ -78,7 +78,7 @@ internal sealed class DispatchTables
         MatchKind.NvgreInner => (rule.Mac | (1UL << InnerTypeBit), rule.Id),
         MatchKind.Vxlan => (rule.Id, 0),
         MatchKind.Nvgre => (rule.Id | (1UL << TunnelTypeBit), 0),
-        MatchKind.MacVlan => (rule.Mac, rule.Id),
+        MatchKind.MacVlan => (rule.Mac | ((ulong)rule.Id << VerdictBits.MacVlanShift), 0),
         MatchKind.Mac => (rule.Mac, 0),
         _ => (rule.Id, 0),
     };
@@ -100,7 +100,7 @@ internal sealed class DispatchTables
                 var (key, extra) = KeyOf(r);
                 return new TableEntry(key, extra, VerdictBits.Of(r), r.Line);
             }).ToList();
-            tables.Add(new KindTable(kind, ofKind, PerfectHashTable.Build(entries)));
+            tables.Add(new KindTable(kind, ofKind, PerfectHashTable.Build(entries, wide: kind == TableKind.TunnelInner)));
         }
 
         return new DispatchTables(

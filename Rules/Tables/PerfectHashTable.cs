@@ -3,32 +3,30 @@ using System.Collections.Generic;
 
 namespace Vmdq.Rules.Tables;
 
-/// <summary>One key of a table: <see cref="Key"/> plus up to 24 <see cref="Extra"/> bits, and the verdict bits it maps to.</summary>
-/// <param name="Key">Main key (a MAC, VLAN ID, VNI or VSID, with a tunnel-type bit), below 2^62.</param>
-/// <param name="Extra">Second key part (VLAN with a MAC, VNI/VSID with an inner MAC), below 2^24.</param>
+/// <summary>One key of a table: <see cref="Key"/> and, in a wide table, <see cref="Extra"/>, and the verdict bits it maps to.</summary>
+/// <param name="Key">Main key (a MAC, VLAN ID, VNI or VSID, with a tunnel-type bit; a MAC with its VLAN at bit 48), below 2^62.</param>
+/// <param name="Extra">Second key part (VNI/VSID with an inner MAC) in a wide table, below 2^24; 0 in the others.</param>
 /// <param name="Payload">Verdict bits (below 2^40).</param>
 /// <param name="Line">The rules-file line it comes from (for the generated comments).</param>
 internal readonly record struct TableEntry(ulong Key, ulong Extra, ulong Payload, int Line);
 
 /// <summary>
 /// A perfect-hash table computed at build time (hash and displace, as in CHD): every key has its own
-/// slot, found with one displacement read and one slot read, and no probing.
+/// slot, found with one displacement read and one key read, and no probing. A slot's verdict lives in a
+/// separate array at the same index, so the key arrays stay dense (8 bytes per slot, 16 in a wide
+/// table) and a dispatcher fetches one verdict per frame, for the slot that won.
 /// </summary>
 internal sealed class PerfectHashTable
 {
-    /// <summary>Bytes per slot: key (8) and payload (8) (<see cref="VerdictBits.SlotSize"/>).</summary>
-    public const int SlotSize = VerdictBits.SlotSize;
-
     /// <summary>The key of an empty slot (<see cref="VerdictBits.EmptyKey"/>).</summary>
     public const ulong EmptyKey = VerdictBits.EmptyKey;
 
-    /// <summary>Bit position of a slot payload's extra key bits; the payload's low bits are the verdict (<see cref="VerdictBits.ExtraShift"/>).</summary>
-    public const int ExtraShift = VerdictBits.ExtraShift;
-
-    private PerfectHashTable(byte[] displacements, byte[] slots, int bucketCount, int slotCount, int[] slotOfEntry)
+    private PerfectHashTable(byte[] displacements, byte[] keys, byte[] verdicts, int keySize, int bucketCount, int slotCount, int[] slotOfEntry)
     {
         Displacements = displacements;
-        Slots = slots;
+        Keys = keys;
+        Verdicts = verdicts;
+        KeySize = keySize;
         BucketCount = bucketCount;
         SlotCount = slotCount;
         SlotOfEntry = slotOfEntry;
@@ -37,8 +35,17 @@ internal sealed class PerfectHashTable
     /// <summary>One little-endian ulong per bucket: the displacement, pre-multiplied (<see cref="KeyHash.Displacement"/>).</summary>
     public byte[] Displacements { get; }
 
-    /// <summary><see cref="SlotSize"/> bytes per slot, little-endian.</summary>
-    public byte[] Slots { get; }
+    /// <summary><see cref="KeySize"/> bytes per slot, little-endian: the key (<see cref="EmptyKey"/> when empty), then in a wide table the extra part.</summary>
+    public byte[] Keys { get; }
+
+    /// <summary><see cref="VerdictBits.VerdictSize"/> bytes per slot, little-endian: the verdict bits (0 for an empty slot).</summary>
+    public byte[] Verdicts { get; }
+
+    /// <summary>Bytes per key: <see cref="VerdictBits.KeySize"/>, or <see cref="VerdictBits.WideKeySize"/> in a wide table.</summary>
+    public int KeySize { get; }
+
+    /// <summary>Bytes of table data: displacements, keys and verdicts.</summary>
+    public long Bytes => (long)Displacements.Length + Keys.Length + Verdicts.Length;
 
     /// <summary>Number of buckets (a power of two).</summary>
     public int BucketCount { get; }
@@ -56,17 +63,24 @@ internal sealed class PerfectHashTable
     public int[] SlotOfEntry { get; }
 
     /// <summary>Builds a table for <paramref name="entries"/> (keys must be distinct).</summary>
-    /// <exception cref="InvalidOperationException">Two entries share a key, or no displacement separates them.</exception>
-    public static PerfectHashTable Build(IReadOnlyList<TableEntry> entries)
+    /// <param name="entries">The keys and their verdicts.</param>
+    /// <param name="wide">True for 16-byte keys (key and extra); false for 8-byte keys, whose entries have no extra part.</param>
+    /// <exception cref="InvalidOperationException">Two entries share a key, a key is out of range, or no displacement separates them.</exception>
+    public static PerfectHashTable Build(IReadOnlyList<TableEntry> entries, bool wide)
     {
         int n = entries.Count;
         var hashes = new ulong[n];
         var seen = new HashSet<(ulong, ulong)>();
         for (int i = 0; i < n; i++)
         {
-            if (entries[i].Key >= EmptyKey || entries[i].Extra >= 1UL << VerdictBits.ExtraBits)
+            if (entries[i].Key >= EmptyKey || entries[i].Extra >= (wide ? 1UL << 24 : 1UL))
             {
                 throw new InvalidOperationException($"Key {entries[i].Key:X}/{entries[i].Extra:X} (line {entries[i].Line}) is out of the table's key range.");
+            }
+
+            if ((entries[i].Payload & ~VerdictBits.VerdictMask) != 0)
+            {
+                throw new InvalidOperationException($"Verdict {entries[i].Payload:X} (line {entries[i].Line}) has bits above the verdict layout's {VerdictBits.VerdictBitCount}.");
             }
 
             if (!seen.Add((entries[i].Key, entries[i].Extra)))
@@ -82,7 +96,7 @@ internal sealed class PerfectHashTable
         int bucketCount = NextPowerOfTwo(Math.Max(2, (n + 1) / 2));
         for (int attempt = 0; attempt < 4; attempt++, slotCount *= 2)
         {
-            if (TryPlace(entries, hashes, bucketCount, slotCount, out var table))
+            if (TryPlace(entries, hashes, wide ? VerdictBits.WideKeySize : VerdictBits.KeySize, bucketCount, slotCount, out var table))
             {
                 return table!;
             }
@@ -91,7 +105,7 @@ internal sealed class PerfectHashTable
         throw new InvalidOperationException($"No perfect hash found for {n} keys: two keys share a 64-bit hash.");
     }
 
-    private static bool TryPlace(IReadOnlyList<TableEntry> entries, ulong[] hashes, int bucketCount, int slotCount, out PerfectHashTable? table)
+    private static bool TryPlace(IReadOnlyList<TableEntry> entries, ulong[] hashes, int keySize, int bucketCount, int slotCount, out PerfectHashTable? table)
     {
         table = null;
         int n = entries.Count;
@@ -184,17 +198,23 @@ internal sealed class PerfectHashTable
             }
         }
 
-        var slots = new byte[slotCount * SlotSize];
+        var keys = new byte[slotCount * keySize];
+        var verdicts = new byte[slotCount * VerdictBits.VerdictSize];
         for (int s = 0; s < slotCount; s++)
         {
-            WriteUInt64(slots, s * SlotSize, EmptyKey);
+            WriteUInt64(keys, s * keySize, EmptyKey);
         }
 
         for (int i = 0; i < n; i++)
         {
-            int at = slotOfEntry[i] * SlotSize;
-            WriteUInt64(slots, at, entries[i].Key);
-            WriteUInt64(slots, at + VerdictBits.PayloadOffset, entries[i].Payload | (entries[i].Extra << ExtraShift));
+            int slot = slotOfEntry[i];
+            WriteUInt64(keys, slot * keySize, entries[i].Key);
+            if (keySize == VerdictBits.WideKeySize)
+            {
+                WriteUInt64(keys, (slot * keySize) + 8, entries[i].Extra);
+            }
+
+            WriteUInt64(verdicts, slot * VerdictBits.VerdictSize, entries[i].Payload);
         }
 
         var displacements = new byte[bucketCount * 8];
@@ -203,7 +223,7 @@ internal sealed class PerfectHashTable
             WriteUInt64(displacements, b * 8, KeyHash.Displacement(displacement[b]));
         }
 
-        table = new PerfectHashTable(displacements, slots, bucketCount, slotCount, slotOfEntry);
+        table = new PerfectHashTable(displacements, keys, verdicts, keySize, bucketCount, slotCount, slotOfEntry);
         return true;
     }
 
@@ -213,10 +233,10 @@ internal sealed class PerfectHashTable
         ulong hash = KeyHash.Hash(key, extra);
         ulong d = BitConverter.ToUInt64(Displacements, (int)KeyHash.Bucket(hash, BucketShift) * 8);
         int slot = (int)KeyHash.Slot(hash, d, Shift);
-        ulong storedKey = BitConverter.ToUInt64(Slots, slot * SlotSize);
-        ulong stored = BitConverter.ToUInt64(Slots, (slot * SlotSize) + VerdictBits.PayloadOffset);
-        payload = stored & VerdictBits.PayloadMask;
-        return storedKey == key && (stored >> ExtraShift) == extra;
+        ulong storedKey = BitConverter.ToUInt64(Keys, slot * KeySize);
+        ulong storedExtra = KeySize == VerdictBits.WideKeySize ? BitConverter.ToUInt64(Keys, (slot * KeySize) + 8) : 0;
+        payload = BitConverter.ToUInt64(Verdicts, slot * VerdictBits.VerdictSize);
+        return storedKey == key && storedExtra == extra;
     }
 
     private static void WriteUInt64(byte[] buffer, int at, ulong value)

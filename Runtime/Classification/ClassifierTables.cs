@@ -1,11 +1,14 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 
 namespace Vmdq.Toolkit.Classification;
 
 /// <summary>
 /// Everything a dispatch kernel reads besides the frame: the VXLAN port, the constant verdicts and
-/// the five perfect-hash tables, highest precedence first. The kernels of <see cref="DispatchKernel"/>
+/// the five perfect-hash tables, highest precedence first, and one array of every verdict the kernel can
+/// return (the constant ones, then each table's slots), from which it fetches one verdict per frame. The
+/// kernels of <see cref="DispatchKernel"/>
 /// take it as data, so a generated dispatcher (which builds one from its build-time data, once) and
 /// an engine that builds tables at run time run the same kernel code. Immutable.
 /// Used by generated dispatchers; not meant for direct use.
@@ -18,12 +21,13 @@ public sealed class ClassifierTables
     /// <param name="defaultVerdict">The default pool's verdict bits.</param>
     /// <param name="broadcastVerdict">The broadcast rule's verdict bits (the default's when there is none).</param>
     /// <param name="multicastVerdict">The multicast rule's verdict bits (the default's when there is none).</param>
-    /// <param name="tunnelInner"><c>vxlan VNI inner M</c> and <c>nvgre VSID inner M</c>: key inner MAC | NVGRE bit 48, extra VNI/VSID.</param>
+    /// <param name="tunnelInner"><c>vxlan VNI inner M</c> and <c>nvgre VSID inner M</c> (a wide table): key inner MAC | NVGRE bit 48, extra VNI/VSID.</param>
     /// <param name="tunnel"><c>vxlan VNI</c> and <c>nvgre VSID</c>: key VNI/VSID | NVGRE bit 24.</param>
-    /// <param name="macVlan"><c>mac M vlan V</c>: key MAC, extra VLAN.</param>
+    /// <param name="macVlan"><c>mac M vlan V</c>: key MAC | VLAN at bit 48.</param>
     /// <param name="mac"><c>mac M</c>: key MAC.</param>
     /// <param name="vlan"><c>vlan V</c>: key VLAN.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="vxlanPort"/> is not a UDP port, or a verdict has bits outside the verdict layout.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tunnelInner"/> is not a wide table, or another table is not a narrow one.</exception>
     public ClassifierTables(
         int vxlanPort, ulong defaultVerdict, ulong broadcastVerdict, ulong multicastVerdict,
         ProbeTable tunnelInner, ProbeTable tunnel, ProbeTable macVlan, ProbeTable mac, ProbeTable vlan)
@@ -37,11 +41,30 @@ public sealed class ClassifierTables
         DefaultVerdict = CheckVerdict(defaultVerdict, nameof(defaultVerdict));
         BroadcastVerdict = CheckVerdict(broadcastVerdict, nameof(broadcastVerdict));
         MulticastVerdict = CheckVerdict(multicastVerdict, nameof(multicastVerdict));
-        TunnelInner = OrEmpty(tunnelInner);
-        Tunnel = OrEmpty(tunnel);
-        MacVlan = OrEmpty(macVlan);
-        Mac = OrEmpty(mac);
-        Vlan = OrEmpty(vlan);
+        TunnelInner = OrEmpty(tunnelInner, ProbeTable.WideKeySize, nameof(tunnelInner));
+        Tunnel = OrEmpty(tunnel, ProbeTable.NarrowKeySize, nameof(tunnel));
+        MacVlan = OrEmpty(macVlan, ProbeTable.NarrowKeySize, nameof(macVlan));
+        Mac = OrEmpty(mac, ProbeTable.NarrowKeySize, nameof(mac));
+        Vlan = OrEmpty(vlan, ProbeTable.NarrowKeySize, nameof(vlan));
+
+        // Every verdict the kernel can return, in one array: the constants, then each table's slots.
+        long count = ConstantVerdicts + TunnelInner.SlotCount + Tunnel.SlotCount + MacVlan.SlotCount + Mac.SlotCount + Vlan.SlotCount;
+        if (count > Array.MaxLength)
+        {
+            throw new ArgumentException($"The tables have {count} slots together; at most {Array.MaxLength} fit one verdict array.");
+        }
+
+        var verdicts = new ulong[count];
+        verdicts[DefaultIndex] = DefaultVerdict;
+        verdicts[MulticastIndex] = MulticastVerdict;
+        verdicts[BroadcastIndex] = BroadcastVerdict;
+        long next = ConstantVerdicts;
+        TunnelInnerBase = Append(verdicts, in TunnelInner, ref next);
+        TunnelBase = Append(verdicts, in Tunnel, ref next);
+        MacVlanBase = Append(verdicts, in MacVlan, ref next);
+        MacBase = Append(verdicts, in Mac, ref next);
+        VlanBase = Append(verdicts, in Vlan, ref next);
+        Verdicts = verdicts;
     }
 
     /// <summary>The UDP destination port that carries VXLAN.</summary>
@@ -59,6 +82,35 @@ public sealed class ClassifierTables
     /// <summary>Total bytes of table data.</summary>
     public long TableBytes => TunnelInner.Bytes + Tunnel.Bytes + MacVlan.Bytes + Mac.Bytes + Vlan.Bytes;
 
+    /// <summary>Index of the default verdict in <see cref="Verdicts"/>.</summary>
+    internal const ulong DefaultIndex = 0;
+
+    /// <summary>Index of the multicast verdict in <see cref="Verdicts"/>.</summary>
+    internal const ulong MulticastIndex = 1;
+
+    /// <summary>Index of the broadcast verdict in <see cref="Verdicts"/>.</summary>
+    internal const ulong BroadcastIndex = 2;
+
+    private const int ConstantVerdicts = 3;
+
+    /// <summary>Every verdict the kernel can return: the default, multicast and broadcast ones, then each table's slots in the order of the fields below.</summary>
+    internal readonly ulong[] Verdicts;
+
+    /// <summary>Index in <see cref="Verdicts"/> of the tunnel-inner table's slot 0.</summary>
+    internal readonly ulong TunnelInnerBase;
+
+    /// <summary>Index in <see cref="Verdicts"/> of the tunnel table's slot 0.</summary>
+    internal readonly ulong TunnelBase;
+
+    /// <summary>Index in <see cref="Verdicts"/> of the MAC+VLAN table's slot 0.</summary>
+    internal readonly ulong MacVlanBase;
+
+    /// <summary>Index in <see cref="Verdicts"/> of the MAC table's slot 0.</summary>
+    internal readonly ulong MacBase;
+
+    /// <summary>Index in <see cref="Verdicts"/> of the VLAN table's slot 0.</summary>
+    internal readonly ulong VlanBase;
+
     // Fields, not properties, so a kernel passes them by reference without a copy.
     internal readonly ProbeTable TunnelInner;
     internal readonly ProbeTable Tunnel;
@@ -66,10 +118,28 @@ public sealed class ClassifierTables
     internal readonly ProbeTable Mac;
     internal readonly ProbeTable Vlan;
 
-    private static ProbeTable OrEmpty(ProbeTable table) => table.IsValid ? table : ProbeTable.Empty;
+    private static ProbeTable OrEmpty(ProbeTable table, int keySize, string name)
+    {
+        if (!table.IsValid)
+        {
+            return keySize == ProbeTable.WideKeySize ? ProbeTable.EmptyWide : ProbeTable.Empty;
+        }
+
+        return table.KeySize == keySize
+            ? table
+            : throw new ArgumentException($"The {name} table's keys are {keySize} bytes each; this table's are {table.KeySize}.", name);
+    }
+
+    private static ulong Append(ulong[] verdicts, in ProbeTable table, ref long next)
+    {
+        long at = next;
+        MemoryMarshal.Cast<byte, ulong>(table.Verdicts.AsSpan()).CopyTo(verdicts.AsSpan((int)at));
+        next += table.SlotCount;
+        return (ulong)at;
+    }
 
     private static ulong CheckVerdict(ulong bits, string name) =>
-        (bits & ~VerdictLayout.PayloadMask) == 0
+        (bits & ~VerdictLayout.VerdictMask) == 0
             ? bits
-            : throw new ArgumentOutOfRangeException(name, bits, $"A verdict has {VerdictLayout.ExtraShift} bits (Verdict's layout); this one has bits above them.");
+            : throw new ArgumentOutOfRangeException(name, bits, $"A verdict has {VerdictLayout.VerdictBitCount} bits (Verdict's layout); this one has bits above them.");
 }

@@ -49,6 +49,11 @@ public static class DispatchKernel
         Decide<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables);
 
     /// <summary>The kernel, once, for every width <typeparamref name="TLanes"/> spells.</summary>
+    /// <remarks>
+    /// The kernel carries the index of the winning verdict in <see cref="ClassifierTables.Verdicts"/> (a
+    /// constant's index, or a table's base plus the slot a probe landed in) and fetches one verdict at the
+    /// end, so each probe reads only a displacement and a key.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TValue Decide<TKinds, TLanes, TValue, TFrame>(in TFrame f, ClassifierTables t)
         where TKinds : struct, IRuleKinds
@@ -57,8 +62,8 @@ public static class DispatchKernel
         where TFrame : struct
     {
         // 9. The default pool.
-        TValue verdict = TLanes.Splat(t.DefaultVerdict);
-        TValue found, hit;
+        TValue winner = TLanes.Splat(ClassifierTables.DefaultIndex);
+        TValue slot, hit;
 
         if (TKinds.Groups)
         {
@@ -68,29 +73,31 @@ public static class DispatchKernel
             TValue hasDst = TLanes.HasDst(in f);
             TValue isBroadcast = TLanes.And(TLanes.Equal(dst, TLanes.Splat(BroadcastMac)), hasDst);
             TValue isMulticast = TLanes.AndNot(TLanes.And(TLanes.NonZero(TLanes.And(dst, TLanes.Splat(GroupBit))), hasDst), isBroadcast);
-            verdict = TLanes.Select(isMulticast, TLanes.Splat(t.MulticastVerdict), verdict);
-            verdict = TLanes.Select(isBroadcast, TLanes.Splat(t.BroadcastVerdict), verdict);
+            winner = TLanes.Select(isMulticast, TLanes.Splat(ClassifierTables.MulticastIndex), winner);
+            winner = TLanes.Select(isBroadcast, TLanes.Splat(ClassifierTables.BroadcastIndex), winner);
         }
 
         if (TKinds.Vlan)
         {
             // 7. vlan V: key the C-tag's VLAN ID.
-            found = TLanes.Probe(in t.Vlan, TLanes.Cvid(in f), TLanes.Splat(0), TLanes.HasCvid(in f), out hit);
-            verdict = TLanes.Select(hit, found, verdict);
+            slot = TLanes.Probe(in t.Vlan, TLanes.Cvid(in f), TLanes.HasCvid(in f), out hit);
+            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.VlanBase)), winner);
         }
 
         if (TKinds.Mac)
         {
             // 6. mac M: key the destination MAC.
-            found = TLanes.Probe(in t.Mac, TLanes.Dst(in f), TLanes.Splat(0), TLanes.HasDst(in f), out hit);
-            verdict = TLanes.Select(hit, found, verdict);
+            slot = TLanes.Probe(in t.Mac, TLanes.Dst(in f), TLanes.HasDst(in f), out hit);
+            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacBase)), winner);
         }
 
         if (TKinds.MacVlan)
         {
-            // 5. mac M vlan V: key the destination MAC, extra the C-tag's VLAN ID.
-            found = TLanes.Probe(in t.MacVlan, TLanes.Dst(in f), TLanes.Cvid(in f), TLanes.And(TLanes.HasDst(in f), TLanes.HasCvid(in f)), out hit);
-            verdict = TLanes.Select(hit, found, verdict);
+            // 5. mac M vlan V: key the destination MAC | the C-tag's VLAN ID at bit 48.
+            slot = TLanes.Probe(
+                in t.MacVlan, TLanes.Or(TLanes.Dst(in f), TLanes.ShiftLeft(TLanes.Cvid(in f), VerdictLayout.MacVlanShift)),
+                TLanes.And(TLanes.HasDst(in f), TLanes.HasCvid(in f)), out hit);
+            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacVlanBase)), winner);
         }
 
         // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a type bit in the
@@ -100,17 +107,18 @@ public static class DispatchKernel
         {
             // 2./4. vxlan VNI and nvgre VSID: key VNI/VSID | type bit 24.
             TValue hasTunnel = TLanes.Or(TLanes.IsVxlan(in f), TLanes.IsNvgre(in f));
-            found = TLanes.Probe(in t.Tunnel, TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit)), TLanes.Splat(0), hasTunnel, out hit);
-            verdict = TLanes.Select(hit, found, verdict);
+            slot = TLanes.Probe(in t.Tunnel, TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit)), hasTunnel, out hit);
+            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelBase)), winner);
         }
 
         if (TKinds.TunnelInner)
         {
             // 1./3. vxlan VNI inner M and nvgre VSID inner M: key inner MAC | type bit 48, extra VNI/VSID.
-            found = TLanes.Probe(in t.TunnelInner, TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit)), TLanes.TunnelId(in f), TLanes.HasInnerDst(in f), out hit);
-            verdict = TLanes.Select(hit, found, verdict);
+            slot = TLanes.ProbeWide(in t.TunnelInner, TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit)), TLanes.TunnelId(in f), TLanes.HasInnerDst(in f), out hit);
+            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelInnerBase)), winner);
         }
 
-        return verdict;
+        // One verdict read per frame, for the rule that won.
+        return TLanes.Fetch(t.Verdicts, winner);
     }
 }

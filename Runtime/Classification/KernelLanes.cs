@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using static Vmdq.Toolkit.Classification.BranchFree;
 
@@ -41,8 +42,17 @@ internal interface IKernelLanes<TValue, TFrame>
     /// <summary><c>mask ? ifTrue : ifFalse</c> per lane, for masks of all ones or 0; no branch.</summary>
     static abstract TValue Select(TValue mask, TValue ifTrue, TValue ifFalse);
 
-    /// <summary>Looks (<paramref name="key"/>, <paramref name="extra"/>) up in <paramref name="table"/> (see <see cref="TableProbe"/>).</summary>
-    static abstract TValue Probe(in ProbeTable table, TValue key, TValue extra, TValue present, out TValue hit);
+    /// <summary><c>a + b</c>.</summary>
+    static abstract TValue Add(TValue a, TValue b);
+
+    /// <summary>Looks <paramref name="key"/> up in a narrow <paramref name="table"/>: the slot index, and <paramref name="hit"/> (see <see cref="TableProbe"/>).</summary>
+    static abstract TValue Probe(in ProbeTable table, TValue key, TValue present, out TValue hit);
+
+    /// <summary>Looks (<paramref name="key"/>, <paramref name="extra"/>) up in a wide <paramref name="table"/>: the slot index, and <paramref name="hit"/>.</summary>
+    static abstract TValue ProbeWide(in ProbeTable table, TValue key, TValue extra, TValue present, out TValue hit);
+
+    /// <summary>The entries of <paramref name="verdicts"/> at <paramref name="index"/> (in range by construction: no check).</summary>
+    static abstract TValue Fetch(ulong[] verdicts, TValue index);
 
     /// <summary>The frames' destination MACs.</summary>
     static abstract TValue Dst(in TFrame f);
@@ -84,7 +94,10 @@ internal readonly struct ScalarLanes : IKernelLanes<ulong, ParsedFrame>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Equal(ulong a, ulong b) => EqSmall(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong NonZero(ulong a) => NonZeroSmall(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Select(ulong mask, ulong ifTrue, ulong ifFalse) => BranchFree.Select(mask, ifTrue, ifFalse);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Probe(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit) => TableProbe.Probe(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Add(ulong a, ulong b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Probe(in ProbeTable table, ulong key, ulong present, out ulong hit) => TableProbe.Probe(in table, key, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong ProbeWide(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit) => TableProbe.ProbeWide(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Fetch(ulong[] verdicts, ulong index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(verdicts), (nint)index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Dst(in ParsedFrame f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasDst(in ParsedFrame f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Cvid(in ParsedFrame f) => f.Cvid;
@@ -109,7 +122,10 @@ internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Equal(Vector256<ulong> a, Vector256<ulong> b) => Vector256.Equals(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> NonZero(Vector256<ulong> a) => ~Vector256.Equals(a, Vector256<ulong>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Select(Vector256<ulong> mask, Vector256<ulong> ifTrue, Vector256<ulong> ifFalse) => Vector256.ConditionalSelect(mask, ifTrue, ifFalse);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Probe(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Add(Vector256<ulong> a, Vector256<ulong> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Probe(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4(in table, key, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> ProbeWide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4Wide(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Fetch(ulong[] verdicts, Vector256<ulong> index) => TableProbe.Fetch4(verdicts, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Dst(in ParsedFrame4 f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasDst(in ParsedFrame4 f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Cvid(in ParsedFrame4 f) => f.Cvid;
@@ -138,7 +154,10 @@ internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Equal(Vector512<ulong> a, Vector512<ulong> b) => Vector512.Equals(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> NonZero(Vector512<ulong> a) => ~Vector512.Equals(a, Vector512<ulong>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Select(Vector512<ulong> mask, Vector512<ulong> ifTrue, Vector512<ulong> ifFalse) => Vector512.ConditionalSelect(mask, ifTrue, ifFalse);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Probe(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Add(Vector512<ulong> a, Vector512<ulong> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Probe(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8(in table, key, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ProbeWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8Wide(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Fetch(ulong[] verdicts, Vector512<ulong> index) => Vector512.Create(TableProbe.Fetch4(verdicts, index.GetLower()), TableProbe.Fetch4(verdicts, index.GetUpper()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Dst(in ParsedFrame8 f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasDst(in ParsedFrame8 f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Cvid(in ParsedFrame8 f) => f.Cvid;

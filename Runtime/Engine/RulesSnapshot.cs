@@ -40,7 +40,7 @@ internal sealed class RulesSnapshot
         var built = DispatchTables.Build(model);
         ProbeTable Of(TableKind kind) =>
             built.Tables.FirstOrDefault(t => t.Kind == kind) is { } t
-                ? new ProbeTable(t.Table.Displacements, t.Table.Slots, t.Table.BucketShift, t.Table.Shift)
+                ? new ProbeTable(t.Table.Displacements, t.Table.Keys, t.Table.Verdicts, t.Table.BucketShift, t.Table.Shift)
                 : default;
         ulong Group(ResolvedRule? rule) => rule is null ? built.DefaultBits : VerdictBits.Of(rule);
         var tables = new ClassifierTables(

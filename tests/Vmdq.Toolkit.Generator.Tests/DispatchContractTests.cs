@@ -42,11 +42,12 @@ public class DispatchContractTests
             }
         }
 
-        Assert.Equal(VerdictBits.ExtraShift, TableProbe.ExtraShift);
-        Assert.Equal(PerfectHashTable.ExtraShift, TableProbe.ExtraShift);
         Assert.Equal(VerdictBits.PoolShift, Verdict.PoolShift);
-        Assert.Equal(VerdictBits.PayloadMask, VerdictLayout.PayloadMask);
-        Assert.Equal(VerdictBits.KindShift + VerdictBits.KindBits, TableProbe.ExtraShift);
+        Assert.Equal(VerdictBits.VerdictMask, VerdictLayout.VerdictMask);
+        Assert.Equal(VerdictBits.KeySize, ProbeTable.NarrowKeySize);
+        Assert.Equal(VerdictBits.WideKeySize, ProbeTable.WideKeySize);
+        Assert.Equal(VerdictBits.VerdictSize, ProbeTable.VerdictSize);
+        Assert.Equal(VerdictBits.KindShift + VerdictBits.KindBits, VerdictLayout.VerdictBitCount);
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public class DispatchContractTests
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(f => File.ReadLines(f).Select(l => (File: Path.GetRelativePath(root, f).Replace('\\', '/'), Line: l.Trim())))
             .Where(x => x.Line.Contains("enum RuleKind", StringComparison.Ordinal) || x.Line.Contains("enum MatchKind", StringComparison.Ordinal)
-                || x.Line.StartsWith("public const int ExtraShift = ", StringComparison.Ordinal) && !x.Line.Contains("VerdictBits.", StringComparison.Ordinal) && !x.Line.Contains("VerdictLayout.", StringComparison.Ordinal)
+                || x.Line.StartsWith("public const int VerdictBitCount = ", StringComparison.Ordinal) && !x.Line.Contains("VerdictBits.", StringComparison.Ordinal) && !x.Line.Contains("VerdictLayout.", StringComparison.Ordinal)
                 || x.Line.StartsWith("public const int PoolShift = ", StringComparison.Ordinal) && !x.Line.Contains("VerdictBits.", StringComparison.Ordinal) && !x.Line.Contains("VerdictLayout.", StringComparison.Ordinal))
             .Select(x => x.File)
             .Distinct()

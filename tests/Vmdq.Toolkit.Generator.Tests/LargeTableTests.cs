@@ -83,7 +83,7 @@ public class LargeTableTests
     {
         var (rules, frames) = ManyRules(1500);
         string source = CompilationHarness.GenerateSource("large.vmdq", rules);
-        foreach (var table in new[] { "TunnelInnerSlots", "TunnelSlots", "MacVlanSlots", "MacSlots", "VlanSlots" })
+        foreach (var table in new[] { "TunnelInnerKeys", "TunnelKeys", "MacVlanKeys", "MacKeys", "VlanKeys", "TunnelInnerVerdicts", "TunnelVerdicts", "MacVlanVerdicts", "MacVerdicts", "VlanVerdicts" })
         {
             Assert.Contains($"public static readonly byte[] {table} = global::Vmdq.Toolkit.Classification.TableData.Unpack(", source);
         }
@@ -95,11 +95,12 @@ public class LargeTableTests
     [Fact]
     public void TablesPastTheTextBudgetAreBase64AndClassifyEveryRule()
     {
-        var (rules, frames) = ManyRules(400);
+        var (rules, frames) = ManyRules(600);
         var model = RulesCompiler.Compile("large.vmdq", rules);
         var plan = DispatchPlanner.Lower(CompilationHarnessModel(model), CancellationToken.None);
         string source = VmdqGenerator.Emit(plan, CancellationToken.None, packedTextBudget: 0);
-        Assert.Contains("public static readonly byte[] MacSlots = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"", source);
+        Assert.Contains("public static readonly byte[] MacKeys = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"", source);
+        Assert.Contains("public static readonly byte[] MacVerdicts = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"", source);
         Assert.DoesNotContain("TableData.Unpack(", source);
         AssertClassifiesAsReference(CompilationHarness.CompileSource(source), rules, frames);
     }

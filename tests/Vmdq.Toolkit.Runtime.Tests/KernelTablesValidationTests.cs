@@ -9,24 +9,40 @@ namespace Vmdq.Toolkit.Runtime.Tests;
 /// </summary>
 public class KernelTablesValidationTests
 {
-    [Fact]
-    public void ProbeTableAcceptsExactLengths()
+    [Theory]
+    [InlineData(64, 8)]
+    [InlineData(128, 16)]
+    public void ProbeTableAcceptsExactLengths(int keys, int keySize)
     {
-        // 4 buckets (shift 62) of 8 bytes, 8 slots (shift 61) of 16 bytes.
-        var table = new ProbeTable(new byte[32], new byte[128], 62, 61);
+        // 4 buckets (shift 62) of 8 bytes, 8 slots (shift 61) of 8- or 16-byte keys and 8-byte verdicts.
+        var table = new ProbeTable(new byte[32], new byte[keys], new byte[64], 62, 61);
         Assert.True(table.IsValid);
-        Assert.Equal(160, table.Bytes);
+        Assert.Equal(keySize, table.KeySize);
+        Assert.Equal(8, table.SlotCount);
+        Assert.Equal(32 + keys + 64, table.Bytes);
     }
 
     [Theory]
-    [InlineData(31, 128, "displacements", "4 buckets of 8 bytes (32 bytes), but displacements has 31 bytes")]
-    [InlineData(32, 127, "slots", "8 slots of 16 bytes (128 bytes), but slots has 127 bytes")]
-    [InlineData(64, 128, "displacements", "4 buckets of 8 bytes (32 bytes), but displacements has 64 bytes")]
-    public void ProbeTableRefusesLengthsTheShiftsDoNotAddress(int displacements, int slots, string parameter, string message)
+    [InlineData(31, 64, 64, "displacements", "4 buckets of 8 bytes (32 bytes), but displacements has 31 bytes")]
+    [InlineData(64, 64, 64, "displacements", "4 buckets of 8 bytes (32 bytes), but displacements has 64 bytes")]
+    [InlineData(32, 63, 64, "keys", "8 slots, so its keys take 64 bytes (8 per key) or 128 (16 per key), but keys has 63 bytes")]
+    [InlineData(32, 96, 64, "keys", "but keys has 96 bytes")]
+    [InlineData(32, 64, 128, "verdicts", "8 slots of 8 bytes (64 bytes), but verdicts has 128 bytes")]
+    public void ProbeTableRefusesLengthsTheShiftsDoNotAddress(int displacements, int keys, int verdicts, string parameter, string message)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new ProbeTable(new byte[displacements], new byte[slots], 62, 61));
+        var ex = Assert.Throws<ArgumentException>(() => new ProbeTable(new byte[displacements], new byte[keys], new byte[verdicts], 62, 61));
         Assert.Equal(parameter, ex.ParamName);
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProbeTableRefusesVerdictsWithBitsAboveTheLayout()
+    {
+        var verdicts = new byte[64];
+        verdicts[3 * 8 + 5] = 1; // slot 3, bit 40
+        var ex = Assert.Throws<ArgumentException>(() => new ProbeTable(new byte[32], new byte[64], verdicts, 62, 61));
+        Assert.Equal("verdicts", ex.ParamName);
+        Assert.Contains("slot 3 has bits above the verdict layout's 40", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -35,7 +51,7 @@ public class KernelTablesValidationTests
     [InlineData(62, 0, "shift")]
     public void ProbeTableRefusesShiftsOutsideTheRange(int bucketShift, int shift, string parameter)
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ProbeTable(new byte[32], new byte[128], bucketShift, shift));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ProbeTable(new byte[32], new byte[64], new byte[64], bucketShift, shift));
         Assert.Equal(parameter, ex.ParamName);
         Assert.Contains("33..63", ex.Message, StringComparison.Ordinal);
     }
@@ -43,26 +59,65 @@ public class KernelTablesValidationTests
     [Fact]
     public void ProbeTableRefusesNull()
     {
-        Assert.Equal("displacements", Assert.Throws<ArgumentNullException>(() => new ProbeTable(null!, new byte[32], 63, 63)).ParamName);
-        Assert.Equal("slots", Assert.Throws<ArgumentNullException>(() => new ProbeTable(new byte[16], null!, 63, 63)).ParamName);
+        Assert.Equal("displacements", Assert.Throws<ArgumentNullException>(() => new ProbeTable(null!, new byte[16], new byte[16], 63, 63)).ParamName);
+        Assert.Equal("keys", Assert.Throws<ArgumentNullException>(() => new ProbeTable(new byte[16], null!, new byte[16], 63, 63)).ParamName);
+        Assert.Equal("verdicts", Assert.Throws<ArgumentNullException>(() => new ProbeTable(new byte[16], new byte[16], null!, 63, 63)).ParamName);
     }
 
     [Fact]
-    public void EmptyTableMissesEveryKey()
+    public void EmptyTablesMissEveryKey()
     {
         var empty = ProbeTable.Empty;
+        var emptyWide = ProbeTable.EmptyWide;
+        Assert.Equal(8, empty.KeySize);
+        Assert.Equal(16, emptyWide.KeySize);
         foreach (ulong key in new[] { 0UL, 1UL, 0xFFFF_FFFF_FFFFUL, (1UL << 62) - 1 })
         {
-            TableProbe.Probe(in empty, key, 0, ulong.MaxValue, out ulong hit);
+            TableProbe.Probe(in empty, key, ulong.MaxValue, out ulong hit);
+            Assert.Equal(0UL, hit);
+            TableProbe.ProbeWide(in emptyWide, key, 0, ulong.MaxValue, out hit);
             Assert.Equal(0UL, hit);
         }
+    }
+
+    [Fact]
+    public void ClassifierTablesRefusesTablesOfTheWrongKeyWidth()
+    {
+        var narrow = new ProbeTable(new byte[16], new byte[16], new byte[16], 63, 63);
+        var wide = new ProbeTable(new byte[16], new byte[32], new byte[16], 63, 63);
+        var ex = Assert.Throws<ArgumentException>(() => new ClassifierTables(4789, 0, 0, 0, narrow, default, default, default, default));
+        Assert.Equal("tunnelInner", ex.ParamName);
+        Assert.Contains("keys are 16 bytes each; this table's are 8", ex.Message, StringComparison.Ordinal);
+        foreach (int position in new[] { 1, 2, 3, 4 })
+        {
+            ex = Assert.Throws<ArgumentException>(() => new ClassifierTables(
+                4789, 0, 0, 0, default, position == 1 ? wide : default, position == 2 ? wide : default, position == 3 ? wide : default, position == 4 ? wide : default));
+            Assert.Equal(new[] { "tunnel", "macVlan", "mac", "vlan" }[position - 1], ex.ParamName);
+        }
+    }
+
+    [Fact]
+    public void ClassifierTablesGathersEveryVerdictBehindTheConstants()
+    {
+        // Two tables of 2 slots: their verdicts follow the default, multicast and broadcast verdicts, in field order.
+        static byte[] Verdicts(ulong a, ulong b) => [.. BitConverter.GetBytes(a), .. BitConverter.GetBytes(b)];
+        var mac = new ProbeTable(new byte[16], new byte[16], Verdicts(11, 12), 63, 63);
+        var vlan = new ProbeTable(new byte[16], new byte[16], Verdicts(21, 22), 63, 63);
+        var tables = new ClassifierTables(4789, 1, 3, 2, default, default, default, mac, vlan);
+        Assert.Equal(1UL, tables.Verdicts[ClassifierTables.DefaultIndex]);
+        Assert.Equal(2UL, tables.Verdicts[ClassifierTables.MulticastIndex]);
+        Assert.Equal(3UL, tables.Verdicts[ClassifierTables.BroadcastIndex]);
+        Assert.Equal(12UL, tables.Verdicts[tables.MacBase + 1]);
+        Assert.Equal(21UL, tables.Verdicts[tables.VlanBase]);
+        Assert.Equal(tables.MacBase + 2, tables.VlanBase);
+        Assert.Equal(3 + (5 * 2), tables.Verdicts.Length);
     }
 
     [Fact]
     public void ClassifierTablesFillsMissingTablesAndChecksItsValues()
     {
         var tables = new ClassifierTables(4789, 0, 0, 0, default, default, default, default, default);
-        Assert.Equal(5 * ProbeTable.Empty.Bytes, tables.TableBytes);
+        Assert.Equal((4 * ProbeTable.Empty.Bytes) + ProbeTable.EmptyWide.Bytes, tables.TableBytes);
         Assert.Equal(4789, tables.VxlanPort);
 
         Assert.Equal("vxlanPort", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTables(0, 0, 0, 0, default, default, default, default, default)).ParamName);

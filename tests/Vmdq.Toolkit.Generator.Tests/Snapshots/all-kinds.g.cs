@@ -36,7 +36,7 @@ namespace Contoso.Fabric
         public const int RuleCount = 9;
 
         /// <summary>Bytes of lookup-table data compiled into this dispatcher.</summary>
-        public const long TableBytes = 240;
+        public const long TableBytes = 256;
 
         /// <summary>Geometry, pools and entry points of this dispatcher, for the NIC emulator.</summary>
         public static global::Vmdq.Toolkit.DispatcherInfo Info { get; } = new global::Vmdq.Toolkit.DispatcherInfo(
@@ -138,7 +138,7 @@ namespace Contoso.Fabric
     file static class TenantDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
-        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
+        // Tables: per slot a 8-byte key (2^62 when empty; 16 bytes in the tunnel-inner table: key, then extra) and, in a separate array, its 8-byte verdict.
         public const ulong DefaultVerdict = 0UL;
 
         // line 16: broadcast -> web, storage
@@ -157,12 +157,19 @@ namespace Contoso.Fabric
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x2A, 0xF8, 0x94, 0xFE, 0x72, 0xF3, 0x6E, 0x3C,
         };
-        public static global::System.ReadOnlySpan<byte> TunnelInnerSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelInnerKeys => new byte[]
         {
             // slot 0: line 12: vxlan 5001 inner 52:54:00:12:34:56 -> web:2
-            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x0C, 0x00, 0x40, 0x00, 0x11, 0x89, 0x13, 0x00,
+            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             // slot 1: line 14: nvgre 70001 inner 52:54:00:12:34:57 -> storage:1
-            0x57, 0x34, 0x12, 0x00, 0x54, 0x52, 0x01, 0x00, 0x0E, 0x00, 0x80, 0x80, 0x30, 0x71, 0x11, 0x01,
+            0x57, 0x34, 0x12, 0x00, 0x54, 0x52, 0x01, 0x00, 0x71, 0x11, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> TunnelInnerVerdicts => new byte[]
+        {
+            // slot 0: line 12: vxlan 5001 inner 52:54:00:12:34:56 -> web:2
+            0x0C, 0x00, 0x40, 0x00, 0x11, 0x00, 0x00, 0x00,
+            // slot 1: line 14: nvgre 70001 inner 52:54:00:12:34:57 -> storage:1
+            0x0E, 0x00, 0x80, 0x80, 0x30, 0x00, 0x00, 0x00,
         };
 
         // 2./4. vxlan VNI and nvgre VSID: 2 rules (lines 11, 13) in 2 slots, 2 buckets.
@@ -173,12 +180,19 @@ namespace Contoso.Fabric
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x2A, 0xF8, 0x94, 0xFE, 0x72, 0xF3, 0x6E, 0x3C,
         };
-        public static global::System.ReadOnlySpan<byte> TunnelSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelKeys => new byte[]
         {
             // slot 0: line 11: vxlan 5001 -> web:0
-            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0B, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
+            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             // slot 1: line 13: nvgre 70001 -> storage:0
-            0x71, 0x11, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x0D, 0x00, 0x80, 0x00, 0x40, 0x00, 0x00, 0x00,
+            0x71, 0x11, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> TunnelVerdicts => new byte[]
+        {
+            // slot 0: line 11: vxlan 5001 -> web:0
+            0x0B, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
+            // slot 1: line 13: nvgre 70001 -> storage:0
+            0x0D, 0x00, 0x80, 0x00, 0x40, 0x00, 0x00, 0x00,
         };
 
         // 5. mac M vlan V: 1 rule (lines 9) in 2 slots, 2 buckets.
@@ -189,12 +203,19 @@ namespace Contoso.Fabric
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> MacVlanSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> MacVlanKeys => new byte[]
         {
-            // slot 0: empty
-            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            // slot 1: line 9: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:0
-            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x09, 0x00, 0x80, 0x00, 0x50, 0x96, 0x00, 0x00,
+            // slot 0: line 9: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:0
+            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x96, 0x00,
+            // slot 1: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
+        };
+        public static global::System.ReadOnlySpan<byte> MacVlanVerdicts => new byte[]
+        {
+            // slot 0: line 9: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:0
+            0x09, 0x00, 0x80, 0x00, 0x50, 0x00, 0x00, 0x00,
+            // slot 1: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
 
         // 6. mac M: 2 rules (lines 8, 15) in 2 slots, 2 buckets.
@@ -205,12 +226,19 @@ namespace Contoso.Fabric
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> MacSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> MacKeys => new byte[]
         {
             // slot 0: line 8: mac 00:1b:21:0a:0b:01 -> web:0
-            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x08, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00,
             // slot 1: line 15: mac 00:1b:21:0a:0b:66 -> drop
-            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x0F, 0x00, 0x00, 0x00, 0x68, 0x00, 0x00, 0x00,
+            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> MacVerdicts => new byte[]
+        {
+            // slot 0: line 8: mac 00:1b:21:0a:0b:01 -> web:0
+            0x08, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            // slot 1: line 15: mac 00:1b:21:0a:0b:66 -> drop
+            0x0F, 0x00, 0x00, 0x00, 0x68, 0x00, 0x00, 0x00,
         };
 
         // 7. vlan V: 1 rule (lines 10) in 2 slots, 2 buckets.
@@ -221,21 +249,28 @@ namespace Contoso.Fabric
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> VlanSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> VlanKeys => new byte[]
         {
             // slot 0: line 10: vlan 250 -> db:2
-            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0A, 0x00, 0xC0, 0x00, 0x71, 0x00, 0x00, 0x00,
+            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             // slot 1: empty
-            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
+        };
+        public static global::System.ReadOnlySpan<byte> VlanVerdicts => new byte[]
+        {
+            // slot 0: line 10: vlan 250 -> db:2
+            0x0A, 0x00, 0xC0, 0x00, 0x71, 0x00, 0x00, 0x00,
+            // slot 1: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
 
         // The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).
         public static readonly global::Vmdq.Toolkit.Classification.ClassifierTables Kernel = new global::Vmdq.Toolkit.Classification.ClassifierTables(
             TenantDispatcher.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,
-            tunnelInner: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelInnerDisplacements.ToArray(), TunnelInnerSlots.ToArray(), TunnelInnerBucketShift, TunnelInnerShift),
-            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelSlots.ToArray(), TunnelBucketShift, TunnelShift),
-            macVlan: new global::Vmdq.Toolkit.Classification.ProbeTable(MacVlanDisplacements.ToArray(), MacVlanSlots.ToArray(), MacVlanBucketShift, MacVlanShift),
-            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacSlots.ToArray(), MacBucketShift, MacShift),
-            vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanSlots.ToArray(), VlanBucketShift, VlanShift));
+            tunnelInner: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelInnerDisplacements.ToArray(), TunnelInnerKeys.ToArray(), TunnelInnerVerdicts.ToArray(), TunnelInnerBucketShift, TunnelInnerShift),
+            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelKeys.ToArray(), TunnelVerdicts.ToArray(), TunnelBucketShift, TunnelShift),
+            macVlan: new global::Vmdq.Toolkit.Classification.ProbeTable(MacVlanDisplacements.ToArray(), MacVlanKeys.ToArray(), MacVlanVerdicts.ToArray(), MacVlanBucketShift, MacVlanShift),
+            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacKeys.ToArray(), MacVerdicts.ToArray(), MacBucketShift, MacShift),
+            vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanKeys.ToArray(), VlanVerdicts.ToArray(), VlanBucketShift, VlanShift));
     }
 }

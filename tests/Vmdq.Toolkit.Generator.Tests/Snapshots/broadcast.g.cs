@@ -137,7 +137,7 @@ namespace Vmdq.Generated
     file static class BroadcastDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
-        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
+        // Tables: per slot a 8-byte key (2^62 when empty; 16 bytes in the tunnel-inner table: key, then extra) and, in a separate array, its 8-byte verdict.
         public const ulong DefaultVerdict = 0UL;
 
         // line 4: broadcast -> web, db

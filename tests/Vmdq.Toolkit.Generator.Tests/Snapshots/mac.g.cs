@@ -137,7 +137,7 @@ namespace Vmdq.Generated
     file static class MacDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
-        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
+        // Tables: per slot a 8-byte key (2^62 when empty; 16 bytes in the tunnel-inner table: key, then extra) and, in a separate array, its 8-byte verdict.
         public const ulong DefaultVerdict = 0UL;
 
         // No broadcast rule.
@@ -156,12 +156,19 @@ namespace Vmdq.Generated
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> MacVlanSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> MacVlanKeys => new byte[]
         {
-            // slot 0: empty
-            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            // slot 1: line 5: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:1
-            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x05, 0x00, 0x80, 0x80, 0x50, 0x96, 0x00, 0x00,
+            // slot 0: line 5: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:1
+            0x02, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x96, 0x00,
+            // slot 1: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
+        };
+        public static global::System.ReadOnlySpan<byte> MacVlanVerdicts => new byte[]
+        {
+            // slot 0: line 5: mac 00:1b:21:0a:0b:02 vlan 150 -> storage:1
+            0x05, 0x00, 0x80, 0x80, 0x50, 0x00, 0x00, 0x00,
+            // slot 1: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
 
         // 6. mac M: 2 rules (lines 4, 6) in 2 slots, 2 buckets.
@@ -172,12 +179,19 @@ namespace Vmdq.Generated
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> MacSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> MacKeys => new byte[]
         {
             // slot 0: line 4: mac 00:1b:21:0a:0b:01 -> web:0
-            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x04, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00,
             // slot 1: line 6: mac 00:1b:21:0a:0b:66 -> drop
-            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x68, 0x00, 0x00, 0x00,
+            0x66, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> MacVerdicts => new byte[]
+        {
+            // slot 0: line 4: mac 00:1b:21:0a:0b:01 -> web:0
+            0x04, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            // slot 1: line 6: mac 00:1b:21:0a:0b:66 -> drop
+            0x06, 0x00, 0x00, 0x00, 0x68, 0x00, 0x00, 0x00,
         };
 
         // The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).
@@ -185,8 +199,8 @@ namespace Vmdq.Generated
             MacDispatcher.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,
             tunnelInner: default,
             tunnel: default,
-            macVlan: new global::Vmdq.Toolkit.Classification.ProbeTable(MacVlanDisplacements.ToArray(), MacVlanSlots.ToArray(), MacVlanBucketShift, MacVlanShift),
-            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacSlots.ToArray(), MacBucketShift, MacShift),
+            macVlan: new global::Vmdq.Toolkit.Classification.ProbeTable(MacVlanDisplacements.ToArray(), MacVlanKeys.ToArray(), MacVlanVerdicts.ToArray(), MacVlanBucketShift, MacVlanShift),
+            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacKeys.ToArray(), MacVerdicts.ToArray(), MacBucketShift, MacShift),
             vlan: default);
     }
 }

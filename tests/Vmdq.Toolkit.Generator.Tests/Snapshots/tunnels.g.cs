@@ -137,7 +137,7 @@ namespace Overlay
     file static class TunnelDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
-        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
+        // Tables: per slot a 8-byte key (2^62 when empty; 16 bytes in the tunnel-inner table: key, then extra) and, in a separate array, its 8-byte verdict.
         public const ulong DefaultVerdict = 0UL;
 
         // No broadcast rule.
@@ -156,12 +156,19 @@ namespace Overlay
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x2A, 0xF8, 0x94, 0xFE, 0x72, 0xF3, 0x6E, 0x3C,
         };
-        public static global::System.ReadOnlySpan<byte> TunnelSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelKeys => new byte[]
         {
             // slot 0: line 5: vxlan 5001 -> web:0
-            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
+            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             // slot 1: line 6: nvgre 70001 -> storage:1
-            0x71, 0x11, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x80, 0x80, 0x40, 0x00, 0x00, 0x00,
+            0x71, 0x11, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> TunnelVerdicts => new byte[]
+        {
+            // slot 0: line 5: vxlan 5001 -> web:0
+            0x05, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
+            // slot 1: line 6: nvgre 70001 -> storage:1
+            0x06, 0x00, 0x80, 0x80, 0x40, 0x00, 0x00, 0x00,
         };
 
         // 6. mac M: 1 rule (lines 7) in 2 slots, 2 buckets.
@@ -172,21 +179,28 @@ namespace Overlay
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> MacSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> MacKeys => new byte[]
         {
             // slot 0: line 7: mac 00:1b:21:0a:0b:01 -> web:0
-            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00, 0x07, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            0x01, 0x0B, 0x0A, 0x21, 0x1B, 0x00, 0x00, 0x00,
             // slot 1: empty
-            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
+        };
+        public static global::System.ReadOnlySpan<byte> MacVerdicts => new byte[]
+        {
+            // slot 0: line 7: mac 00:1b:21:0a:0b:01 -> web:0
+            0x07, 0x00, 0x40, 0x00, 0x60, 0x00, 0x00, 0x00,
+            // slot 1: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
 
         // The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).
         public static readonly global::Vmdq.Toolkit.Classification.ClassifierTables Kernel = new global::Vmdq.Toolkit.Classification.ClassifierTables(
             TunnelDispatcher.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,
             tunnelInner: default,
-            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelSlots.ToArray(), TunnelBucketShift, TunnelShift),
+            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelKeys.ToArray(), TunnelVerdicts.ToArray(), TunnelBucketShift, TunnelShift),
             macVlan: default,
-            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacSlots.ToArray(), MacBucketShift, MacShift),
+            mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacKeys.ToArray(), MacVerdicts.ToArray(), MacBucketShift, MacShift),
             vlan: default);
     }
 }

@@ -136,7 +136,7 @@ namespace Vmdq.Generated
     file static class VlanDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
-        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
+        // Tables: per slot a 8-byte key (2^62 when empty; 16 bytes in the tunnel-inner table: key, then extra) and, in a separate array, its 8-byte verdict.
         public const ulong DefaultVerdict = 0UL | (3UL << global::Vmdq.Toolkit.Verdict.PoolShift); // 0xC00000UL
 
         // No broadcast rule.
@@ -155,12 +155,19 @@ namespace Vmdq.Generated
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> VlanSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> VlanKeys => new byte[]
         {
             // slot 0: line 5: vlan 250 -> db:0
-            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x80, 0x00, 0x70, 0x00, 0x00, 0x00,
+            0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             // slot 1: line 6: vlan 251 -> db:1
-            0xFB, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x80, 0x80, 0x70, 0x00, 0x00, 0x00,
+            0xFB, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> VlanVerdicts => new byte[]
+        {
+            // slot 0: line 5: vlan 250 -> db:0
+            0x05, 0x00, 0x80, 0x00, 0x70, 0x00, 0x00, 0x00,
+            // slot 1: line 6: vlan 251 -> db:1
+            0x06, 0x00, 0x80, 0x80, 0x70, 0x00, 0x00, 0x00,
         };
 
         // The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).
@@ -170,6 +177,6 @@ namespace Vmdq.Generated
             tunnel: default,
             macVlan: default,
             mac: default,
-            vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanSlots.ToArray(), VlanBucketShift, VlanShift));
+            vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanKeys.ToArray(), VlanVerdicts.ToArray(), VlanBucketShift, VlanShift));
     }
 }

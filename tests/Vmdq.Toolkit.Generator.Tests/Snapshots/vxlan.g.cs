@@ -36,7 +36,7 @@ namespace Overlay
         public const int RuleCount = 2;
 
         /// <summary>Bytes of lookup-table data compiled into this dispatcher.</summary>
-        public const long TableBytes = 96;
+        public const long TableBytes = 112;
 
         /// <summary>Geometry, pools and entry points of this dispatcher, for the NIC emulator.</summary>
         public static global::Vmdq.Toolkit.DispatcherInfo Info { get; } = new global::Vmdq.Toolkit.DispatcherInfo(
@@ -136,7 +136,7 @@ namespace Overlay
     file static class VxlanDispatcherTables
     {
         // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
-        // Table slots: 8-byte key (2^62 when empty), then the verdict's 40 bits with the key's extra bits at 40..63.
+        // Tables: per slot a 8-byte key (2^62 when empty; 16 bytes in the tunnel-inner table: key, then extra) and, in a separate array, its 8-byte verdict.
         public const ulong DefaultVerdict = 0UL;
 
         // No broadcast rule.
@@ -155,12 +155,19 @@ namespace Overlay
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> TunnelInnerSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelInnerKeys => new byte[]
         {
             // slot 0: empty
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             // slot 1: line 6: vxlan 5001 inner 52:54:00:12:34:56 -> web:1
-            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x06, 0x00, 0x40, 0x80, 0x10, 0x89, 0x13, 0x00,
+            0x56, 0x34, 0x12, 0x00, 0x54, 0x52, 0x00, 0x00, 0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> TunnelInnerVerdicts => new byte[]
+        {
+            // slot 0: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 1: line 6: vxlan 5001 inner 52:54:00:12:34:56 -> web:1
+            0x06, 0x00, 0x40, 0x80, 0x10, 0x00, 0x00, 0x00,
         };
 
         // 2./4. vxlan VNI and nvgre VSID: 1 rule (lines 5) in 2 slots, 2 buckets.
@@ -171,19 +178,26 @@ namespace Overlay
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         };
-        public static global::System.ReadOnlySpan<byte> TunnelSlots => new byte[]
+        public static global::System.ReadOnlySpan<byte> TunnelKeys => new byte[]
         {
             // slot 0: empty
-            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
             // slot 1: line 5: vxlan 5001 -> web:0
-            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
+            0x89, 0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        };
+        public static global::System.ReadOnlySpan<byte> TunnelVerdicts => new byte[]
+        {
+            // slot 0: empty
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+            // slot 1: line 5: vxlan 5001 -> web:0
+            0x05, 0x00, 0x40, 0x00, 0x20, 0x00, 0x00, 0x00,
         };
 
         // The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).
         public static readonly global::Vmdq.Toolkit.Classification.ClassifierTables Kernel = new global::Vmdq.Toolkit.Classification.ClassifierTables(
             VxlanDispatcher.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,
-            tunnelInner: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelInnerDisplacements.ToArray(), TunnelInnerSlots.ToArray(), TunnelInnerBucketShift, TunnelInnerShift),
-            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelSlots.ToArray(), TunnelBucketShift, TunnelShift),
+            tunnelInner: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelInnerDisplacements.ToArray(), TunnelInnerKeys.ToArray(), TunnelInnerVerdicts.ToArray(), TunnelInnerBucketShift, TunnelInnerShift),
+            tunnel: new global::Vmdq.Toolkit.Classification.ProbeTable(TunnelDisplacements.ToArray(), TunnelKeys.ToArray(), TunnelVerdicts.ToArray(), TunnelBucketShift, TunnelShift),
             macVlan: default,
             mac: default,
             vlan: default);
