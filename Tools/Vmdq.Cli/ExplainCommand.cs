@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -28,6 +29,17 @@ internal static class ExplainCommand
         {
             Description = "With --pcap: the frame to explain, counted from 0 (the first frame is 0, not 1 as in Wireshark).",
             HelpName = "N",
+        };
+        index.CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+            if (!int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 0)
+            {
+                result.AddError($"--index '{token}': a frame number counted from 0 (0, 1, 2...) is expected.");
+                return null;
+            }
+
+            return n;
         };
         var all = new Option<bool>("--all") { Description = "With --pcap: explain every frame." };
         var json = new Option<bool>("--json") { Description = "Write JSON (one object, or an array with --all) instead of text." };
@@ -59,10 +71,6 @@ internal static class ExplainCommand
                 result.AddError("Give --index N or --all, not both.");
             }
 
-            if (result.GetValue(index) is < 0)
-            {
-                result.AddError($"--index {result.GetValue(index)}: frames are counted from 0.");
-            }
         });
 
         command.SetAction(parsed => Execute(
