@@ -133,6 +133,20 @@ public sealed class ExplainCaptureTests : IDisposable
     }
 
     [Fact]
+    public void A_frame_of_another_link_type_is_classified_as_its_bytes_with_a_note()
+    {
+        string path = Path.Combine(_cli.Directory, "raw.pcapng");
+        File.WriteAllBytes(path, new PcapNgBuilder().Section(bigEndian: false).Interface(101)
+            .Enhanced(0, 0, Frames.Ethernet("00:16:3e:08:71:cf", 0x0800)).ToArray());
+
+        var run = CliRunner.Run("explain", _rules, "--pcap", path);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("  decided by    line 7: mac 00:16:3e:08:71:cf -> web\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  note          capture link type 101 is not Ethernet (1)", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_capture_that_breaks_off_explains_the_frames_before_the_break_with_a_warning()
     {
         byte[] frame = Frames.Ethernet("00:16:3e:08:71:cf", 0x0800);

@@ -198,6 +198,16 @@ public sealed class ExplainTests : IDisposable
     }
 
     [Fact]
+    public void A_tag_cut_before_its_tci_is_not_read_and_the_note_says_so()
+    {
+        var e = Explain(Frames.Ethernet(Other, 0x0800, tags: (0x8100, 150))[..15]);
+
+        Assert.True(e.GetProperty("verdict").GetProperty("default").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, e.GetProperty("fields").GetProperty("cvid").ValueKind);
+        Assert.Contains(e.GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("frame too short for the VLAN tag at offset 12", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_tunnel_cut_before_its_inner_mac_decides_by_the_vni_and_says_why_inner_rules_cannot_match()
     {
         byte[] full = Vxlan(Other, "52:54:00:12:34:56");
