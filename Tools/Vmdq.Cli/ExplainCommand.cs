@@ -70,7 +70,6 @@ internal static class ExplainCommand
             {
                 result.AddError("Give --index N or --all, not both.");
             }
-
         });
 
         command.SetAction(parsed => Execute(
@@ -87,8 +86,9 @@ internal static class ExplainCommand
         foreach (var diagnostic in loaded.Diagnostics)
         {
             // The build's form, as 'vmdq check' prints it; on stderr, so that stdout stays the explanation (or JSON).
-            // Errors and warnings only: info (e.g. VMDQ0012's overrides) is 'vmdq check''s to show.
-            if (diagnostic.Severity == RuleSeverity.Info)
+            // A file that loads shows its warnings only: info such as VMDQ0012's overrides is
+            // 'vmdq check''s to show, and would bury the explanation.
+            if (diagnostic.Severity == RuleSeverity.Info && loaded.Dispatcher is not null)
             {
                 continue;
             }

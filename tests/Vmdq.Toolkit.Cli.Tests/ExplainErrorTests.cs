@@ -44,6 +44,23 @@ public sealed class ExplainErrorTests : IDisposable
         Assert.Contains("has 2 errors; nothing to explain", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_file_that_loads_shows_its_warnings_but_not_its_info_on_stderr()
+    {
+        // Files.Override has one info (VMDQ0012); Files.Unreachable one warning (VMDQ0011).
+        string info = _cli.Write("info.vmdq", Files.Override);
+        string warning = _cli.Write("warning.vmdq", Files.Unreachable);
+
+        var quiet = CliRunner.Run("explain", info, "--frame", Frame);
+        var warned = CliRunner.Run("explain", warning, "--frame", Frame);
+
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.DoesNotContain("VMDQ0012", quiet.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains("warning VMDQ0011", warned.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("VMDQ0011", warned.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("00:1b:21:0a:0b:0", "odd number")]
     [InlineData("00 1b 2g", "'g' at position 8 is not a hex digit")]
