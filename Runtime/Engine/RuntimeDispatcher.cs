@@ -197,6 +197,15 @@ public sealed class RuntimeDispatcher
             ? pools
             : default;
 
+    /// <summary>
+    /// Every rule in force whose match holds on <paramref name="fields"/>, each as the verdict it gives, in the
+    /// spec's precedence order ("Which rule wins"): the first is the one that decides, so its verdict is
+    /// <see cref="Classify(in FrameFields)"/>'s; the others are the rules it won over. Empty when no rule
+    /// matches (the default pool decides). To explain a verdict: a scan of every rule, not for per-frame use.
+    /// </summary>
+    /// <param name="fields">The frame's fields (see <see cref="Parse"/>).</param>
+    public IReadOnlyList<Verdict> MatchingRules(in FrameFields fields) => RuleMatcher.Matching(_current.Model, fields);
+
     /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
     /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
     public FrameFields Parse(ReadOnlySpan<byte> frame) => FrameParser.Parse(frame, VxlanPort);

@@ -18,9 +18,10 @@ internal static class Program
     /// </summary>
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("vmdq: check VMDq rules files with the same diagnostics as the Vmdq.Toolkit build.")
+        var root = new RootCommand("vmdq: check VMDq rules files with the same diagnostics as the Vmdq.Toolkit build, and explain where frames go.")
         {
             CheckCommand.Create(stdout, stderr),
+            ExplainCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
@@ -33,7 +34,8 @@ internal static class Program
                 stderr.WriteLine($"vmdq: {error.Message}");
             }
 
-            stderr.WriteLine("Run 'vmdq --help' or 'vmdq check --help' for usage.");
+            string command = parsed.CommandResult.Command is RootCommand ? "check" : parsed.CommandResult.Command.Name;
+            stderr.WriteLine($"Run 'vmdq --help' or 'vmdq {command} --help' for usage.");
             return UsageError;
         }
 
