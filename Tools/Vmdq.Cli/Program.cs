@@ -21,6 +21,7 @@ internal static class Program
         var root = new RootCommand("vmdq: check VMDq rules files with the same diagnostics as the Vmdq.Toolkit build.")
         {
             CheckCommand.Create(stdout, stderr),
+            ExportCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
