@@ -100,10 +100,10 @@ internal static class ExportCommand
             return 1;
         }
 
-        ScriptWriter.Write(target, context, rules, entries, stdout);
+        int commands = ScriptWriter.Write(target, context, rules, entries, stdout);
         int left = problems.Count(e => !e.Translation.KeptWhenPartial);
         int inPart = problems.Count - left;
-        stderr.WriteLine($"vmdq: {path} exported to {target.Name}: {Plural(entries.Sum(e => e.Translation.Commands.Count), "command")}"
+        stderr.WriteLine($"vmdq: {path} exported to {target.Name}: {Plural(commands, "command")}"
             + (left > 0 ? $", {Plural(left, "rule")} left out" : string.Empty)
             + (inPart > 0 ? $", {Plural(inPart, "rule")} in part" : string.Empty) + ".");
         return 0;

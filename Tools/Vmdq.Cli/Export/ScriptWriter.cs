@@ -9,8 +9,8 @@ namespace Vmdq.Cli.Export;
 /// </summary>
 internal static class ScriptWriter
 {
-    /// <summary>Writes the script to <paramref name="output"/>.</summary>
-    public static void Write(ExportTarget target, ExportContext context, IReadOnlyList<ExportRule> rules, IReadOnlyList<ExportEntry> entries, TextWriter output)
+    /// <summary>Writes the script to <paramref name="output"/>; returns how many commands it holds.</summary>
+    public static int Write(ExportTarget target, ExportContext context, IReadOnlyList<ExportRule> rules, IReadOnlyList<ExportEntry> entries, TextWriter output)
     {
         var (comments, setup) = target.Preamble(context, rules);
         output.WriteLine($"# vmdq export --to {target.Name}: {context.File}");
@@ -19,9 +19,11 @@ internal static class ScriptWriter
             output.WriteLine("# " + comment);
         }
 
+        int written = 0;
         foreach (string command in setup)
         {
             output.WriteLine(command);
+            written++;
         }
 
         foreach (var entry in entries)
@@ -42,8 +44,11 @@ internal static class ScriptWriter
                 foreach (string command in t.Commands)
                 {
                     output.WriteLine(command);
+                    written++;
                 }
             }
         }
+
+        return written;
     }
 }
