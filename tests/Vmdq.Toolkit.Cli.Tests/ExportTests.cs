@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.IO;
 using System.Text.Json;
 
 namespace Vmdq.Toolkit.Cli.Tests;
@@ -354,5 +355,45 @@ public sealed class ExportTests
         var macVlan = rules.Single(r => r.GetProperty("kind").GetString() == "mac-vlan");
         Assert.Equal((150, "00:1b:21:0a:0b:02"), (macVlan.GetProperty("vlan").GetInt32(), macVlan.GetProperty("mac").GetString()));
         Assert.Equal(70001, rules.Single(r => r.GetProperty("kind").GetString() == "nvgre").GetProperty("vsid").GetInt32());
+    }
+}
+
+public sealed class ExportDocsTests
+{
+    private static readonly string Markdown = File.ReadAllText(FindRepositoryFile("docs", "diagnostics.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    private static string FindRepositoryFile(params string[] parts)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine([dir.FullName, .. parts]);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(string.Join('/', parts));
+    }
+
+    [Fact]
+    public void Every_export_diagnostic_has_a_section_with_its_title_and_a_row_in_the_export_table()
+    {
+        foreach (var descriptor in Vmdq.Cli.Export.ExportDescriptors.All)
+        {
+            string heading = "### " + descriptor.Id + "\n\n";
+            int at = Markdown.IndexOf(heading, StringComparison.Ordinal);
+            Assert.True(at > 0, $"docs/diagnostics.md has no '### {descriptor.Id}' section.");
+            Assert.StartsWith($"**{descriptor.Title}** · severity: error (warning with `--allow-partial`)", Markdown[(at + heading.Length)..], StringComparison.Ordinal);
+            Assert.Contains($"| {descriptor.Id} | {descriptor.Title} |", Markdown, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Export_ids_follow_the_rules_ids_and_are_not_rules_ids()
+    {
+        var ruleIds = Vmdq.Rules.Diagnostics.RuleDescriptors.All.Select(d => d.Id).ToHashSet();
+        Assert.Equal(["VMDQ0101", "VMDQ0102", "VMDQ0103", "VMDQ0104", "VMDQ0105"], Vmdq.Cli.Export.ExportDescriptors.All.Select(d => d.Id));
+        Assert.DoesNotContain(Vmdq.Cli.Export.ExportDescriptors.All, d => ruleIds.Contains(d.Id));
     }
 }
