@@ -18,10 +18,11 @@ internal static class Program
     /// </summary>
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("vmdq: check VMDq rules files with the same diagnostics as the Vmdq.Toolkit build, and explain where frames go.")
+        var root = new RootCommand("vmdq: check VMDq rules files with the same diagnostics as the Vmdq.Toolkit build, explain where frames go, and export them to tc, ip, ethtool and testpmd.")
         {
             CheckCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout, stderr),
+            ExportCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vmdq.Rules.Model;
+using Vmdq.Rules.Syntax;
+
+namespace Vmdq.Cli.Export;
+
+/// <summary>One annotated entry of the output: the rule and what the target made of it.</summary>
+/// <param name="Rule">The rule (or the entry the export adds for it).</param>
+/// <param name="Translation">The target's commands, or the problem.</param>
+internal sealed record ExportEntry(ExportRule Rule, Translation Translation);
+
+/// <summary>
+/// Lowers a rules file for one target: the rules in precedence order (the spec's "Which rule wins", then file order),
+/// each translated by the target. Knows nothing of any target's syntax.
+/// </summary>
+internal static class ExportPlan
+{
+    /// <summary>The rules of <paramref name="context"/>'s model as export rules, in precedence order.</summary>
+    /// <param name="context">The rules and names.</param>
+    /// <param name="text">The rules file's text (for each rule's written form and column).</param>
+    public static IReadOnlyList<ExportRule> Rules(ExportContext context, string text)
+    {
+        var model = context.Model;
+        string[] lines = text.Split('\n');
+        int[] lineStarts = new int[lines.Length];
+        for (int i = 1; i < lines.Length; i++)
+        {
+            lineStarts[i] = lineStarts[i - 1] + lines[i - 1].Length + 1;
+        }
+
+        var result = new List<ExportRule>();
+        foreach (var rule in model.Rules.OrderBy(r => (int)r.Kind).ThenBy(r => r.Line))
+        {
+            bool known = rule.Line >= 1 && rule.Line <= lines.Length;
+            var (written, span) = Written(known ? lines[rule.Line - 1] : string.Empty, rule.Line, known ? lineStarts[rule.Line - 1] : 0);
+            var pool = rule.IsDrop ? null : model.Pools.FirstOrDefault(p => p.Index == rule.Pool);
+            int deviceQueue = rule.IsDrop ? 0 : (rule.Pool * model.Geometry.QueuesPerPool) + rule.Queue;
+            result.Add(new ExportRule(rule, written, span, pool, rule.Replicas.ToArray(), deviceQueue));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Translates every rule with <paramref name="target"/>, in order. Where the target's multicast filter also takes
+    /// broadcast frames and no broadcast rule has been exported before the multicast rule, an entry that sends
+    /// broadcast frames to the default pool comes first: the language's <c>multicast</c> excludes broadcast.
+    /// </summary>
+    public static IReadOnlyList<ExportEntry> Translate(ExportTarget target, ExportContext context, IReadOnlyList<ExportRule> rules)
+    {
+        var model = context.Model;
+        var entries = new List<ExportEntry>();
+        bool broadcastExported = false;
+        foreach (var rule in rules)
+        {
+            if (rule.Kind == MatchKind.Multicast && !broadcastExported && target.MulticastFilterTakesBroadcast)
+            {
+                var broadcast = new ResolvedRule(MatchKind.Broadcast, Mac.Broadcast, 0, false, model.DefaultPool, model.DefaultQueue, rule.Line, EquatableArray<int>.Empty);
+                string note = $"broadcast is not multicast: broadcast frames go to the default pool, {context.PoolName(model.DefaultPool)} queue {model.DefaultQueue}";
+                var guard = new ExportRule(broadcast, rule.Text, rule.Span, model.Pools.FirstOrDefault(p => p.Index == model.DefaultPool), [],
+                    (model.DefaultPool * model.Geometry.QueuesPerPool) + model.DefaultQueue, note);
+                entries.Add(new ExportEntry(guard, target.Translate(guard, context)));
+            }
+
+            var translation = target.Translate(rule, context);
+            broadcastExported |= rule.Kind == MatchKind.Broadcast && (translation.Problem is null || translation.KeptWhenPartial);
+            entries.Add(new ExportEntry(rule, translation));
+        }
+
+        return entries;
+    }
+
+    /// <summary>A rule line's text without its comment, spaces collapsed, and the span of its first token.</summary>
+    private static (string Text, SourceSpan Span) Written(string line, int lineNumber, int lineStart)
+    {
+        int hash = line.IndexOf('#', StringComparison.Ordinal);
+        string code = (hash >= 0 ? line[..hash] : line).TrimEnd('\r');
+        string[] words = code.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        int first = 0;
+        while (first < code.Length && code[first] is ' ' or '\t')
+        {
+            first++;
+        }
+
+        int length = words.Length > 0 ? words[0].Length : 0;
+        return (string.Join(' ', words), new SourceSpan(lineStart + first, length, lineNumber, first + 1));
+    }
+}
