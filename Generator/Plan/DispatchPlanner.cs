@@ -64,7 +64,7 @@ internal static class DispatchPlanner
                 comments.ToEquatableArray()));
         }
 
-        var parse = model.Rules.Select(r => ParseLevels.Of(r.Kind)).DefaultIfEmpty(ParseLevel.Dst).Max();
+        var parse = model.ParseLevel;
         GroupPlan? Group(ResolvedRule? rule) => rule is null ? null : new GroupPlan(Describe(rule), VerdictBits.Of(rule), rule.Replicas);
 
         return new DispatchPlan(

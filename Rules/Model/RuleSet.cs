@@ -1,3 +1,6 @@
+using System.Linq;
+using Vmdq.Rules.Tables;
+
 namespace Vmdq.Rules.Model;
 
 /// <summary>A pool after resolution.</summary>
@@ -46,4 +49,7 @@ internal sealed record RuleSet(
 {
     /// <summary>The dispatcher's namespace-qualified name.</summary>
     public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
+
+    /// <summary>How much of a frame the rules need parsed: the highest level any rule's kind needs (<see cref="ParseLevel.Dst"/> with no rules).</summary>
+    public ParseLevel ParseLevel => Rules.Select(r => ParseLevels.Of(r.Kind)).DefaultIfEmpty(ParseLevel.Dst).Max();
 }

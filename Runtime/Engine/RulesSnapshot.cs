@@ -48,7 +48,7 @@ internal sealed class RulesSnapshot
             Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan));
 
         bool Has(TableKind kind) => built.Tables.Any(t => t.Kind == kind);
-        var depth = (ParseDepth)(byte)model.Rules.Select(r => ParseLevels.Of(r.Kind)).DefaultIfEmpty(ParseLevel.Dst).Max();
+        var depth = (ParseDepth)(byte)model.ParseLevel;
         var kernel = KernelRunner.For(
             Has(TableKind.TunnelInner), Has(TableKind.Tunnel), Has(TableKind.MacVlan), Has(TableKind.Mac), Has(TableKind.Vlan),
             built.Broadcast is not null || built.Multicast is not null, depth);
