@@ -4,8 +4,9 @@
 # and for FrameParser.Parse (which the JIT may or may not inline into it), and counts their
 # conditional jumps. Then compiles the eight-frame parse ahead of time (NativeAOT, bench/JitBranches8) for
 # an AVX-512 VBMI target, so its AVX-512 kernels are checked on any x64 machine: each kernel
-# (FrameParser.Parse8, every parse variant, plain and masked loads) must have no conditional jump and no
-# call, or the script fails. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
+# (FrameParser.Parse8, every parse variant, plain and masked loads) and the batch decide kernels
+# (DispatchKernel.Decide4 and Decide8 with every rule kind) must have no conditional jump and no call,
+# or the script fails. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
 # Usage: bash bench/jit-branches.sh [--quiet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,14 +29,16 @@ awk '/^; Assembly listing for method/ { m = $6; n[m] = 0; order[++k] = m } /^[ \
 dotnet publish bench/JitBranches8 -c Release --use-current-runtime -o "$out/aot" -p:JitOut="$out/disasm8.txt" -v q -nologo >/dev/null
 if [ "${1:-}" != "--quiet" ]; then cat "$out/disasm8.txt"; fi
 echo "eight-frame parse (NativeAOT, x86-64-v4 + avx512v2): instructions, conditional jumps, calls per method"
-awk '/^; Assembly listing for method/ { m = $6; sub(/\(.*/, "", m); sub(/^Vmdq\.Toolkit\.FrameParser:/, "", m); gsub(/Vmdq\.Toolkit\.ParseVariants\+|Vmdq\.Toolkit\.FrameParser\+/, "", m); name[++k] = m }
+awk '/^; Assembly listing for method/ { m = $6; sub(/\(.*/, "", m); sub(/^Vmdq\.Toolkit\.FrameParser:/, "", m); gsub(/Vmdq\.Toolkit\.ParseVariants\+|Vmdq\.Toolkit\.FrameParser\+/, "", m); sub(/^Vmdq\.Toolkit\.Classification\.DispatchKernel:/, "DispatchKernel.", m); gsub(/Vmdq\.Toolkit\.Classification\.|System\.Runtime\.Intrinsics\.|Vmdq\.Toolkit\./, "", m); name[++k] = m }
      k && /^[ \t]+[a-z]/ { ins[k]++ }
      k && /^[ \t]+j[a-z]+[ \t]/ && !/^[ \t]+jmp[ \t]/ { j[k]++ }
      k && /^[ \t]+call[ \t]/ { c[k]++ }
      END { bad = 0; kernels = 0
            for (i = 1; i <= k; i++) {
-             printf "  %-40s %4d instructions, %d conditional jumps, %d calls\n", name[i], ins[i], j[i], c[i]
-             if (name[i] ~ /^Parse8\[/) { kernels++; if (j[i] + c[i] > 0) bad++ } }
+             printf "  %-60.60s %4d instructions, %d conditional jumps, %d calls\n", name[i], ins[i], j[i], c[i]
+             if (name[i] ~ /^Parse8\[/) { kernels++; if (j[i] + c[i] > 0) bad++ }
+             if (name[i] ~ /^DispatchKernel\.Decide/) { decide++; if (j[i] + c[i] > 0) bad++ } }
            if (kernels != 8) { printf "expected 8 Parse8 kernels (4 variants x 2 load modes), found %d\n", kernels; exit 1 }
-           if (bad > 0) { printf "%d Parse8 kernel(s) with a conditional jump or a call\n", bad; exit 1 }
-           print "Parse8 kernels: no conditional jumps, no calls" }' "$out/disasm8.txt"
+           if (decide != 2) { printf "expected the four- and eight-lane decide kernels, found %d\n", decide; exit 1 }
+           if (bad > 0) { printf "%d kernel(s) with a conditional jump or a call\n", bad; exit 1 }
+           print "Parse8, Decide4 and Decide8 kernels: no conditional jumps, no calls" }' "$out/disasm8.txt"

@@ -1,5 +1,8 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Vmdq.Toolkit;
+using Vmdq.Toolkit.Classification;
 
 // Eight frames at 256-byte slots of a 2 KB buffer (the padded entry needs 128 readable bytes each).
 var buffer = new byte[2048];
@@ -13,7 +16,22 @@ for (int k = 0; k < 8; k++)
 
 ulong sum = Parse<ParseVariants.Full>(buffer, slices, arrays) + Parse<ParseVariants.Tunnels>(buffer, slices, arrays)
             + Parse<ParseVariants.Tags>(buffer, slices, arrays) + Parse<ParseVariants.Dst>(buffer, slices, arrays);
+
+// The batch decide kernels (four lanes: AVX2 gathers; eight: Vector512 with two AVX2 gathers per table read)
+// over empty tables of every kind: the code is the same for any tables, which are data.
+var tables = new ClassifierTables(4789, 0, 0, 0, default, default, default, default, default);
+FrameParser.ParseRaw8Padded<ParseVariants.Full>(buffer, slices, 4789, out var frames8);
+var frames4 = new ParsedFrame4();
+sum += Decide4Once(in frames4, tables).GetElement(0) + Decide8Once(in frames8, tables).GetElement(1);
 Console.WriteLine($"{FrameParser.IsParse8Avx512} {sum}");
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static Vector256<ulong> Decide4Once(in ParsedFrame4 f, ClassifierTables t) =>
+    DispatchKernel.Decide4<RuleKinds<On, On, On, On, On, On>>(in f, t);
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static Vector512<ulong> Decide8Once(in ParsedFrame8 f, ClassifierTables t) =>
+    DispatchKernel.Decide8<RuleKinds<On, On, On, On, On, On>>(in f, t);
 
 static ulong Parse<TVariant>(byte[] buffer, FrameSlice[] slices, byte[][] arrays)
     where TVariant : struct, IParseVariant
