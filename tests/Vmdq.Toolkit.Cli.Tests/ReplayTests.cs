@@ -166,6 +166,54 @@ public sealed class ReplayTests
         Assert.Equal("yes", report.Summary["received + replicas = delivered + dropped"]);
     }
 
+    [Fact]
+    public void Frames_of_another_link_type_are_not_replayed_and_say_so()
+    {
+        using var files = new CliRunner();
+        // Interface 0 is Ethernet, interface 1 Linux cooked capture (113); the second frame has no timestamp (a Simple Packet Block, interface 0).
+        byte[] web = Frame("00:16:3e:08:71:cf", 61);
+        string capture = Path.Combine(files.Directory, "two-links.pcapng");
+        File.WriteAllBytes(capture, new Vmdq.Toolkit.Runtime.Tests.PcapNgBuilder().Section(bigEndian: false).Interface(1).Interface(113)
+            .Enhanced(1, 5, new byte[40]).Simple(web, (uint)web.Length).Enhanced(0, 7, web).ToArray());
+        string verdicts = Path.Combine(files.Directory, "v.jsonl");
+        string split = Path.Combine(files.Directory, "split");
+
+        var run = CliRunner.Run("replay", Lab, capture, "--verdicts", verdicts, "--split", split);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("vmdq: warning: 1 frame of '" + capture + "' is not Ethernet (link type 113): not replayed.", run.Stderr);
+        Assert.StartsWith("replaying two-links.pcapng (2 frames) with lab.vmdq\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, ReplayReport.Parse(run.Stdout).Pool("web").Delivered);
+        var lines = File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(new[] { "not_ethernet", "delivered", "delivered" }, lines.Select(l => l.GetProperty("outcome").GetString()));
+        Assert.Equal(JsonValueKind.Null, lines[0].GetProperty("verdict").ValueKind);
+        Assert.Empty(lines[0].GetProperty("delivered").EnumerateArray());
+        // The Simple Packet Block records no time; the Enhanced one 7 us after the epoch.
+        Assert.Equal(JsonValueKind.Null, lines[1].GetProperty("timestamp").ValueKind);
+        Assert.Equal("1970-01-01T00:00:00.000007000Z", lines[2].GetProperty("timestamp").GetString());
+        Assert.Equal(2, Vmdq.Toolkit.Capture.CaptureReader.ReadFile(Path.Combine(split, "1-web.pcapng")).Count());
+        Assert.Empty(Vmdq.Toolkit.Capture.CaptureReader.ReadFile(Path.Combine(split, "dropped.pcapng")));
+    }
+
+    [Fact]
+    public void A_capture_without_frames_replays_nothing_with_a_warning()
+    {
+        using var files = new CliRunner();
+        string capture = Path.Combine(files.Directory, "empty.pcapng");
+        File.WriteAllBytes(capture, new Vmdq.Toolkit.Runtime.Tests.PcapNgBuilder().Section(bigEndian: true).Interface(1).ToArray());
+        string verdicts = Path.Combine(files.Directory, "v.jsonl");
+
+        var run = CliRunner.Run("replay", Lab, capture, "--verdicts", verdicts);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains($"vmdq: warning: '{capture}' has no frames.", run.Stderr);
+        var report = ReplayReport.Parse(run.Stdout);
+        Assert.Equal(0, report.Received);
+        Assert.All(report.Pools, p => Assert.Equal(0, p.FramesIn));
+        Assert.Empty(File.ReadAllLines(verdicts));
+        Assert.Contains("conservation: OK", run.Stdout);
+    }
+
     /// <summary>An Ethernet frame of <paramref name="length"/> bytes to <paramref name="dst"/> (IPv4 ethertype, zero payload).</summary>
     internal static byte[] Frame(string dst, int length)
     {
