@@ -190,10 +190,11 @@ internal sealed class EmulatedHost : IDisposable
 
             if (rateMfps < 0)
             {
-                // A ring no VM polls never empties: after a second without a delivery, stop waiting (the frames
-                // that do not fit are then counted as ring-full drops) rather than hang.
+                // A ring no VM polls never empties: after 10 s without a delivery (far longer than a loaded
+                // machine keeps a consumer thread off the CPU), stop waiting rather than hang; the frames that
+                // do not fit are then counted as ring-full drops.
                 long waitedSince = Stopwatch.GetTimestamp(), seen = Interlocked.Read(ref _deliveredTotal);
-                while (enqueued - seen > room && Stopwatch.GetElapsedTime(waitedSince) < TimeSpan.FromSeconds(1))
+                while (enqueued - seen > room && Stopwatch.GetElapsedTime(waitedSince) < TimeSpan.FromSeconds(10))
                 {
                     wait.SpinOnce();
                     long now = Interlocked.Read(ref _deliveredTotal);
