@@ -1,6 +1,7 @@
 using System.Globalization;
 using Contoso.Fabric;
 using Spectre.Console;
+using Vmdq.Hosting;
 using Vmdq.Samples.MultiTenantHost;
 
 // The main job: tenants.vmdq is compiled at build time into Contoso.Fabric.TenantDispatcher; this
@@ -27,6 +28,12 @@ if (Console.IsOutputRedirected)
 string[] rulesLines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "tenants.vmdq"));
 string RuleText(int line) => line == 0 ? "(no rule: default pool)" : $"line {line}: {rulesLines[line - 1].Split('#')[0].Trim()}";
 string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+// The VMs, each attached to its pool, polling it on its own thread.
+(string Vm, string Pool)[] tenantVms =
+{
+    ("hypervisor", "host"), ("web-vm", "web"), ("storage-vm", "storage"), ("db-vm", "db"), ("analytics-vm", "analytics"),
+};
 
 AnsiConsole.Write(new Rule($"[bold]{TenantDispatcher.Info.Name}[/] from tenants.vmdq").LeftJustified());
 AnsiConsole.MarkupLine($"{TenantDispatcher.RuleCount} rules, {TenantDispatcher.TableBytes} bytes of perfect-hash tables, " +
@@ -83,8 +90,14 @@ else
 }
 
 // 3. Run: VMs on their own threads, the receive path here; rebalance half way.
-string slowVm = HostRun.Vms.FirstOrDefault(v => v.Pool == options.SlowVm || v.Vm == options.SlowVm).Vm ?? string.Empty;
-using var run = new HostRun(slowVm);
+string slowVm = tenantVms.FirstOrDefault(v => v.Pool == options.SlowVm || v.Vm == options.SlowVm).Vm ?? string.Empty;
+var vms = tenantVms.Select(v => new HostVm(v.Vm, TenantDispatcher.Info.Pools.Single(p => p.Name == v.Pool).Index)).ToArray();
+using var run = new EmulatedHost(TenantDispatcher.Info, "host-nic0", vms);
+if (slowVm.Length > 0)
+{
+    run.SetSlow(slowVm, slow: true);
+}
+
 run.Start();
 bool rebalanced = false;
 void Rebalance(long sent)
@@ -99,14 +112,15 @@ void Rebalance(long sent)
         run.Log("rebound pool db to queue 3 only (queue 2 drains)");
         if (slowVm.Length > 0)
         {
-            run.SpeedUp(slowVm);
+            run.SetSlow(slowVm, slow: false);
+            run.Log($"rebalanced: gave {slowVm} more CPU");
         }
     }
 }
 
 if (options.Live)
 {
-    AnsiConsole.Live(Dashboard.Render(run, total, title)).AutoClear(false).Start(ctx =>
+    AnsiConsole.Live(HostDashboard.Render(run, total, title)).AutoClear(false).Start(ctx =>
     {
         var lastRefresh = DateTime.UtcNow;
         run.Receive(frames, total, options.RateMfps, sent =>
@@ -114,12 +128,12 @@ if (options.Live)
             Rebalance(sent);
             if ((DateTime.UtcNow - lastRefresh).TotalMilliseconds > 250)
             {
-                ctx.UpdateTarget(Dashboard.Render(run, total, title));
+                ctx.UpdateTarget(HostDashboard.Render(run, total, title));
                 lastRefresh = DateTime.UtcNow;
             }
         });
         run.Drain();
-        ctx.UpdateTarget(Dashboard.Render(run, total, title));
+        ctx.UpdateTarget(HostDashboard.Render(run, total, title));
     });
 }
 else
@@ -127,7 +141,7 @@ else
     AnsiConsole.MarkupLine($"{Markup.Escape(title)}: {N(total)} frames...");
     run.Receive(frames, total, options.RateMfps, Rebalance);
     run.Drain();
-    AnsiConsole.Write(Dashboard.Table(run.Nic.Snapshot(), run));
+    AnsiConsole.Write(HostDashboard.Table(run.Nic.Snapshot(), run.Nic.Name));
     foreach (var e in run.Events)
     {
         AnsiConsole.MarkupLine(e);
@@ -135,24 +149,6 @@ else
 }
 
 // 4. Summary: every frame is accounted for, and every buffer is back.
-var s = run.Nic.Snapshot();
-var buffers = run.Nic.CheckBuffers();
-bool balanced = s.IsBalanced && s.InRings == 0;
-bool buffersBack = buffers.Free == buffers.Total && buffers.Violations == 0;
-var summary = new Table().Border(TableBorder.Rounded).Title("[bold]summary[/]").AddColumn("figure").AddColumn("value", c => c.RightAligned());
-summary.AddRow("frames received", N(s.Received));
-summary.AddRow("broadcast/multicast replicas (no copies)", N(s.ReplicaCopies));
-summary.AddRow("delivered to VMs", N(s.Dequeued));
-summary.AddRow("dropped: ring full / rule / no buffer / runt / oversize",
-    $"{N(s.Drops.RingFull)} / {N(s.Drops.RuleDrop)} / {N(s.Drops.NoBuffer)} / {N(s.Drops.Runt)} / {N(s.Drops.Oversize)}");
-summary.AddRow("received + replicas = delivered + dropped", balanced ? "[green]yes[/]" : "[red]NO[/]");
-summary.AddRow("buffers back in the pool", buffersBack ? $"[green]{N(buffers.Free)} of {N(buffers.Total)}[/]" : $"[red]{N(buffers.Free)} of {N(buffers.Total)}[/]");
-summary.AddRow("throughput (classify + enqueue + dequeue)", $"{s.Received / run.Clock.Elapsed.TotalSeconds / 1e6:F2} M frames/s over {run.Clock.Elapsed.TotalSeconds:F1} s");
-foreach (var (vm, _) in HostRun.Vms)
-{
-    summary.AddRow($"delivered to {vm}", N(run.Delivered(vm)));
-}
-
-AnsiConsole.Write(summary);
-AnsiConsole.MarkupLine(balanced && buffersBack ? "[green]conservation: OK[/]" : "[red]conservation: FAILED[/]");
-return balanced && buffersBack ? 0 : 1;
+AnsiConsole.Write(HostDashboard.Summary(run, out bool conserved));
+AnsiConsole.MarkupLine(conserved ? "[green]conservation: OK[/]" : "[red]conservation: FAILED[/]");
+return conserved ? 0 : 1;

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using Vmdq.Rules.Diagnostics;
-using Vmdq.Toolkit;
 
 namespace Vmdq.Cli;
 
@@ -81,25 +79,8 @@ internal static class ExplainCommand
     /// <summary>Explains the frames and writes the report; returns the exit code.</summary>
     internal static int Execute(string path, string? hex, string? capture, int? index, bool all, bool json, TextWriter stdout, TextWriter stderr)
     {
-        string text = InputFiles.ReadText(path, "rules file");
-        var loaded = RuntimeDispatcher.Load(text, path);
-        foreach (var diagnostic in loaded.Diagnostics)
+        if (RulesInput.Load(path, "explain", stderr) is not { } dispatcher)
         {
-            // The build's form, as 'vmdq check' prints it; on stderr, so that stdout stays the explanation (or JSON).
-            // A file that loads shows its warnings only: info such as VMDQ0012's overrides is
-            // 'vmdq check''s to show, and would bury the explanation.
-            if (diagnostic.Severity == RuleSeverity.Info && loaded.Dispatcher is not null)
-            {
-                continue;
-            }
-
-            stderr.WriteLine($"{path}{diagnostic.Span}: {ReportedDiagnostic.SeverityName(diagnostic.Severity)} {diagnostic.Id}: {diagnostic.Message}");
-        }
-
-        if (loaded.Dispatcher is not { } dispatcher)
-        {
-            int errors = loaded.Diagnostics.Count(d => d.Severity == RuleSeverity.Error);
-            stderr.WriteLine($"vmdq: {path} has {(errors == 1 ? "1 error" : $"{errors} errors")}; nothing to explain.");
             return 1;
         }
 

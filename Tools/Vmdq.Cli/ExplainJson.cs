@@ -70,25 +70,7 @@ internal static class ExplainJson
         NumberOrNull(json, "innerVid", f.Has(FrameField.InnerVid) ? f.InnerVid : null);
         json.WriteEndObject();
 
-        json.WriteStartObject("verdict");
-        json.WriteBoolean("drop", e.Target.Drop);
-        json.WriteBoolean("default", e.Decider is null);
-        Target(json, e.Target);
-        json.WriteString("kind", KindName(e.Verdict.Kind));
-        json.WriteNumber("line", e.Verdict.RuleLine);
-        StringOrNull(json, "rule", e.Decider?.Text);
-        json.WriteBoolean("runtime", e.Decider?.IsRuntime ?? false);
-        json.WriteStartArray("replicas");
-        foreach (var replica in e.Replicas)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("pool", replica.Pool);
-            StringOrNull(json, "poolName", replica.PoolName);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
+        WriteVerdict(json, e.Verdict, e.Target, e.Decider, e.Replicas);
 
         json.WriteStartArray("alsoMatched");
         foreach (var loser in e.Losers)
@@ -116,6 +98,33 @@ internal static class ExplainJson
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// The <c>verdict</c> object: <c>{drop, default, pool, poolName, queue, kind, line, rule, runtime, replicas[{pool, poolName}]}</c>
+    /// (also each line of <c>vmdq replay --verdicts</c>).
+    /// </summary>
+    public static void WriteVerdict(Utf8JsonWriter json, Verdict verdict, ExplainedTarget target, ExplainedRule? decider, IReadOnlyList<ExplainedTarget> replicas)
+    {
+        json.WriteStartObject("verdict");
+        json.WriteBoolean("drop", target.Drop);
+        json.WriteBoolean("default", decider is null);
+        Target(json, target);
+        json.WriteString("kind", KindName(verdict.Kind));
+        json.WriteNumber("line", verdict.RuleLine);
+        StringOrNull(json, "rule", decider?.Text);
+        json.WriteBoolean("runtime", decider?.IsRuntime ?? false);
+        json.WriteStartArray("replicas");
+        foreach (var replica in replicas)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("pool", replica.Pool);
+            StringOrNull(json, "poolName", replica.PoolName);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     private static void Target(Utf8JsonWriter json, ExplainedTarget target)
     {
         NumberOrNull(json, "pool", target.Drop ? null : target.Pool);
@@ -123,7 +132,8 @@ internal static class ExplainJson
         NumberOrNull(json, "queue", target.Drop ? null : target.Queue);
     }
 
-    private static void NumberOrNull(Utf8JsonWriter json, string name, long? value)
+    /// <summary>Writes <paramref name="value"/>, or null.</summary>
+    public static void NumberOrNull(Utf8JsonWriter json, string name, long? value)
     {
         if (value is { } v)
         {
@@ -135,7 +145,8 @@ internal static class ExplainJson
         }
     }
 
-    private static void StringOrNull(Utf8JsonWriter json, string name, string? value)
+    /// <summary>Writes <paramref name="value"/>, or null.</summary>
+    public static void StringOrNull(Utf8JsonWriter json, string name, string? value)
     {
         if (value is null)
         {

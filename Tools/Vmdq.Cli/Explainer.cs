@@ -16,6 +16,7 @@ internal sealed class Explainer
     private readonly RuntimeDispatcher _dispatcher;
     private readonly Dictionary<int, string> _poolNames;
     private readonly HashSet<int> _runtimeLines;
+    private readonly Dictionary<int, ExplainedRule> _rules = new();
 
     /// <summary>Creates an explainer over <paramref name="dispatcher"/>'s rules in force.</summary>
     public Explainer(RuntimeDispatcher dispatcher)
@@ -50,7 +51,7 @@ internal sealed class Explainer
         Verdict verdict = _dispatcher.Classify(frame.Data);
         IReadOnlyList<Verdict> matching = _dispatcher.MatchingRules(fields);
 
-        ExplainedRule? decider = verdict.IsDefault ? null : RuleAt(verdict.RuleLine, verdict.Kind);
+        var (target, decider, replicas) = Describe(verdict);
         var losers = new List<LosingRule>();
         foreach (Verdict other in matching)
         {
@@ -63,12 +64,6 @@ internal sealed class Explainer
             losers.Add(new LosingRule(rule, TargetOf(other), decider is null ? "it did not decide" : WhyLost(rule, decider)));
         }
 
-        var replicas = new List<ExplainedTarget>();
-        foreach (int pool in _dispatcher.Replicas(verdict))
-        {
-            replicas.Add(new ExplainedTarget(false, pool, PoolName(pool), -1));
-        }
-
         var notes = new List<string>();
         if (matching.Count > 0 && matching[0] != verdict)
         {
@@ -77,7 +72,23 @@ internal sealed class Explainer
         }
 
         notes.AddRange(Shortfalls(frame, fields));
-        return new FrameExplanation(frame, fields, verdict, TargetOf(verdict), decider, replicas, losers, notes);
+        return new FrameExplanation(frame, fields, verdict, target, decider, replicas, losers, notes);
+    }
+
+    /// <summary>
+    /// Where <paramref name="verdict"/> sends a frame, the rule that decided it (null for the default pool) and the
+    /// pools a broadcast/multicast verdict replicates to, in the rule's order. Cheap (no rule matching): what
+    /// <c>vmdq replay --verdicts</c> says of every frame.
+    /// </summary>
+    public (ExplainedTarget Target, ExplainedRule? Decider, IReadOnlyList<ExplainedTarget> Replicas) Describe(Verdict verdict)
+    {
+        var replicas = new List<ExplainedTarget>();
+        foreach (int pool in _dispatcher.Replicas(verdict))
+        {
+            replicas.Add(new ExplainedTarget(false, pool, PoolName(pool), -1));
+        }
+
+        return (TargetOf(verdict), verdict.IsDefault ? null : RuleAt(verdict.RuleLine, verdict.Kind), replicas);
     }
 
     /// <summary>Why <paramref name="loser"/> lost to <paramref name="winner"/>, naming both.</summary>
@@ -139,9 +150,14 @@ internal sealed class Explainer
 
     private ExplainedRule RuleAt(int line, RuleKind kind)
     {
+        if (_rules.TryGetValue(line, out var known) && known.Kind == kind)
+        {
+            return known;
+        }
+
         string text = _dispatcher.RuleText(line) ?? string.Empty;
         int comment = text.IndexOf('#', StringComparison.Ordinal);
         string code = string.Join(' ', (comment >= 0 ? text[..comment] : text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return new ExplainedRule(line, kind, code, _runtimeLines.Contains(line));
+        return _rules[line] = new ExplainedRule(line, kind, code, _runtimeLines.Contains(line));
     }
 }

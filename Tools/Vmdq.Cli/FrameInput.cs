@@ -62,8 +62,12 @@ internal static class FrameInput
     /// (0-based), or every frame when it is null. A capture that breaks off part way keeps the frames before the
     /// break when the selection lies there, and says where it broke in <paramref name="warning"/>.
     /// </summary>
+    /// <param name="path">The capture file.</param>
+    /// <param name="index">The frame to read, or null for all.</param>
+    /// <param name="warning">Where the capture broke off, if it did.</param>
+    /// <param name="doing">What the command does with the frames, for the warning (<c>explaining</c>, <c>replaying</c>).</param>
     /// <exception cref="CliUsageException">The file cannot be read, is not a capture, or has no frame at <paramref name="index"/>.</exception>
-    public static IReadOnlyList<InputFrame> ReadCapture(string path, int? index, out string? warning)
+    public static IReadOnlyList<InputFrame> ReadCapture(string path, int? index, out string? warning, string doing = "explaining")
     {
         warning = null;
         if (Directory.Exists(path))
@@ -111,7 +115,7 @@ internal static class FrameInput
                 throw new CliUsageException($"'{path}' breaks off after {Frames(read)}, before frame {index} (0-based): {e.Message}");
             }
 
-            warning = $"'{path}' breaks off after {Frames(read)} ({e.Message}); explaining the frames before the break.";
+            warning = $"'{path}' breaks off after {Frames(read)} ({e.Message}); {doing} the frames before the break.";
         }
 
         if (index is not null && frames.Count == 0)

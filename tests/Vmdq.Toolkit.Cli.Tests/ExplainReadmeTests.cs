@@ -10,13 +10,8 @@ public sealed class ExplainReadmeTests
     [Fact]
     public void The_readme_example_prints_what_the_readme_shows()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Vmdq.Toolkit.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("No Vmdq.Toolkit.sln above the test's directory.");
-        }
-
-        string readme = File.ReadAllText(Path.Combine(root, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        string root = Readme.Root;
+        string readme = Readme.Text();
         int command = readme.IndexOf("vmdq explain Samples/MultiTenantHost/tenants.vmdq --frame", StringComparison.Ordinal);
         Assert.True(command >= 0, "README.md no longer shows the 'vmdq explain' example.");
         string shell = readme[command..readme.IndexOf("\n```", command, StringComparison.Ordinal)];
