@@ -23,6 +23,7 @@ internal static class Program
             CheckCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
+            CaptureCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);

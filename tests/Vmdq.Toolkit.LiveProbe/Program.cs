@@ -12,7 +12,8 @@ namespace Vmdq.Toolkit.LiveProbe;
 /// <c>LiveProbe SEND-IF RECEIVE-IF RULES CAPTURE...</c>: sends every frame of each capture on SEND-IF and receives on
 /// RECEIVE-IF (the other end of a veth pair), classifying each frame as read from the capture and as received.
 /// Prints one JSON object per capture frame, then one per unexpected received frame, then a summary; the test decides
-/// what is right. Exit code 0 when it ran to the end, 2 when it could not (the message on stderr).
+/// what is right. <c>LiveProbe --send IF CAPTURE...</c> only sends (for tests of programs that receive), printing a summary.
+/// Exit code 0 when it ran to the end, 2 when it could not (the message on stderr).
 /// </summary>
 internal static class Program
 {
@@ -20,14 +21,20 @@ internal static class Program
 
     private static int Main(string[] args)
     {
-        if (args.Length < 4)
+        if (args.Length < (args.Length > 0 && args[0] == "--send" ? 3 : 4))
         {
-            Console.Error.WriteLine("usage: LiveProbe SEND-IF RECEIVE-IF RULES CAPTURE...");
+            Console.Error.WriteLine("usage: LiveProbe SEND-IF RECEIVE-IF RULES CAPTURE... | LiveProbe --send IF CAPTURE...");
             return 2;
         }
 
         try
         {
+            if (args[0] == "--send")
+            {
+                Send(args[1], args[2..]);
+                return 0;
+            }
+
             Run(args[0], args[1], args[2], args[3..]);
             return 0;
         }
@@ -36,6 +43,20 @@ internal static class Program
             Console.Error.WriteLine($"{e.GetType().Name}: {e.Message}");
             return 2;
         }
+    }
+
+    private static void Send(string sendInterface, string[] captures)
+    {
+        using var sender = InterfaceSender.Open(sendInterface);
+        foreach (string capture in captures)
+        {
+            foreach (var frame in CaptureReader.ReadFile(capture))
+            {
+                sender.Send(frame.Data.Span);
+            }
+        }
+
+        Console.Out.WriteLine(JsonSerializer.Serialize(new { kind = "summary", sent = sender.FramesSent, notSendable = sender.FramesNotSendable }, s_json));
     }
 
     private static void Run(string sendInterface, string receiveInterface, string rulesPath, string[] captures)
