@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading;
+using System.Threading.Tasks;
 using Vmdq.Toolkit.Capture;
 
 namespace Vmdq.Toolkit.LiveProbe;
@@ -19,7 +21,7 @@ internal static class Program
 {
     private static readonly JsonSerializerOptions s_json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
         if (args.Length < (args.Length > 0 && args[0] == "--send" ? 3 : 4))
         {
@@ -35,7 +37,7 @@ internal static class Program
                 return 0;
             }
 
-            Run(args[0], args[1], args[2], args[3..]);
+            await Run(args[0], args[1], args[2], args[3..]);
             return 0;
         }
         catch (Exception e) when (e is InterfaceException or IOException or PlatformNotSupportedException)
@@ -59,7 +61,7 @@ internal static class Program
         Console.Out.WriteLine(JsonSerializer.Serialize(new { kind = "summary", sent = sender.FramesSent, notSendable = sender.FramesNotSendable }, s_json));
     }
 
-    private static void Run(string sendInterface, string receiveInterface, string rulesPath, string[] captures)
+    private static async Task Run(string sendInterface, string receiveInterface, string rulesPath, string[] captures)
     {
         var load = RuntimeDispatcher.LoadFile(rulesPath);
         var dispatcher = load.Dispatcher ?? throw new IOException("The rules have errors: " + string.Join("; ", load.Diagnostics));
@@ -111,6 +113,7 @@ internal static class Program
             }
         }
 
+        await Stream(sender, receiver, captures[^1]);
         var (kernelReceived, kernelDropped) = receiver.ReadKernelStatistics();
         Console.Out.WriteLine(JsonSerializer.Serialize(new
         {
@@ -120,6 +123,60 @@ internal static class Program
             received = receiver.FramesReceived,
             kernelReceived,
             kernelDropped,
+        }, s_json));
+    }
+
+    /// <summary>
+    /// The last capture's sendable frames once more: read on the receiving end through <see cref="InterfaceReceiver.ReadAllAsync"/>,
+    /// and on the sending end by one receiver that includes outgoing frames and one that does not (the default).
+    /// </summary>
+    private static async Task Stream(InterfaceSender sender, InterfaceReceiver receiver, string capture)
+    {
+        var frames = CaptureReader.ReadFile(capture).Select(f => f.Data.ToArray()).Where(f => sender.Check(f) == SendResult.Sent).ToArray();
+        using var outgoing = InterfaceReceiver.Open(sender.InterfaceName, new InterfaceReceiverOptions { IncludeOutgoing = true });
+        using var incomingOnly = InterfaceReceiver.Open(sender.InterfaceName);
+        long before = receiver.FramesReceived;
+        long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        foreach (var frame in frames)
+        {
+            sender.Send(frame);
+        }
+
+        var streamed = new List<CapturedFrame>();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await foreach (var frame in receiver.ReadAllAsync(timeout.Token))
+            {
+                streamed.Add(frame);
+                if (streamed.Count == frames.Length)
+                {
+                    break;
+                }
+            }
+        }
+
+        var sent = new List<(byte[] Bytes, bool Outgoing)>();
+        ReceivedFrameHandler collect = (ReadOnlySpan<byte> frame, in ReceivedFrameInfo info) => sent.Add((frame.ToArray(), info.Outgoing));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (sent.Count < frames.Length && DateTime.UtcNow < deadline)
+        {
+            outgoing.Receive(collect, TimeSpan.FromMilliseconds(200));
+        }
+
+        int seenWithoutOutgoing = 0;
+        incomingOnly.Receive((ReadOnlySpan<byte> frame, in ReceivedFrameInfo info) => seenWithoutOutgoing++, TimeSpan.FromMilliseconds(300));
+        Console.Out.WriteLine(JsonSerializer.Serialize(new
+        {
+            kind = "stream",
+            expected = frames.Length,
+            streamed = streamed.Count,
+            streamedSame = streamed.Select(f => f.Data.ToArray()).Zip(frames).All(p => p.First.AsSpan().SequenceEqual(p.Second)),
+            numbers = streamed.Select(f => f.Number - before).ToArray(),
+            timestampsAfterStart = streamed.All(f => f.TimestampNanoseconds >= start - 1_000_000_000 && f.IsEthernet),
+            outgoing = sent.Count,
+            outgoingFlagged = sent.All(f => f.Outgoing),
+            outgoingSame = sent.Select(f => f.Bytes).Zip(frames).All(p => p.First.AsSpan().SequenceEqual(p.Second)),
+            seenWithoutOutgoing,
         }, s_json));
     }
 

@@ -18,7 +18,7 @@ namespace Vmdq.Toolkit.Runtime.Tests;
 /// <remarks>
 /// A process cannot enter new namespaces once it has threads, so the body runs in a child: <c>unshare -rn</c> creates
 /// the pair (IPv6 off so the kernel sends nothing of its own, MTU 9000 for the GSO captures) and starts
-/// Vmdq.Toolkit.LiveProbe, whose JSON lines are checked here against what this test computes from the captures itself.
+/// Vmdq.Toolkit.LiveProbe, whose JSON lines are checked here streamedst what this test computes from the captures itself.
 /// </remarks>
 public sealed class LiveInterfaceTests : IDisposable
 {
@@ -105,10 +105,25 @@ public sealed class LiveInterfaceTests : IDisposable
 
         Assert.DoesNotContain(lines, l => l.GetProperty("kind").GetString() == "extra");
         var summary = Assert.Single(lines, l => l.GetProperty("kind").GetString() == "summary");
-        Assert.Equal(sendable, summary.GetProperty("sent").GetInt64());
+        int streamed = CaptureReader.ReadFile(captures[^1]).Count(f => f.Data.Length <= Mtu + 14);
+        Assert.Equal(sendable + streamed, summary.GetProperty("sent").GetInt64());
         Assert.Equal(tooLarge, summary.GetProperty("notSendable").GetInt64());
-        Assert.Equal(sendable, summary.GetProperty("received").GetInt64());
+        Assert.Equal(sendable + streamed, summary.GetProperty("received").GetInt64());
         Assert.Equal(0, summary.GetProperty("kernelDropped").GetInt64());
+
+        // The last capture once more, read as ReadAllAsync's stream (numbered on from the frames before, timestamped
+        // now), and on the sending end: flagged outgoing with IncludeOutgoing, not seen at all without it.
+        var stream = Assert.Single(lines, l => l.GetProperty("kind").GetString() == "stream");
+        Assert.True(streamed >= 10, $"the last capture has {streamed} sendable frames");
+        Assert.Equal(streamed, stream.GetProperty("expected").GetInt32());
+        Assert.Equal(streamed, stream.GetProperty("streamed").GetInt32());
+        Assert.True(stream.GetProperty("streamedSame").GetBoolean(), stream.ToString());
+        Assert.Equal(Enumerable.Range(1, streamed), stream.GetProperty("numbers").EnumerateArray().Select(n => n.GetInt32()));
+        Assert.True(stream.GetProperty("timestampsAfterStart").GetBoolean(), stream.ToString());
+        Assert.Equal(streamed, stream.GetProperty("outgoing").GetInt32());
+        Assert.True(stream.GetProperty("outgoingFlagged").GetBoolean(), stream.ToString());
+        Assert.True(stream.GetProperty("outgoingSame").GetBoolean(), stream.ToString());
+        Assert.Equal(0, stream.GetProperty("seenWithoutOutgoing").GetInt32());
 
         // The corpus exercises each path: the BIG TCP frame is too large, tagged frames (C-tags, S-tags) had their tag
         // restored, and vlan rules decided frames live (they would not with the tag left out).
