@@ -24,6 +24,7 @@ internal static class Program
             ExplainCommand.Create(stdout, stderr),
             ReplayCommand.Create(stdout, stderr),
             ExportCommand.Create(stdout, stderr),
+            CaptureCommand.Create(stdout, stderr),
         };
 
         ParseResult parsed = root.Parse(args);
