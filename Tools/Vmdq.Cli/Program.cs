@@ -18,7 +18,7 @@ internal static class Program
     /// </summary>
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("vmdq: check VMDq rules files with the same diagnostics as the Vmdq.Toolkit build, explain where frames go, replay captures through the NIC emulator, and export them to tc, ip, ethtool and testpmd.")
+        var root = new RootCommand("vmdq: check VMDq rules files with the same diagnostics as the Vmdq.Toolkit build, explain where frames go, replay captures through the NIC emulator, capture and explain live frames from an interface, and export the rules to tc, ip, ethtool and testpmd.")
         {
             CheckCommand.Create(stdout, stderr),
             ExplainCommand.Create(stdout, stderr),
