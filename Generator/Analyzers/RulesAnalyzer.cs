@@ -66,7 +66,7 @@ public sealed class RulesAnalyzer : DiagnosticAnalyzer
                         end.ReportDiagnostic(Diagnostic.Create(
                             DiagnosticDescriptors.DuplicateDispatcher,
                             RulesFiles.ToLocation(path, text, span),
-                            $"'{typeName}' is also generated from {ordered[0].Path}: give one of the files its own 'dispatcher' name. Neither file generates a working dispatcher."));
+                            Vmdq.Rules.Analysis.DispatcherCollisions.Message(typeName, ordered[0].Path)));
                     }
                 }
             });

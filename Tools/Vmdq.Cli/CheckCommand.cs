@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using Vmdq.Rules;
+using Vmdq.Rules.Analysis;
 using Vmdq.Rules.Diagnostics;
 
 namespace Vmdq.Cli;
@@ -98,10 +99,13 @@ internal static class CheckCommand
         }
 
         var reported = new List<ReportedDiagnostic>();
-        foreach (var (path, text) in inputs.OrderBy(i => i.Path, StringComparer.Ordinal))
+        var compiled = inputs.OrderBy(i => i.Path, StringComparer.Ordinal).Select(i => (i.Path, i.Text, Result: RulesCompiler.Compile(i.Path, i.Text))).ToList();
+
+        // VMDQ0014 needs every file, as the build's compilation-end check does: two files that would generate one type.
+        var collisions = DispatcherCollisions.Find(compiled.Select(c => (c.Path, c.Result))).ToLookup(c => c.Path, c => c.Diagnostic, StringComparer.Ordinal);
+        foreach (var (path, text, result) in compiled)
         {
-            RulesResult result = RulesCompiler.Compile(path, text);
-            foreach (var diagnostic in result.Diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, StringComparer.Ordinal))
+            foreach (var diagnostic in result.Diagnostics.Concat(collisions[path]).OrderBy(d => d.Span.Start).ThenBy(d => d.Id, StringComparer.Ordinal))
             {
                 if (settings.Apply(diagnostic) is { } severity)
                 {

@@ -43,6 +43,41 @@ public sealed class CheckTests
     }
 
     [Fact]
+    public void Two_files_that_would_generate_one_dispatcher_type_get_VMDQ0014_on_all_but_the_first_as_the_build_does()
+    {
+        using var cli = new CliRunner();
+        Directory.CreateDirectory(Path.Combine(cli.Directory, "core"));
+        Directory.CreateDirectory(Path.Combine(cli.Directory, "edge"));
+        Directory.CreateDirectory(Path.Combine(cli.Directory, "lab"));
+        const string Named = "dispatcher Contoso.Fabric.TenantDispatcher\npool web 1\nmac 00:1b:21:0a:0b:01 -> web\n";
+        string core = cli.Write("core/tenants.vmdq", Named);
+        string edge = cli.Write("edge/tenants.vmdq", Named);
+        string lab = cli.Write("lab/tenants.vmdq", Named);
+
+        var run = CliRunner.Run("check", lab, edge, core);
+
+        // The first in path order (core) is the one the others collide with; the error is at the dispatcher name.
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(
+            [
+                $"{edge}(1,12): error VMDQ0014: 'Contoso.Fabric.TenantDispatcher' is also generated from {core}: give one of the files its own 'dispatcher' name. Neither file generates a working dispatcher.",
+                $"{lab}(1,12): error VMDQ0014: 'Contoso.Fabric.TenantDispatcher' is also generated from {core}: give one of the files its own 'dispatcher' name. Neither file generates a working dispatcher.",
+            ],
+            run.Lines);
+        Assert.Contains("3 files checked: 2 errors", run.Stderr);
+
+        // Default names collide too (Vmdq.Generated.TenantsDispatcher), at line 1, column 1; each file alone is fine.
+        string plainCore = cli.Write("core/tenants2.vmdq", Files.Clean);
+        Directory.CreateDirectory(Path.Combine(cli.Directory, "edge2"));
+        string plainEdge = cli.Write("edge2/tenants2.vmdq", Files.Clean);
+        run = CliRunner.Run("check", plainEdge, plainCore);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal([$"{plainEdge}(1,1): error VMDQ0014: 'Vmdq.Generated.Tenants2Dispatcher' is also generated from {plainCore}: give one of the files its own 'dispatcher' name. Neither file generates a working dispatcher."], run.Lines);
+        Assert.Equal(0, CliRunner.Run("check", plainEdge).ExitCode);
+        Assert.Equal(0, CliRunner.Run("check", core).ExitCode);
+    }
+
+    [Fact]
     public void Several_files_are_reported_sorted_by_file_then_position()
     {
         using var cli = new CliRunner();
