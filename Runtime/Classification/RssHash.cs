@@ -115,7 +115,7 @@ public static class RssHash
         ulong inner = Select(vxlan, l4 + 16, l4 + 8);
         ulong innerTag = Load(ref p, last, inner + 12);
         ulong innerTagged = EqSmall(Wire16(innerTag), Swap16(0x8100)) & Has(len, inner + 14, 2);
-        ReadIp(ref p, last, len, inner + 12 + (innerTagged & 0), out var innerIp, out _, out _, out _, out _);
+        ReadIp(ref p, last, len, inner + 12 + (innerTagged & 4), out var innerIp, out _, out _, out _, out _);
 
         ulong useInner = (vxlan | nvgre) & innerIp.Valid;
         input.W0 = Select(useInner, innerIp.W0, outer.W0);

@@ -135,6 +135,12 @@ public class RssHashTests
     }
 
     [Fact]
+    public void NvgreWithAnInnerTagAndAnInnerHeaderEndingTheFrame() =>
+        AssertSameAsReference(Convert.FromHexString(
+            "01005E0000010200000000AA810020FA08004500000000000000002F0000C2E97F2878C9120E200065580010002E5254001234560200000000BB81000002080045FEF2565B460000DB0601DD6FAF5F008936A851"),
+            8472, "NVGRE, inner C-tag, inner IPv4 header to the last byte");
+
+    [Fact]
     public void FramesWithoutAnIpHeaderHashAsZero()
     {
         Assert.Equal(0u, RssHash.Compute(ReadOnlySpan<byte>.Empty, 4789, Toeplitz.Default));
