@@ -54,6 +54,9 @@ internal sealed record RuleSet(
     /// <summary>True when the default pool is an <c>rss</c> pool: unmatched frames are spread over its queues.</summary>
     public bool DefaultSpreads => Pools.Any(p => p.Index == DefaultPool && p.Rss);
 
-    /// <summary>True when any pool spreads by RSS (the dispatcher computes the hash).</summary>
+    /// <summary>True when any pool is an <c>rss</c> pool (the dispatcher has redirection tables).</summary>
     public bool HasRss => Pools.Any(p => p.Rss);
+
+    /// <summary>True when some verdict spreads by RSS (a rule without <c>:QUEUE</c> to an <c>rss</c> pool, or an <c>rss</c> default pool): the dispatcher computes the hash.</summary>
+    public bool Spreads => DefaultSpreads || Rules.Any(r => r.Spread);
 }
