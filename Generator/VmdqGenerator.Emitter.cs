@@ -158,6 +158,11 @@ public sealed partial class VmdqGenerator
                 parts.Add($"((ulong){Rt}.RuleKind.{kind} << {Rt}.Verdict.KindShift)");
             }
 
+            if (((bits >> VerdictBits.SpreadShift) & 1) != 0)
+            {
+                parts.Add($"(1UL << {Rt}.Verdict.SpreadShift)");
+            }
+
             return parts.Count == 1 ? parts[0] + ";" : string.Join(" | ", parts) + "; // " + Hex(bits);
         }
 
@@ -222,7 +227,8 @@ public sealed partial class VmdqGenerator
             foreach (var pool in m.Pools)
             {
                 string tenant = pool.Tenant is null ? "null" : Literal(pool.Tenant);
-                _w.WriteLine($"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}),");
+                string rss = pool.Rss ? ", Rss: true" : string.Empty;
+                _w.WriteLine($"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}),");
             }
 
             _w.Indentation -= 2;
@@ -287,8 +293,37 @@ public sealed partial class VmdqGenerator
                 };
 
                 """);
+            WriteRedirection();
             WriteKinds();
             _w.CloseBlock();
+        }
+
+        /// <summary>With <c>rss</c> pools: the host's access to their redirection tables (in the kernel's tables, which the classify methods read once per call).</summary>
+        private void WriteRedirection()
+        {
+            var pools = _plan.RssPools;
+            if (pools.Count == 0)
+            {
+                return;
+            }
+
+            string list = string.Join(", ", pools.Select(p => $"{p.Name} ({Num(p.Index)}, queues {Num(p.FirstQueue)}-{Num(p.LastQueue)})"));
+            _w.WriteLine($$"""
+                /// <summary>
+                /// Replaces the RSS redirection table of an <c>rss</c> pool ({{Xml(list)}}) while other threads classify: calls that start
+                /// after this returns use it; a call in progress finishes with the table it started with.
+                /// </summary>
+                /// <param name="pool">An <c>rss</c> pool's index.</param>
+                /// <param name="queues">{{Num(VerdictBits.RetaSize)}} entries, each a queue of the pool's allowed range.</param>
+                /// <exception cref="global::System.ArgumentException"><paramref name="pool"/> is not an <c>rss</c> pool, or <paramref name="queues"/> has another length or a queue outside the pool's.</exception>
+                public static void SetRedirectionTable(int pool, global::System.ReadOnlySpan<byte> queues) => {{_tablesClass}}.Kernel.SetRedirectionTable(pool, queues);
+
+                /// <summary>A copy of the RSS redirection table of an <c>rss</c> pool: {{Num(VerdictBits.RetaSize)}} queues.</summary>
+                /// <param name="pool">An <c>rss</c> pool's index.</param>
+                /// <exception cref="global::System.ArgumentException"><paramref name="pool"/> is not an <c>rss</c> pool.</exception>
+                public static byte[] GetRedirectionTable(int pool) => {{_tablesClass}}.Kernel.GetRedirectionTable(pool);
+
+                """);
         }
 
         private void WriteTablesClass()
@@ -299,7 +334,7 @@ public sealed partial class VmdqGenerator
                 """);
             _w.OpenBlock();
             _w.WriteLine($"// Verdict bits: 0..{Num(VerdictBits.PoolShift - 1)} rule line, {Num(VerdictBits.PoolShift)}..{Num(VerdictBits.QueueShift - 1)} pool, "
-                + $"{Num(VerdictBits.QueueShift)}..{Num(VerdictBits.DropShift - 1)} queue, {Num(VerdictBits.DropShift)} drop, {Num(VerdictBits.KindShift)}..{Num(VerdictBits.VerdictBitCount - 1)} rule kind.");
+                + $"{Num(VerdictBits.QueueShift)}..{Num(VerdictBits.DropShift - 1)} queue, {Num(VerdictBits.DropShift)} drop, {Num(VerdictBits.KindShift)}..{Num(VerdictBits.SpreadShift - 1)} rule kind, {Num(VerdictBits.SpreadShift)} spread (queue by RSS).");
             _w.WriteLine($"// Tables: per slot a {Num(VerdictBits.KeySize)}-byte key (2^62 when empty; {Num(VerdictBits.WideKeySize)} bytes in the tunnel-inner table: key, then extra) and, in a separate array, its {Num(VerdictBits.VerdictSize)}-byte verdict.");
             _w.WriteLine($"public const ulong DefaultVerdict = {VerdictExpression(_plan.DefaultVerdict)}");
             WriteGroupRule("Broadcast", _plan.Broadcast);
@@ -366,7 +401,19 @@ public sealed partial class VmdqGenerator
             _w.WriteLine($"tunnel: {Table(TableKind.Tunnel)},");
             _w.WriteLine($"macVlan: {Table(TableKind.MacVlan)},");
             _w.WriteLine($"mac: {Table(TableKind.Mac)},");
-            _w.WriteLine($"vlan: {Table(TableKind.Vlan)});");
+            var rssPools = _plan.RssPools;
+            if (rssPools.Count == 0)
+            {
+                _w.WriteLine($"vlan: {Table(TableKind.Vlan)});");
+            }
+            else
+            {
+                // The rss pools' redirection tables, each round robin over the pool's queues until the host sets it.
+                _w.WriteLine($"vlan: {Table(TableKind.Vlan)},");
+                string pools = string.Join(", ", rssPools.Select(p => $"new({Num(p.Index)}, {Num(p.FirstQueue)}, {Num(p.LastQueue)})"));
+                _w.WriteLine($"redirection: new global::Vmdq.Toolkit.Classification.RedirectionTables(new global::Vmdq.Toolkit.Classification.RssPool[] {{ {pools} }}));");
+            }
+
             _w.Indentation--;
         }
 

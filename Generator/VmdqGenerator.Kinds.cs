@@ -1,3 +1,4 @@
+using System.Linq;
 using Vmdq.Generator.Plan;
 using Vmdq.Rules.Tables;
 
@@ -33,6 +34,12 @@ public sealed partial class VmdqGenerator
             WriteKind(TableKind.MacVlan, "5. mac M vlan V");
             WriteKind(TableKind.Tunnel, "2./4. vxlan VNI and nvgre VSID");
             WriteKind(TableKind.TunnelInner, "1./3. vxlan VNI inner M and nvgre VSID inner M");
+            _w.WriteLine();
+            var rss = _plan.RssPools;
+            _w.WriteLine(_plan.Spreads
+                ? $"// RSS: verdicts without a queue to pool{(rss.Count == 1 ? string.Empty : "s")} {string.Join(", ", rss.Select(p => p.Name))} take the queue of the pool's redirection table for the frame's RSS hash."
+                : rss.Count == 0 ? "// RSS: no rss pools." : "// RSS: no verdict spreads (every rule to an rss pool names its queue).");
+            _w.WriteLine($"public static bool Rss => {Bool(_plan.Spreads)};");
             _w.CloseBlock();
         }
 

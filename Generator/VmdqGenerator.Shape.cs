@@ -99,7 +99,7 @@ public sealed partial class VmdqGenerator
                 /// <summary>Not generated: throws <see cref="global::System.InvalidOperationException"/>.</summary>
                 /// <param name="verdict">A verdict of this dispatcher.</param>
                 public static global::System.ReadOnlySpan<int> Replicas(global::Vmdq.Toolkit.Verdict verdict) => {{notGenerated}};
-            }
+            {{(shape.HasRss ? RedirectionShape(notGenerated) : string.Empty)}}}
 
             /// <summary>Why <see cref="{{shape.ClassName}}"/> has no working members.</summary>
             file static class {{shape.ClassName}}NotGenerated
@@ -114,4 +114,18 @@ public sealed partial class VmdqGenerator
 
         return w.ToString();
     }
+
+    /// <summary>The redirection-table members of a file with <c>rss</c> pools, throwing, so code that reprograms them still compiles.</summary>
+    private static string RedirectionShape(string notGenerated) => $$"""
+
+            /// <summary>Not generated: throws <see cref="global::System.InvalidOperationException"/>.</summary>
+            /// <param name="pool">An <c>rss</c> pool's index.</param>
+            /// <param name="queues">The table's entries.</param>
+            public static void SetRedirectionTable(int pool, global::System.ReadOnlySpan<byte> queues) => {{notGenerated}};
+
+            /// <summary>Not generated: throws <see cref="global::System.InvalidOperationException"/>.</summary>
+            /// <param name="pool">An <c>rss</c> pool's index.</param>
+            public static byte[] GetRedirectionTable(int pool) => {{notGenerated}};
+
+        """;
 }

@@ -110,11 +110,15 @@ internal static class DiagnosticDescriptors
         "VMDQ0022", "No such runtime rule", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0022");
 
+    public static readonly DiagnosticDescriptor RssOneQueue = new(
+        "VMDQ0023", "RSS pool with one queue", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0023");
+
     /// <summary>All descriptors, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule);
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue);
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>
     public static DiagnosticDescriptor ById(string id)

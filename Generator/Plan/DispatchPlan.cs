@@ -58,6 +58,14 @@ internal sealed record DispatchPlan(
     /// <summary>True when the kernel selects the broadcast and multicast verdicts (there is a broadcast or a multicast rule).</summary>
     public bool HasGroups => Broadcast is not null || Multicast is not null;
 
+    /// <summary>The <c>rss</c> pools (each has a redirection table the host can replace).</summary>
+    public EquatableArray<ResolvedPool> RssPools => Pools.Where(p => p.Rss).ToEquatableArray();
+
+    /// <summary>True when some verdict spreads by RSS: the kernels compute the hash (<c>Kinds.Rss</c>).</summary>
+    public bool Spreads => DefaultVerdict >> VerdictBits.SpreadShift != 0
+        || (Broadcast?.Verdict ?? 0) >> VerdictBits.SpreadShift != 0 || (Multicast?.Verdict ?? 0) >> VerdictBits.SpreadShift != 0
+        || Probes.Any(p => p.SpreadCount > 0);
+
     /// <summary>The probe of <paramref name="kind"/>'s table, or null when the rules fill no such table.</summary>
     public ProbePlan? ProbeOf(TableKind kind) => Probes.FirstOrDefault(p => p.Kind == kind);
 }
@@ -82,6 +90,7 @@ internal sealed record GroupPlan(string Comment, ulong Verdict, EquatableArray<i
 /// <param name="Keys">The slots' keys.</param>
 /// <param name="Verdicts">The slots' verdicts, 8 bytes each.</param>
 /// <param name="SlotComments">One comment per slot (the rule in it, or <c>empty</c>); empty when the table is too large to comment.</param>
+/// <param name="SpreadCount">Rules in the table whose verdict spreads by RSS.</param>
 internal sealed record ProbePlan(
     TableKind Kind,
     string Precedence,
@@ -95,7 +104,8 @@ internal sealed record ProbePlan(
     int KeySize,
     EquatableArray<byte> Keys,
     EquatableArray<byte> Verdicts,
-    EquatableArray<string> SlotComments)
+    EquatableArray<string> SlotComments,
+    int SpreadCount = 0)
 {
     /// <summary>The table's name in the tables class (its members are <c>{Name}Keys</c>...).</summary>
     public string Name => Kind.ToString();

@@ -61,7 +61,8 @@ internal static class DispatchPlanner
                 t.KeySize,
                 new EquatableArray<byte>(t.Keys),
                 new EquatableArray<byte>(t.Verdicts),
-                comments.ToEquatableArray()));
+                comments.ToEquatableArray(),
+                table.Rules.Count(r => r.Spread)));
         }
 
         var parse = model.ParseLevel;
@@ -109,6 +110,7 @@ internal static class DispatchPlanner
         string PoolName(int index) => poolNames.TryGetValue(index, out var name) ? name : "pool" + Num(index);
         string target = rule.IsDrop ? "drop"
             : rule.Replicas.Count > 0 ? string.Join(", ", rule.Replicas.Select(PoolName))
+            : rule.Spread ? $"{PoolName(rule.Pool)} (queue by RSS)"
             : $"{PoolName(rule.Pool)}:{Num(rule.Queue)}";
         return $"line {Num(rule.Line)}: {rule.Key.Describe()} -> {target}";
     }

@@ -24,10 +24,15 @@ namespace Vmdq.Rules.Model;
 /// <param name="MacFilters">Exact destination-MAC filters (<c>mac</c>, <c>mac ... vlan</c>).</param>
 /// <param name="VlanFilters">VLAN filters with a pool mask; null when VLANs share the MAC filter table.</param>
 /// <param name="TunnelFilters">Tunnel (cloud) filters.</param>
-internal sealed record CapacityProfile(string Name, string Nic, int Pools, int QueuesInAll, int MacFilters, int? VlanFilters, int TunnelFilters)
+/// <param name="RssGeometries">
+/// With RSS within pools (VMDq+RSS), the NIC geometries the device offers, largest pool count first, each
+/// as pools x queues per pool; empty when RSS within a pool leaves the geometry as it is.
+/// </param>
+internal sealed record CapacityProfile(string Name, string Nic, int Pools, int QueuesInAll, int MacFilters, int? VlanFilters, int TunnelFilters, EquatableArray<RssGeometry> RssGeometries = default)
 {
-    /// <summary>Intel 82599 (ixgbe).</summary>
-    public static readonly CapacityProfile Intel82599 = new("82599", "Intel 82599 (ixgbe)", 64, 128, 128, 64, 0);
+    /// <summary>Intel 82599 (ixgbe): with RSS within pools, 32 pools of 4 queues or 16 of 8 (the spec's capacity table).</summary>
+    public static readonly CapacityProfile Intel82599 = new("82599", "Intel 82599 (ixgbe)", 64, 128, 128, 64, 0,
+        new[] { new RssGeometry(32, 4), new RssGeometry(16, 8) }.ToEquatableArray());
 
     /// <summary>Intel X710 (i40e): MAC and VLAN filters share one table of 3072.</summary>
     public static readonly CapacityProfile IntelX710 = new("x710", "Intel X710 (i40e)", 64, 1536, 3072, null, 400);
@@ -60,4 +65,16 @@ internal sealed record CapacityProfile(string Name, string Nic, int Pools, int Q
 
         return null;
     }
+}
+
+/// <summary>A VMDq+RSS geometry a NIC offers: up to <paramref name="Pools"/> pools of up to <paramref name="Queues"/> queues.</summary>
+/// <param name="Pools">Pools.</param>
+/// <param name="Queues">Queues per pool.</param>
+internal sealed record RssGeometry(int Pools, int Queues)
+{
+    /// <summary>True when <paramref name="geometry"/> fits this one.</summary>
+    public bool Holds(NicGeometry geometry) => geometry.Pools <= Pools && geometry.QueuesPerPool <= Queues;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Pools} pools x {Queues} queues";
 }

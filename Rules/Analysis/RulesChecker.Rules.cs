@@ -69,9 +69,12 @@ internal sealed partial class RulesChecker
                 queue = (int)explicitQueue;
             }
 
+            // An rss pool picks the queue per frame, unless the rule names one.
+            bool spread = firstPool.Rss && target.Queue is null;
+
             bool group = rule.Match.Kind is MatchKind.Broadcast or MatchKind.Multicast;
             _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, false, (int)firstPool.Index, queue, rule.Line,
-                group ? replicas.ToEquatableArray() : EquatableArray<int>.Empty)));
+                group ? replicas.ToEquatableArray() : EquatableArray<int>.Empty, spread)));
         }
     }
 
@@ -167,7 +170,7 @@ internal sealed partial class RulesChecker
         string Name(int index) => _poolsByIndex.TryGetValue(index, out var p) ? p.Name : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return rule.Replicas.Count > 1
             ? string.Join(", ", rule.Replicas.Select(Name))
-            : $"{Name(rule.Pool)}:{rule.Queue}";
+            : rule.Spread ? $"{Name(rule.Pool)} (queue by RSS)" : $"{Name(rule.Pool)}:{rule.Queue}";
     }
 
     /// <summary>What a rule does with a frame it decides: "goes to web:0", "goes to web, db" or "is dropped".</summary>
@@ -189,7 +192,7 @@ internal sealed partial class RulesChecker
     }
 
     private static bool SameTarget(ResolvedRule a, ResolvedRule b) =>
-        a.IsDrop == b.IsDrop && a.Pool == b.Pool && a.Queue == b.Queue && a.Replicas == b.Replicas;
+        a.IsDrop == b.IsDrop && a.Pool == b.Pool && a.Queue == b.Queue && a.Replicas == b.Replicas && a.Spread == b.Spread;
 
     /// <summary>Same match twice: a conflict when the targets differ, a duplicate when they agree. Returns the first rule of each match.</summary>
     private List<(FilterRule Syntax, ResolvedRule Rule)> CheckDuplicatesAndConflicts()

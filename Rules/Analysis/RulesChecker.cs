@@ -63,6 +63,7 @@ internal sealed partial class RulesChecker
     {
         CheckTenants();
         CheckPools();
+        CheckRss();
         (int defaultPool, int defaultQueue) = ResolveDefaultPool();
         ResolveRules();
         CheckBrokenRuleTargets();
@@ -81,7 +82,7 @@ internal sealed partial class RulesChecker
         var pools = _pools.Values
             .Where(p => p.Index >= 0 && p.Index < _geometry.Pools)
             .Select(p => new ResolvedPool(p.Name, (int)p.Index, p.FirstQueue, p.Queues is null ? _geometry.QueuesPerPool - 1 : (int)p.Queues.Hi,
-                p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line))
+                p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line, p.Rss))
             .OrderBy(p => p.Index).ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToEquatableArray();
 

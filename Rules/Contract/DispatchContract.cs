@@ -63,7 +63,8 @@ namespace Vmdq.Rules.Tables
 {
     /// <summary>
     /// The bit layout of a verdict (what the runtime's <c>Vmdq.Toolkit.Verdict</c> wraps): 0..21 rule line,
-    /// 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind (its precedence value); and of a table: per
+    /// 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind (its precedence value), 40 spread (the queue is
+    /// picked per frame by the pool's RSS redirection table); and of a table: per
     /// slot, a key of <see cref="KeySize"/> bytes (<see cref="WideKeySize"/> for the tunnel-inner table: key,
     /// then extra), below <see cref="EmptyKey"/> (which marks an empty slot), and, in a separate array, a
     /// <see cref="VerdictSize"/>-byte verdict. A probe compares keys only; the kernel keeps the winning
@@ -93,6 +94,12 @@ namespace Vmdq.Rules.Tables
         public const int KindBits = 4;
         /// <summary>The rule kind's bits once shifted down.</summary>
         public const int KindMask = (1 << KindBits) - 1;
+        /// <summary>Bit of the spread flag: set in a table's verdict when its pool is an <c>rss</c> pool and the rule names no queue, so the dispatcher replaces the queue by the pool's redirection-table entry for the frame's RSS hash.</summary>
+        public const int SpreadShift = KindShift + KindBits;
+        /// <summary>Entries of a pool's RSS redirection table, a power of two: the hash's low <see cref="RetaBits"/> bits pick one.</summary>
+        public const int RetaSize = 1 << RetaBits;
+        /// <summary>Bits of the RSS hash that pick a redirection-table entry.</summary>
+        public const int RetaBits = 7;
 
         /// <summary>Bytes of a slot's key in the tables whose key fits 62 bits (all but the tunnel-inner table).</summary>
         public const int KeySize = 8;
@@ -103,7 +110,7 @@ namespace Vmdq.Rules.Tables
         /// <summary>The key of an empty slot: no real key (at most 60 bits) equals it, and it stays below 2^63 so the probe can compare with a 3-instruction equality.</summary>
         public const ulong EmptyKey = 1UL << 62;
         /// <summary>Number of bits of a verdict.</summary>
-        public const int VerdictBitCount = KindShift + KindBits;
+        public const int VerdictBitCount = SpreadShift + 1;
         /// <summary>The bits a verdict may have.</summary>
         public const ulong VerdictMask = (1UL << VerdictBitCount) - 1;
         /// <summary>Bit of a <c>mac M vlan V</c> key where the VLAN ID starts: the key is M | V &lt;&lt; 48 (60 bits).</summary>
@@ -119,9 +126,10 @@ namespace Vmdq.Rules.Tables
         /// <param name="queue">Queue within the pool, 0..<see cref="QueueMask"/>.</param>
         /// <param name="drop">True for a <c>-&gt; drop</c> rule.</param>
         /// <param name="kind">The rule kind's value, 0..<see cref="KindMask"/>.</param>
-        public static ulong Encode(int line, int pool, int queue, bool drop, int kind) =>
+        /// <param name="spread">True when the queue is picked per frame by the pool's RSS redirection table (ignored for a drop).</param>
+        public static ulong Encode(int line, int pool, int queue, bool drop, int kind, bool spread = false) =>
             (ulong)(uint)line
-            | (drop ? 1UL << DropShift : ((ulong)(uint)pool << PoolShift) | ((ulong)(uint)queue << QueueShift))
+            | (drop ? 1UL << DropShift : ((ulong)(uint)pool << PoolShift) | ((ulong)(uint)queue << QueueShift) | (spread ? 1UL << SpreadShift : 0))
             | ((ulong)(uint)kind << KindShift);
     }
 }

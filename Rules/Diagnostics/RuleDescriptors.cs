@@ -77,12 +77,15 @@ public static class RuleDescriptors
     /// <summary>A runtime removal that names no runtime rule in force. Reported by the runtime engine only.</summary>
     public static readonly RuleDescriptor NotARuntimeRule = new("VMDQ0022", "No such runtime rule", RuleSeverity.Error);
 
+    /// <summary>An <c>rss</c> pool with one allowed queue: RSS has nothing to spread over.</summary>
+    public static readonly RuleDescriptor RssOneQueue = new("VMDQ0023", "RSS pool with one queue", RuleSeverity.Warning);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity,
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule,
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
     };
 }

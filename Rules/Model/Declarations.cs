@@ -38,10 +38,14 @@ internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni
 /// <param name="NameSpan">Where the name is written.</param>
 /// <param name="IndexSpan">Where the index is written.</param>
 /// <param name="TenantSpan">Where the tenant name is written.</param>
+/// <param name="RssSpan">Where <c>rss</c> is written, when the pool spreads its frames by RSS.</param>
 internal sealed record PoolDecl(
     string Name, long Index, string? Tenant, ValueRange? Queues, long? Priority, long? BandwidthPercent,
-    int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan)
+    int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan, SourceSpan? RssSpan = null)
 {
+    /// <summary>True when the pool spreads frames without an explicit <c>:QUEUE</c> over its queues by the RSS hash.</summary>
+    public bool Rss => RssSpan is not null;
+
     /// <summary>The queue a rule without <c>:QUEUE</c> uses: the first allowed queue.</summary>
     public int FirstQueue => Queues is null ? 0 : (int)Queues.Lo;
 }

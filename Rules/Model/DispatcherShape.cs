@@ -12,7 +12,8 @@ namespace Vmdq.Rules.Model;
 /// <param name="DefaultPool">Where unmatched frames would go.</param>
 /// <param name="DefaultQueue">The default pool's first queue.</param>
 /// <param name="VxlanPort">UDP destination port that carries VXLAN.</param>
-internal sealed record DispatcherShape(string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort)
+/// <param name="HasRss">True when a pool is declared <c>rss</c> (the shape then has the redirection-table members).</param>
+internal sealed record DispatcherShape(string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort, bool HasRss = false)
 {
     /// <summary>The dispatcher's namespace-qualified name.</summary>
     public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
@@ -28,6 +29,6 @@ internal sealed record DispatcherShape(string Path, string Namespace, string Cla
             g.RingSize >= 1 ? g.RingSize : d.RingSize);
         return new DispatcherShape(model.Path, model.Namespace, model.ClassName, geometry,
             model.DefaultPool >= 0 ? model.DefaultPool : 0, model.DefaultQueue >= 0 ? model.DefaultQueue : 0,
-            model.VxlanPort is >= 1 and <= 65535 ? model.VxlanPort : 4789);
+            model.VxlanPort is >= 1 and <= 65535 ? model.VxlanPort : 4789, model.HasRss);
     }
 }

@@ -12,7 +12,8 @@ namespace Vmdq.Rules.Model;
 /// <param name="Priority">Priority 0..7 (0 when not given).</param>
 /// <param name="BandwidthPercent">Bandwidth share, 0 when not given.</param>
 /// <param name="Line">Source line of the declaration.</param>
-internal sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line);
+/// <param name="Rss">True when the pool spreads frames without an explicit <c>:QUEUE</c> over <paramref name="FirstQueue"/>..<paramref name="LastQueue"/> by the RSS hash.</param>
+internal sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line, bool Rss = false);
 
 /// <summary>A filter rule after resolution: everything the dispatcher needs, nothing else.</summary>
 /// <param name="Kind">What it matches.</param>
@@ -23,7 +24,8 @@ internal sealed record ResolvedPool(string Name, int Index, int FirstQueue, int 
 /// <param name="Queue">Queue within the pool: the explicit <c>:QUEUE</c> or the pool's first allowed queue.</param>
 /// <param name="Line">Source line: the verdict's RuleLine.</param>
 /// <param name="Replicas">Pools a broadcast/multicast frame is replicated to, in the order written.</param>
-internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDrop, int Pool, int Queue, int Line, EquatableArray<int> Replicas)
+/// <param name="Spread">True when the queue is chosen per frame by the pool's RSS redirection table (an <c>rss</c> pool, no explicit <c>:QUEUE</c>); <paramref name="Queue"/> is then the pool's first allowed queue.</param>
+internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDrop, int Pool, int Queue, int Line, EquatableArray<int> Replicas, bool Spread = false)
 {
     /// <summary>The rule's normalised match.</summary>
     public MatchKey Key => new(Kind, Mac, Id);
@@ -52,4 +54,13 @@ internal sealed record RuleSet(
 
     /// <summary>How much of a frame the rules need parsed: the highest level any rule's kind needs (<see cref="ParseLevel.Dst"/> with no rules).</summary>
     public ParseLevel ParseLevel => Rules.Select(r => ParseLevels.Of(r.Kind)).DefaultIfEmpty(ParseLevel.Dst).Max();
+
+    /// <summary>True when the default pool is an <c>rss</c> pool: unmatched frames are spread over its queues.</summary>
+    public bool DefaultSpreads => Pools.Any(p => p.Index == DefaultPool && p.Rss);
+
+    /// <summary>True when any pool is an <c>rss</c> pool (the dispatcher has redirection tables).</summary>
+    public bool HasRss => Pools.Any(p => p.Rss);
+
+    /// <summary>True when some verdict spreads by RSS (a rule without <c>:QUEUE</c> to an <c>rss</c> pool, or an <c>rss</c> default pool): the dispatcher computes the hash.</summary>
+    public bool Spreads => DefaultSpreads || Rules.Any(r => r.Spread);
 }

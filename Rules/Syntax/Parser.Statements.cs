@@ -8,7 +8,7 @@ internal sealed partial class Parser
 {
     private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
     private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };
-    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth" };
+    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss" };
 
     private readonly HashSet<string> _seenSingletons = new();
 
@@ -261,11 +261,19 @@ internal sealed partial class Parser
         Token? tenant = null;
         ValueRange? queues = null;
         long? priority = null, bandwidth = null;
+        SourceSpan? rss = null;
         while (!AtEnd)
         {
-            Token what = NextWord("'tenant', 'queues', 'priority' or 'bandwidth'");
+            Token what = NextWord("'tenant', 'queues', 'priority', 'bandwidth' or 'rss'");
             switch (what.Text)
             {
+                case "rss" when rss is null:
+                    // A flag, no value: the pool spreads its frames over its queues by the RSS hash.
+                    rss = what.Span;
+                    break;
+                case "rss":
+                    Fail(RuleDescriptors.SyntaxError, what.Span, "'rss' is given twice in one 'pool' statement.");
+                    break;
                 case "tenant" when tenant is null:
                     tenant = Name("a tenant name");
                     break;
@@ -296,14 +304,19 @@ internal sealed partial class Parser
                     Next("a value");
                     break;
                 default:
+                    // Its value, if any, is skipped; a misspelt flag ('rs') at the end of the line is one mistake.
                     UnknownWord(what, "pool attribute", s_poolAttributes);
-                    Next("a value");
+                    if (!AtEnd)
+                    {
+                        Next("a value");
+                    }
+
                     break;
             }
         }
 
         EndStatement();
-        _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span));
+        _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span, rss));
     }
 
     private void ParseRule()

@@ -105,7 +105,7 @@ internal sealed class DispatchTables
 
         return new DispatchTables(
             tables,
-            VerdictBits.Payload(0, rules.DefaultPool, rules.DefaultQueue, false),
+            VerdictBits.Payload(0, rules.DefaultPool, rules.DefaultQueue, false, rules.DefaultSpreads),
             rules.Rules.FirstOrDefault(r => r.Kind == MatchKind.Broadcast),
             rules.Rules.FirstOrDefault(r => r.Kind == MatchKind.Multicast));
     }

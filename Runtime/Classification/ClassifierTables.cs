@@ -10,7 +10,8 @@ namespace Vmdq.Toolkit.Classification;
 /// return (the constant ones, then each table's slots), from which it fetches one verdict per frame. The
 /// kernels of <see cref="DispatchKernel"/>
 /// take it as data, so a generated dispatcher (which builds one from its build-time data, once) and
-/// an engine that builds tables at run time run the same kernel code. Immutable.
+/// an engine that builds tables at run time run the same kernel code. Immutable, but for the RSS redirection
+/// tables of its <c>rss</c> pools (<see cref="Redirection"/>), which the host may replace while frames are classified.
 /// Used by generated dispatchers; not meant for direct use.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -26,11 +27,13 @@ public sealed class ClassifierTables
     /// <param name="macVlan"><c>mac M vlan V</c>: key MAC | VLAN at bit 48.</param>
     /// <param name="mac"><c>mac M</c>: key MAC.</param>
     /// <param name="vlan"><c>vlan V</c>: key VLAN.</param>
+    /// <param name="redirection">The redirection tables of the <c>rss</c> pools (null: none). Shared, not copied: a runtime engine passes one object to every version of its tables, so a table the host set stays set.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="vxlanPort"/> is not a UDP port, or a verdict has bits outside the verdict layout.</exception>
-    /// <exception cref="ArgumentException"><paramref name="tunnelInner"/> is not a wide table, or another table is not a narrow one.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tunnelInner"/> is not a wide table, or another table is not a narrow one, or a verdict with the spread flag names a pool <paramref name="redirection"/> has no table for.</exception>
     public ClassifierTables(
         int vxlanPort, ulong defaultVerdict, ulong broadcastVerdict, ulong multicastVerdict,
-        ProbeTable tunnelInner, ProbeTable tunnel, ProbeTable macVlan, ProbeTable mac, ProbeTable vlan)
+        ProbeTable tunnelInner, ProbeTable tunnel, ProbeTable macVlan, ProbeTable mac, ProbeTable vlan,
+        RedirectionTables? redirection = null)
     {
         if (vxlanPort is < 1 or > 65535)
         {
@@ -65,6 +68,17 @@ public sealed class ClassifierTables
         MacBase = Append(verdicts, in Mac, ref next);
         VlanBase = Append(verdicts, in Vlan, ref next);
         Verdicts = verdicts;
+
+        // The spread step reads the redirection row of a spread verdict's pool unchecked: every such pool must have one.
+        Redirection = redirection ?? new RedirectionTables(Array.Empty<RssPool>());
+        foreach (ulong bits in verdicts)
+        {
+            int pool = (int)((bits >> VerdictLayout.PoolShift) & VerdictLayout.PoolMask);
+            if (((bits >> VerdictLayout.SpreadShift) & 1) != 0 && !Redirection.Contains(pool))
+            {
+                throw new ArgumentException($"A verdict spreads over pool {pool}'s queues by RSS, but the redirection tables have no table for pool {pool}.", nameof(redirection));
+            }
+        }
     }
 
     /// <summary>The UDP destination port that carries VXLAN.</summary>
@@ -78,6 +92,23 @@ public sealed class ClassifierTables
 
     /// <summary>The multicast rule's verdict bits.</summary>
     public ulong MulticastVerdict { get; }
+
+    /// <summary>The RSS redirection tables of the <c>rss</c> pools (empty when there are none).</summary>
+    public RedirectionTables Redirection { get; }
+
+    /// <summary>The Toeplitz key's tables the RSS hash uses: the default key.</summary>
+    internal Toeplitz Toeplitz => Toeplitz.Default;
+
+    /// <summary>Replaces <paramref name="pool"/>'s RSS redirection table (see <see cref="RedirectionTables.Set"/>).</summary>
+    /// <param name="pool">An <c>rss</c> pool.</param>
+    /// <param name="queues"><see cref="Verdict.RetaSize"/> entries, each a queue of the pool's allowed range.</param>
+    /// <exception cref="ArgumentException"><paramref name="pool"/> is not an <c>rss</c> pool, or <paramref name="queues"/> is not a valid table for it.</exception>
+    public void SetRedirectionTable(int pool, ReadOnlySpan<byte> queues) => Redirection.Set(pool, queues);
+
+    /// <summary>A copy of <paramref name="pool"/>'s RSS redirection table.</summary>
+    /// <param name="pool">An <c>rss</c> pool.</param>
+    /// <exception cref="ArgumentException"><paramref name="pool"/> is not an <c>rss</c> pool.</exception>
+    public byte[] GetRedirectionTable(int pool) => Redirection.Get(pool);
 
     /// <summary>Total bytes of table data.</summary>
     public long TableBytes => TunnelInner.Bytes + Tunnel.Bytes + MacVlan.Bytes + Mac.Bytes + Vlan.Bytes;

@@ -200,17 +200,17 @@ public static partial class FrameParser
 
     /// <summary>The low two bytes of a window, as they are on the wire (compare with <see cref="Swap16"/> of a constant).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Wire16(ulong window) => window & 0xFFFF;
+    internal static ulong Wire16(ulong window) => window & 0xFFFF;
 
     /// <summary>A 16-bit constant in wire byte order, as <see cref="Wire16"/> reads it (folded by the JIT).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Swap16(ulong value) => BinaryPrimitives.ReverseEndianness((ushort)value);
+    internal static ulong Swap16(ulong value) => BinaryPrimitives.ReverseEndianness((ushort)value);
 
     /// <summary>The big-endian 16-bit number in the low two bytes of a window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Be16(ulong window) => BinaryPrimitives.ReverseEndianness((ushort)window);
+    internal static ulong Be16(ulong window) => BinaryPrimitives.ReverseEndianness((ushort)window);
 
     /// <summary>The big-endian 32-bit number in the low four bytes of a window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Be32(ulong window) => BinaryPrimitives.ReverseEndianness((uint)window);
+    internal static ulong Be32(ulong window) => BinaryPrimitives.ReverseEndianness((uint)window);
 }

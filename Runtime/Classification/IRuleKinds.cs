@@ -30,4 +30,10 @@ public interface IRuleKinds
 
     /// <summary>A <c>broadcast</c> or <c>multicast</c> rule: the two constant verdicts are selected by the destination MAC.</summary>
     static abstract bool Groups { get; }
+
+    /// <summary>
+    /// An <c>rss</c> pool: after the kernel's verdict, the frame's RSS hash is computed and a verdict with the spread
+    /// flag takes its queue from the pool's redirection table. Off, the hash is never computed.
+    /// </summary>
+    static abstract bool Rss { get; }
 }

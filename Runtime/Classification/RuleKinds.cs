@@ -2,7 +2,7 @@ using System.ComponentModel;
 
 namespace Vmdq.Toolkit.Classification;
 
-/// <summary>One rule kind's flag in <see cref="RuleKinds{TTunnelInner, TTunnel, TMacVlan, TMac, TVlan, TGroups}"/>: <see cref="On"/> or <see cref="Off"/>.</summary>
+/// <summary>One rule kind's flag in <see cref="RuleKinds{TTunnelInner, TTunnel, TMacVlan, TMac, TVlan, TGroups, TRss}"/>: <see cref="On"/> or <see cref="Off"/>.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public interface IKindFlag
 {
@@ -27,7 +27,7 @@ public readonly struct Off : IKindFlag
 }
 
 /// <summary>
-/// An <see cref="IRuleKinds"/> composed of six flags, so code that learns its rule kinds at run time (the
+/// An <see cref="IRuleKinds"/> composed of seven flags, so code that learns its rule kinds at run time (the
 /// runtime engine) can name every combination as a type without generating code. Used by the runtime
 /// engine; not meant for direct use.
 /// </summary>
@@ -37,14 +37,16 @@ public readonly struct Off : IKindFlag
 /// <typeparam name="TMac"><see cref="IRuleKinds.Mac"/>.</typeparam>
 /// <typeparam name="TVlan"><see cref="IRuleKinds.Vlan"/>.</typeparam>
 /// <typeparam name="TGroups"><see cref="IRuleKinds.Groups"/>.</typeparam>
+/// <typeparam name="TRss"><see cref="IRuleKinds.Rss"/>.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct RuleKinds<TTunnelInner, TTunnel, TMacVlan, TMac, TVlan, TGroups> : IRuleKinds
+public readonly struct RuleKinds<TTunnelInner, TTunnel, TMacVlan, TMac, TVlan, TGroups, TRss> : IRuleKinds
     where TTunnelInner : struct, IKindFlag
     where TTunnel : struct, IKindFlag
     where TMacVlan : struct, IKindFlag
     where TMac : struct, IKindFlag
     where TVlan : struct, IKindFlag
     where TGroups : struct, IKindFlag
+    where TRss : struct, IKindFlag
 {
     /// <inheritdoc />
     public static bool TunnelInner => TTunnelInner.Value;
@@ -63,4 +65,7 @@ public readonly struct RuleKinds<TTunnelInner, TTunnel, TMacVlan, TMac, TVlan, T
 
     /// <inheritdoc />
     public static bool Groups => TGroups.Value;
+
+    /// <inheritdoc />
+    public static bool Rss => TRss.Value;
 }

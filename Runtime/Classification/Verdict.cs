@@ -9,8 +9,8 @@ namespace Vmdq.Toolkit;
 /// so a batch of verdicts is a dense array.
 /// </summary>
 /// <remarks>
-/// Bit layout of <see cref="Bits"/> (the generated tables store these 40 bits in each slot):
-/// 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 <see cref="RuleKind"/>.
+/// Bit layout of <see cref="Bits"/> (the generated tables store these 41 bits in each slot):
+/// 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 <see cref="RuleKind"/>, 40 <see cref="IsSpread"/>.
 /// For a drop, <see cref="Pool"/> and <see cref="Queue"/> are -1.
 /// </remarks>
 public readonly struct Verdict : IEquatable<Verdict>
@@ -27,6 +27,10 @@ public readonly struct Verdict : IEquatable<Verdict>
     public const int KindShift = VerdictLayout.KindShift;
     /// <summary>Largest rule line a verdict can carry.</summary>
     public const int MaxLine = VerdictLayout.MaxLine;
+    /// <summary>Bit position of the spread flag (<see cref="IsSpread"/>).</summary>
+    public const int SpreadShift = VerdictLayout.SpreadShift;
+    /// <summary>Entries of an <c>rss</c> pool's redirection table: the RSS hash's low 7 bits pick one.</summary>
+    public const int RetaSize = VerdictLayout.RetaSize;
 
     private readonly ulong _bits;
 
@@ -84,6 +88,16 @@ public readonly struct Verdict : IEquatable<Verdict>
         get => ((_bits >> DropShift) & 1) != 0;
     }
 
+    /// <summary>
+    /// True when <see cref="Queue"/> was picked for this frame by its pool's RSS redirection table: the pool is an
+    /// <c>rss</c> pool and the deciding rule names no queue (docs/rules-language.md, "RSS within a pool").
+    /// </summary>
+    public bool IsSpread
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ((_bits >> SpreadShift) & 1) != 0;
+    }
+
     /// <summary>Rules-file line of the deciding rule; 0 for the default pool.</summary>
     public int RuleLine
     {
@@ -125,5 +139,5 @@ public readonly struct Verdict : IEquatable<Verdict>
     /// <inheritdoc />
     public override string ToString() => IsDrop
         ? $"drop (line {RuleLine}, {Kind})"
-        : RuleLine == 0 ? $"pool {Pool} queue {Queue} (default)" : $"pool {Pool} queue {Queue} (line {RuleLine}, {Kind})";
+        : (RuleLine == 0 ? $"pool {Pool} queue {Queue} (default" : $"pool {Pool} queue {Queue} (line {RuleLine}, {Kind}") + (IsSpread ? ", by RSS)" : ")");
 }

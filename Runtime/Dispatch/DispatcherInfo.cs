@@ -20,7 +20,8 @@ public delegate ReadOnlySpan<int> ReplicaResolver(Verdict verdict);
 /// <param name="Tenant">Owning tenant, or null.</param>
 /// <param name="Priority">Priority 0..7.</param>
 /// <param name="BandwidthPercent">Bandwidth share in percent (0 when not given).</param>
-public sealed record PoolInfo(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent);
+/// <param name="Rss">True for an <c>rss</c> pool: frames its rules send without a queue are spread over its queues by the RSS hash.</param>
+public sealed record PoolInfo(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, bool Rss = false);
 
 /// <summary>
 /// What a generated dispatcher knows about its rules file: the NIC geometry and pools, plus

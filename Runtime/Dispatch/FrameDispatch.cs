@@ -24,15 +24,27 @@ public static class FrameDispatch
         where TVariant : struct, IParseVariant
     {
         FrameParser.ParseRaw<TVariant>(frame, tables.VxlanPort, out var parsed);
-        return DispatchKernel.Decide<TKinds>(in parsed, tables);
+        var verdict = DispatchKernel.Decide<TKinds>(in parsed, tables);
+        if (TKinds.Rss)
+        {
+            verdict = new Verdict(RedirectionTables.Spread(verdict.Bits, RssHash.Of(frame, tables.VxlanPort, tables.Toeplitz), tables.Redirection.Current));
+        }
+
+        return verdict;
     }
 
-    /// <summary>Classifies already-parsed fields.</summary>
+    /// <summary>Classifies already-parsed fields. They hold no IP header, so a verdict that spreads by RSS takes redirection-table entry 0 (hash 0).</summary>
     public static Verdict Classify<TKinds>(in FrameFields fields, ClassifierTables tables)
         where TKinds : struct, IRuleKinds
     {
         var parsed = ParsedFrame.From(in fields);
-        return DispatchKernel.Decide<TKinds>(in parsed, tables);
+        var verdict = DispatchKernel.Decide<TKinds>(in parsed, tables);
+        if (TKinds.Rss)
+        {
+            verdict = new Verdict(RedirectionTables.Spread(verdict.Bits, 0, tables.Redirection.Current));
+        }
+
+        return verdict;
     }
 
     /// <summary>Classifies a batch of frames that lie in one buffer, parsing only what <typeparamref name="TVariant"/> reads.</summary>
@@ -87,6 +99,10 @@ public static class FrameDispatch
         }
 
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
+        if (TKinds.Rss)
+        {
+            SpreadEach(buffer, frames, verdicts, tables);
+        }
     }
 
     /// <summary>
@@ -131,6 +147,10 @@ public static class FrameDispatch
         }
 
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
+        if (TKinds.Rss)
+        {
+            SpreadEach(buffer, frames, verdicts, tables);
+        }
     }
 
     /// <summary>Classifies a batch of frames, one array each, parsing only what <typeparamref name="TVariant"/> reads.</summary>
@@ -171,6 +191,10 @@ public static class FrameDispatch
         }
 
         ClassifyEach<TKinds, TVariant>(frames, verdicts, i, frames.Length, tables);
+        if (TKinds.Rss)
+        {
+            SpreadEach(frames, verdicts, tables);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -191,8 +215,47 @@ public static class FrameDispatch
     {
         for (int k = from; k < to; k++)
         {
-            verdicts[k] = Classify<TKinds, TVariant>(frames[k], tables);
+            verdicts[k] = Decide<TKinds, TVariant>(frames[k], tables);
         }
+    }
+
+    /// <summary>
+    /// The RSS step of a batch: each verdict with the spread flag takes its queue from its pool's redirection
+    /// table for the frame's hash. The tables are read once, so every frame of the batch sees the same ones.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SpreadEach(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
+    {
+        byte[] reta = tables.Redirection.Current;
+        var toeplitz = tables.Toeplitz;
+        int port = tables.VxlanPort;
+        for (int k = 0; k < frames.Length; k++)
+        {
+            var frame = buffer.Slice(frames[k].Offset, frames[k].Length);
+            verdicts[k] = new Verdict(RedirectionTables.Spread(verdicts[k].Bits, RssHash.Of(frame, port, toeplitz), reta));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SpreadEach(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables)
+    {
+        byte[] reta = tables.Redirection.Current;
+        var toeplitz = tables.Toeplitz;
+        int port = tables.VxlanPort;
+        for (int k = 0; k < frames.Length; k++)
+        {
+            verdicts[k] = new Verdict(RedirectionTables.Spread(verdicts[k].Bits, RssHash.Of(frames[k], port, toeplitz), reta));
+        }
+    }
+
+    /// <summary>The kernel's verdict for one frame, before the RSS step (the batch loops spread once, at the end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Verdict Decide<TKinds, TVariant>(ReadOnlySpan<byte> frame, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant
+    {
+        FrameParser.ParseRaw<TVariant>(frame, tables.VxlanPort, out var parsed);
+        return DispatchKernel.Decide<TKinds>(in parsed, tables);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -201,7 +264,7 @@ public static class FrameDispatch
         where TVariant : struct, IParseVariant
     {
         CheckSlice(buffer, slice, index);
-        return Classify<TKinds, TVariant>(buffer.Slice(slice.Offset, slice.Length), tables);
+        return Decide<TKinds, TVariant>(buffer.Slice(slice.Offset, slice.Length), tables);
     }
 
     private static void CheckSlice(ReadOnlySpan<byte> buffer, FrameSlice slice, int index)

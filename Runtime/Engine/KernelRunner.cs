@@ -26,38 +26,47 @@ internal abstract class KernelRunner
     public abstract void ClassifyBatch(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables);
 
     /// <summary>The instantiation for these kinds and this parse depth (each combination is a static generic chain: no reflection).</summary>
-    public static KernelRunner For(bool tunnelInner, bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, ParseDepth depth) =>
-        tunnelInner ? A<On>(tunnel, macVlan, mac, vlan, groups, depth) : A<Off>(tunnel, macVlan, mac, vlan, groups, depth);
+    public static KernelRunner For(bool tunnelInner, bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, bool rss, ParseDepth depth) =>
+        rss ? Start<On>(tunnelInner, tunnel, macVlan, mac, vlan, groups, depth) : Start<Off>(tunnelInner, tunnel, macVlan, mac, vlan, groups, depth);
 
-    private static KernelRunner A<T1>(bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, ParseDepth depth)
-        where T1 : struct, IKindFlag =>
-        tunnel ? B<T1, On>(macVlan, mac, vlan, groups, depth) : B<T1, Off>(macVlan, mac, vlan, groups, depth);
+    private static KernelRunner Start<TRss>(bool tunnelInner, bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, ParseDepth depth)
+        where TRss : struct, IKindFlag =>
+        tunnelInner ? A<On, TRss>(tunnel, macVlan, mac, vlan, groups, depth) : A<Off, TRss>(tunnel, macVlan, mac, vlan, groups, depth);
 
-    private static KernelRunner B<T1, T2>(bool macVlan, bool mac, bool vlan, bool groups, ParseDepth depth)
+    private static KernelRunner A<T1, TRss>(bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, ParseDepth depth)
         where T1 : struct, IKindFlag
-        where T2 : struct, IKindFlag =>
-        macVlan ? C<T1, T2, On>(mac, vlan, groups, depth) : C<T1, T2, Off>(mac, vlan, groups, depth);
+        where TRss : struct, IKindFlag =>
+        tunnel ? B<T1, On, TRss>(macVlan, mac, vlan, groups, depth) : B<T1, Off, TRss>(macVlan, mac, vlan, groups, depth);
 
-    private static KernelRunner C<T1, T2, T3>(bool mac, bool vlan, bool groups, ParseDepth depth)
+    private static KernelRunner B<T1, T2, TRss>(bool macVlan, bool mac, bool vlan, bool groups, ParseDepth depth)
         where T1 : struct, IKindFlag
         where T2 : struct, IKindFlag
-        where T3 : struct, IKindFlag =>
-        mac ? D<T1, T2, T3, On>(vlan, groups, depth) : D<T1, T2, T3, Off>(vlan, groups, depth);
+        where TRss : struct, IKindFlag =>
+        macVlan ? C<T1, T2, On, TRss>(mac, vlan, groups, depth) : C<T1, T2, Off, TRss>(mac, vlan, groups, depth);
 
-    private static KernelRunner D<T1, T2, T3, T4>(bool vlan, bool groups, ParseDepth depth)
+    private static KernelRunner C<T1, T2, T3, TRss>(bool mac, bool vlan, bool groups, ParseDepth depth)
         where T1 : struct, IKindFlag
         where T2 : struct, IKindFlag
         where T3 : struct, IKindFlag
-        where T4 : struct, IKindFlag =>
-        vlan ? E<T1, T2, T3, T4, On>(groups, depth) : E<T1, T2, T3, T4, Off>(groups, depth);
+        where TRss : struct, IKindFlag =>
+        mac ? D<T1, T2, T3, On, TRss>(vlan, groups, depth) : D<T1, T2, T3, Off, TRss>(vlan, groups, depth);
 
-    private static KernelRunner E<T1, T2, T3, T4, T5>(bool groups, ParseDepth depth)
+    private static KernelRunner D<T1, T2, T3, T4, TRss>(bool vlan, bool groups, ParseDepth depth)
         where T1 : struct, IKindFlag
         where T2 : struct, IKindFlag
         where T3 : struct, IKindFlag
         where T4 : struct, IKindFlag
-        where T5 : struct, IKindFlag =>
-        groups ? F<RuleKinds<T1, T2, T3, T4, T5, On>>(depth) : F<RuleKinds<T1, T2, T3, T4, T5, Off>>(depth);
+        where TRss : struct, IKindFlag =>
+        vlan ? E<T1, T2, T3, T4, On, TRss>(groups, depth) : E<T1, T2, T3, T4, Off, TRss>(groups, depth);
+
+    private static KernelRunner E<T1, T2, T3, T4, T5, TRss>(bool groups, ParseDepth depth)
+        where T1 : struct, IKindFlag
+        where T2 : struct, IKindFlag
+        where T3 : struct, IKindFlag
+        where T4 : struct, IKindFlag
+        where T5 : struct, IKindFlag
+        where TRss : struct, IKindFlag =>
+        groups ? F<RuleKinds<T1, T2, T3, T4, T5, On, TRss>>(depth) : F<RuleKinds<T1, T2, T3, T4, T5, Off, TRss>>(depth);
 
     private static KernelRunner F<TKinds>(ParseDepth depth)
         where TKinds : struct, IRuleKinds => depth switch
@@ -89,6 +98,6 @@ internal abstract class KernelRunner
             FrameDispatch.ClassifyBatch<TKinds, TVariant>(frames, verdicts, tables);
 
         public override string ToString() =>
-            $"TunnelInner={TKinds.TunnelInner} Tunnel={TKinds.Tunnel} MacVlan={TKinds.MacVlan} Mac={TKinds.Mac} Vlan={TKinds.Vlan} Groups={TKinds.Groups} Parse={typeof(TVariant).Name}";
+            $"TunnelInner={TKinds.TunnelInner} Tunnel={TKinds.Tunnel} MacVlan={TKinds.MacVlan} Mac={TKinds.Mac} Vlan={TKinds.Vlan} Groups={TKinds.Groups} Rss={TKinds.Rss} Parse={typeof(TVariant).Name}";
     }
 }

@@ -35,7 +35,10 @@ internal sealed class RulesSnapshot
     public long Version { get; }
 
     /// <summary>Builds the snapshot of <paramref name="model"/>.</summary>
-    public static RulesSnapshot Build(RuleSet model, long version)
+    /// <param name="model">The checked rules.</param>
+    /// <param name="version">Its version number.</param>
+    /// <param name="redirection">The dispatcher's RSS redirection tables, shared by all its versions (pools are fixed for its life).</param>
+    public static RulesSnapshot Build(RuleSet model, long version, RedirectionTables redirection)
     {
         var built = DispatchTables.Build(model);
         ProbeTable Of(TableKind kind) =>
@@ -45,15 +48,19 @@ internal sealed class RulesSnapshot
         ulong Group(ResolvedRule? rule) => rule is null ? built.DefaultBits : VerdictBits.Of(rule);
         var tables = new ClassifierTables(
             model.VxlanPort, built.DefaultBits, Group(built.Broadcast), Group(built.Multicast),
-            Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan));
+            Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan), redirection);
 
         bool Has(TableKind kind) => built.Tables.Any(t => t.Kind == kind);
         var depth = (ParseDepth)(byte)model.ParseLevel;
         var kernel = KernelRunner.For(
             Has(TableKind.TunnelInner), Has(TableKind.Tunnel), Has(TableKind.MacVlan), Has(TableKind.Mac), Has(TableKind.Vlan),
-            built.Broadcast is not null || built.Multicast is not null, depth);
+            built.Broadcast is not null || built.Multicast is not null, model.Spreads, depth);
         return new RulesSnapshot(model, tables, kernel, version);
     }
+
+    /// <summary>The redirection tables of <paramref name="model"/>'s <c>rss</c> pools, each round robin over its queues.</summary>
+    public static RedirectionTables RedirectionOf(RuleSet model) =>
+        new(model.Pools.Where(p => p.Rss).Select(p => new RssPool(p.Index, p.FirstQueue, p.LastQueue)));
 
     /// <summary>The replica lists of this version's broadcast and multicast rules, by rule line.</summary>
     public IEnumerable<KeyValuePair<int, int[]>> GroupReplicas() =>

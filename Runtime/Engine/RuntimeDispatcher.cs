@@ -38,6 +38,7 @@ public sealed class RuntimeDispatcher
     private readonly string[] _fileLineTexts;
     private readonly List<string> _runtimeLines = new();
     private readonly ConcurrentDictionary<int, int[]> _replicasByLine = new();
+    private readonly Classification.RedirectionTables _redirection;
     private IReadOnlyList<RuleDiagnostic> _diagnostics;
     private volatile RulesSnapshot _current;
 
@@ -48,13 +49,14 @@ public sealed class RuntimeDispatcher
         _fileLines = _fileText.Count(c => c == '\n');
         _fileLineTexts = _fileText.Split('\n');
         _diagnostics = result.Diagnostics;
-        _current = RulesSnapshot.Build(result.Model!, 1);
+        _redirection = RulesSnapshot.RedirectionOf(result.Model!);
+        _current = RulesSnapshot.Build(result.Model!, 1, _redirection);
         Remember(_current);
         var model = _current.Model;
         Info = new DispatcherInfo(
             "runtime:" + System.IO.Path.GetFileName(path), System.IO.Path.GetFileName(path),
             model.Geometry.Pools, model.Geometry.QueuesPerPool, model.Geometry.RingSize, model.DefaultPool, model.VxlanPort,
-            model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent)).ToArray(),
+            model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent, p.Rss)).ToArray(),
             Classify, ClassifyBatch, Replicas, ClassifyBatchPadded)
         {
             Runtime = this,
@@ -188,6 +190,21 @@ public sealed class RuntimeDispatcher
     }
 
     /// <summary>
+    /// Replaces the RSS redirection table of <paramref name="pool"/> (an <c>rss</c> pool) while other threads classify:
+    /// calls that start after this returns use it, one in progress finishes with the table it started with.
+    /// The table survives rule changes (pools are fixed for the dispatcher's life).
+    /// </summary>
+    /// <param name="pool">An <c>rss</c> pool's index.</param>
+    /// <param name="queues"><see cref="Verdict.RetaSize"/> entries, each a queue of the pool's allowed range.</param>
+    /// <exception cref="ArgumentException"><paramref name="pool"/> is not an <c>rss</c> pool, or <paramref name="queues"/> has another length or a queue outside the pool's.</exception>
+    public void SetRedirectionTable(int pool, ReadOnlySpan<byte> queues) => _redirection.Set(pool, queues);
+
+    /// <summary>A copy of the RSS redirection table of <paramref name="pool"/> (an <c>rss</c> pool): <see cref="Verdict.RetaSize"/> queues.</summary>
+    /// <param name="pool">An <c>rss</c> pool's index.</param>
+    /// <exception cref="ArgumentException"><paramref name="pool"/> is not an <c>rss</c> pool.</exception>
+    public byte[] GetRedirectionTable(int pool) => _redirection.Get(pool);
+
+    /// <summary>
     /// The pools a broadcast/multicast verdict replicates to, in the order its rule lists them; empty for other
     /// verdicts. Answers for the rule that decided the verdict, even when a later change replaced it.
     /// </summary>
@@ -296,7 +313,7 @@ public sealed class RuntimeDispatcher
                 return Refused(current, fresh.Length > 0 ? fresh : result.Diagnostics.Where(d => d.Severity == RuleSeverity.Error).ToArray());
             }
 
-            var next = RulesSnapshot.Build(result.Model!, current.Version + 1);
+            var next = RulesSnapshot.Build(result.Model!, current.Version + 1, _redirection);
             Remember(next);
             _runtimeLines.Clear();
             _runtimeLines.AddRange(lines);

@@ -23,8 +23,8 @@ public class ConsumerMutationTests(ITestOutputHelper output)
 
     private static readonly string[] s_crashIds = { "AD0001", "CS8784", "CS8785" };
 
-    /// <summary>The C# errors code that uses a missing dispatcher can get: allowed only where no dispatcher name can be known.</summary>
-    private static readonly string[] s_missingTypeIds = { "CS0246", "CS0234", "CS0103", "CS0117" };
+    /// <summary>The C# errors code that uses a missing (or renamed) dispatcher can get: allowed only where no dispatcher name can be known. CS0138: the file now names the old namespace itself as the type (<c>dispatcher Contoso.Fabric</c>), so <c>using Contoso.Fabric;</c> fails.</summary>
+    private static readonly string[] s_missingTypeIds = { "CS0246", "CS0234", "CS0103", "CS0117", "CS0138" };
 
     [Fact]
     public void TheSourcesAreValidRulesFiles()

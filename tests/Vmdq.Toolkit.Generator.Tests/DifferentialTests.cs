@@ -23,8 +23,8 @@ public class DifferentialTests
 
     private static void AssertSame(ReferenceVerdict expected, Verdict actual, ReadOnlySpan<int> replicas, string rules, byte[] frame)
     {
-        var e = (expected.Pool, expected.Queue, expected.IsDrop, expected.RuleLine, (int)expected.Kind, string.Join(",", expected.Replicas));
-        var a = (actual.Pool, actual.Queue, actual.IsDrop, actual.RuleLine, (int)actual.Kind, string.Join(",", replicas.ToArray()));
+        var e = (expected.Pool, expected.Queue, expected.IsDrop, expected.RuleLine, (int)expected.Kind, expected.Spread, string.Join(",", expected.Replicas));
+        var a = (actual.Pool, actual.Queue, actual.IsDrop, actual.RuleLine, (int)actual.Kind, actual.IsSpread, string.Join(",", replicas.ToArray()));
         if (e != a)
         {
             Assert.Fail($"Generated {a} but the reference says {e}\nframe: {Convert.ToHexString(frame)}\nrules:\n{rules}");

@@ -47,7 +47,13 @@ public class DispatchContractTests
         Assert.Equal(VerdictBits.KeySize, ProbeTable.NarrowKeySize);
         Assert.Equal(VerdictBits.WideKeySize, ProbeTable.WideKeySize);
         Assert.Equal(VerdictBits.VerdictSize, ProbeTable.VerdictSize);
-        Assert.Equal(VerdictBits.KindShift + VerdictBits.KindBits, VerdictLayout.VerdictBitCount);
+        Assert.Equal(VerdictBits.SpreadShift + 1, VerdictLayout.VerdictBitCount);
+        Assert.Equal(VerdictBits.SpreadShift, Verdict.SpreadShift);
+        Assert.Equal(VerdictBits.RetaSize, Verdict.RetaSize);
+        var spread = new Verdict(VerdictBits.Of(new ResolvedRule(MatchKind.Mac, 0, 0, false, 5, 1, 9, EquatableArray<int>.Empty, Spread: true)));
+        Assert.True(spread.IsSpread);
+        Assert.Equal((5, 1, 9), (spread.Pool, spread.Queue, spread.RuleLine));
+        Assert.False(new Verdict(VerdictBits.Of(new ResolvedRule(MatchKind.Mac, 0, 0, true, 5, 1, 9, EquatableArray<int>.Empty, Spread: true))).IsSpread);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public class KernelTablesTests
         public static bool Mac => true;
         public static bool Vlan => true;
         public static bool Groups => true;
+        public static bool Rss => true;
     }
 
     /// <summary>Only the <c>vlan</c> table (and nothing else) probed.</summary>
@@ -37,10 +38,12 @@ public class KernelTablesTests
         public static bool Mac => false;
         public static bool Vlan => true;
         public static bool Groups => false;
+        public static bool Rss => false;
     }
 
     /// <summary>The kernel's tables of <paramref name="model"/>, as the runtime engine builds them (the generator's table builder).</summary>
-    internal static ClassifierTables Build(RuleSet model) => Vmdq.Toolkit.Engine.RulesSnapshot.Build(model, 1).Tables;
+    internal static ClassifierTables Build(RuleSet model) =>
+        Vmdq.Toolkit.Engine.RulesSnapshot.Build(model, 1, Vmdq.Toolkit.Engine.RulesSnapshot.RedirectionOf(model)).Tables;
 
     private static RuleSet Model(string rules)
     {
@@ -51,8 +54,8 @@ public class KernelTablesTests
 
     private static void AssertSame(ReferenceVerdict expected, Verdict actual, string what, string rules, byte[] frame)
     {
-        var e = (expected.Pool, expected.Queue, expected.IsDrop, expected.RuleLine, (int)expected.Kind);
-        var a = (actual.Pool, actual.Queue, actual.IsDrop, actual.RuleLine, (int)actual.Kind);
+        var e = (expected.Pool, expected.Queue, expected.IsDrop, expected.RuleLine, (int)expected.Kind, expected.Spread);
+        var a = (actual.Pool, actual.Queue, actual.IsDrop, actual.RuleLine, (int)actual.Kind, actual.IsSpread);
         if (e != a)
         {
             Assert.Fail($"{what}: {a}, but the reference says {e}\nframe: {Convert.ToHexString(frame)}\nrules:\n{rules}");

@@ -17,6 +17,7 @@ internal sealed class ReferenceClassifier
 
     private readonly RuleSet _rules;
     private readonly ResolvedRule[] _byPrecedence;
+    private readonly Dictionary<int, byte[]> _reta = new();
 
     /// <summary>Creates a classifier over a resolved rules file.</summary>
     /// <param name="rules">The model, e.g. <c>RulesCompiler.Compile(path, text).Model</c>.</param>
@@ -38,18 +39,45 @@ internal sealed class ReferenceClassifier
         {
             _byPrecedence[i] = ordered[i].Rule;
         }
+
+        // "each rss pool has a redirection table of 128 entries ... The default table is round robin."
+        foreach (var pool in rules.Pools)
+        {
+            if (pool.Rss)
+            {
+                _reta[pool.Index] = ReferenceRss.DefaultReta(pool.FirstQueue, pool.LastQueue);
+            }
+        }
     }
+
+    /// <summary>Replaces an rss pool's redirection table (the runtime's SetRedirectionTable, unchecked).</summary>
+    /// <param name="pool">An rss pool.</param>
+    /// <param name="queues">128 queues.</param>
+    public void SetRedirectionTable(int pool, byte[] queues) => _reta[pool] = (byte[])queues.Clone();
 
     /// <summary>The rules this classifier runs.</summary>
     public RuleSet Rules => _rules;
 
     /// <summary>Classifies one frame; never throws on any byte array.</summary>
     /// <param name="frame">An Ethernet frame from its first byte.</param>
-    public ReferenceVerdict Classify(byte[] frame) => Classify(ReferenceFrameParser.Parse(frame, _rules.VxlanPort));
+    public ReferenceVerdict Classify(byte[] frame) =>
+        Spread(Classify(ReferenceFrameParser.Parse(frame, _rules.VxlanPort), spread: false), ReferenceRss.Hash(frame, _rules.VxlanPort));
 
-    /// <summary>Classifies already-parsed fields (as <see cref="ReferenceFrameParser.Parse"/> returns them).</summary>
+    /// <summary>Classifies already-parsed fields (as <see cref="ReferenceFrameParser.Parse"/> returns them); they hold no IP header, so an rss pool's verdict takes entry 0.</summary>
     /// <param name="fields">The frame's fields.</param>
-    public ReferenceVerdict Classify(ReferenceFrameFields fields)
+    public ReferenceVerdict Classify(ReferenceFrameFields fields) => Classify(fields, spread: true);
+
+    private ReferenceVerdict Classify(ReferenceFrameFields fields, bool spread)
+    {
+        var verdict = Decide(fields);
+        return spread ? Spread(verdict, 0) : verdict;
+    }
+
+    /// <summary>"the frame goes to entry hash mod 128" of its pool's table, when the verdict names an rss pool without a queue.</summary>
+    private ReferenceVerdict Spread(ReferenceVerdict verdict, uint hash) =>
+        verdict.Spread ? verdict with { Queue = _reta[verdict.Pool][hash % ReferenceRss.RetaSize] } : verdict;
+
+    private ReferenceVerdict Decide(ReferenceFrameFields fields)
     {
         if (fields is null)
         {
@@ -66,7 +94,7 @@ internal sealed class ReferenceClassifier
         }
 
         // "9. the default pool", with "the source line ... 0 for the default pool".
-        return new ReferenceVerdict(_rules.DefaultPool, _rules.DefaultQueue, false, 0, MatchKind.None, NoReplicas);
+        return new ReferenceVerdict(_rules.DefaultPool, _rules.DefaultQueue, false, 0, MatchKind.None, NoReplicas, _rules.DefaultSpreads);
     }
 
     /// <summary>True when <paramref name="rule"/>'s match holds on <paramref name="f"/>; an absent field never matches.</summary>
@@ -110,6 +138,6 @@ internal sealed class ReferenceClassifier
         // "For a broadcast/multicast verdict, the pool and queue are those of the first pool listed,
         //  and the replication set holds every listed pool." The resolver put them in the rule.
         bool replicated = rule.Kind is MatchKind.Broadcast or MatchKind.Multicast;
-        return new ReferenceVerdict(rule.Pool, rule.Queue, false, rule.Line, rule.Kind, replicated ? rule.Replicas : NoReplicas);
+        return new ReferenceVerdict(rule.Pool, rule.Queue, false, rule.Line, rule.Kind, replicated ? rule.Replicas : NoReplicas, rule.Spread);
     }
 }

@@ -10,7 +10,8 @@ namespace Vmdq.Rules.Reference;
 /// <param name="RuleLine">Source line of the deciding rule; 0 for the default pool.</param>
 /// <param name="Kind">Kind of the deciding rule; <see cref="MatchKind.None"/> for the default pool.</param>
 /// <param name="Replicas">Pools a broadcast/multicast frame is replicated to, in the order written; empty otherwise (an <see cref="EquatableArray{T}"/>, so verdicts compare by value).</param>
-internal sealed record ReferenceVerdict(int Pool, int Queue, bool IsDrop, int RuleLine, MatchKind Kind, IReadOnlyList<int> Replicas)
+/// <param name="Spread">True when the queue was picked by the pool's RSS redirection table.</param>
+internal sealed record ReferenceVerdict(int Pool, int Queue, bool IsDrop, int RuleLine, MatchKind Kind, IReadOnlyList<int> Replicas, bool Spread = false)
 {
     /// <inheritdoc />
     public override string ToString() => IsDrop

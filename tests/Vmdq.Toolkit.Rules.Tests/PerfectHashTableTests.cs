@@ -77,8 +77,8 @@ public class PerfectHashTableTests
     [Fact]
     public void VerdictsWithBitsAboveTheLayoutAreRejected()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => PerfectHashTable.Build(new[] { new TableEntry(5, 0, 1UL << 40, 4) }, wide: false));
-        Assert.Contains("(line 4) has bits above the verdict layout's 40", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<InvalidOperationException>(() => PerfectHashTable.Build(new[] { new TableEntry(5, 0, 1UL << 41, 4) }, wide: false));
+        Assert.Contains("(line 4) has bits above the verdict layout's 41", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

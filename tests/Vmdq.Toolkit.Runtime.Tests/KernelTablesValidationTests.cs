@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Vmdq.Toolkit.Classification;
 
 namespace Vmdq.Toolkit.Runtime.Tests;
@@ -39,10 +40,10 @@ public class KernelTablesValidationTests
     public void ProbeTableRefusesVerdictsWithBitsAboveTheLayout()
     {
         var verdicts = new byte[64];
-        verdicts[3 * 8 + 5] = 1; // slot 3, bit 40
+        verdicts[3 * 8 + 5] = 2; // slot 3, bit 41
         var ex = Assert.Throws<ArgumentException>(() => new ProbeTable(new byte[32], new byte[64], verdicts, 62, 61));
         Assert.Equal("verdicts", ex.ParamName);
-        Assert.Contains("slot 3 has bits above the verdict layout's 40", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("slot 3 has bits above the verdict layout's 41", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -122,8 +123,35 @@ public class KernelTablesValidationTests
 
         Assert.Equal("vxlanPort", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTables(0, 0, 0, 0, default, default, default, default, default)).ParamName);
         Assert.Equal("vxlanPort", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTables(65536, 0, 0, 0, default, default, default, default, default)).ParamName);
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTables(4789, 0, 1UL << 40, 0, default, default, default, default, default));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTables(4789, 0, 1UL << 41, 0, default, default, default, default, default));
         Assert.Equal("broadcastVerdict", ex.ParamName);
-        Assert.Contains("40 bits", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("41 bits", ex.Message, StringComparison.Ordinal);
+
+        // A verdict that spreads by RSS needs its pool's redirection table: the spread step reads it unchecked.
+        ulong spreadToPool5 = Verdict.Create(5, 0, false, 3, RuleKind.Mac).Bits | (1UL << Verdict.SpreadShift);
+        var noTable = Assert.Throws<ArgumentException>(() => new ClassifierTables(4789, spreadToPool5, 0, 0, default, default, default, default, default));
+        Assert.Equal("redirection", noTable.ParamName);
+        var withTable = new ClassifierTables(4789, spreadToPool5, 0, 0, default, default, default, default, default, new RedirectionTables([new RssPool(5, 1, 2)]));
+        Assert.Equal(Enumerable.Repeat(new byte[] { 1, 2 }, 64).SelectMany(b => b).ToArray(), withTable.GetRedirectionTable(5));
+    }
+
+    [Fact]
+    public void RedirectionTablesRefuseTablesThatLeaveThePoolsQueues()
+    {
+        var reta = new RedirectionTables([new RssPool(3, 2, 5), new RssPool(9, 0, 0)]);
+        Assert.Equal(new[] { 3, 9 }, reta.Pools.Select(p => p.Pool).ToArray());
+        Assert.Throws<ArgumentException>(() => reta.Set(4, new byte[Verdict.RetaSize]));                 // not an rss pool
+        Assert.Throws<ArgumentException>(() => reta.Set(3, new byte[Verdict.RetaSize - 1]));             // wrong length
+        var outside = Enumerable.Repeat((byte)2, Verdict.RetaSize).ToArray();
+        outside[77] = 6;
+        Assert.Contains("Entry 77 is queue 6", Assert.Throws<ArgumentException>(() => reta.Set(3, outside)).Message, StringComparison.Ordinal);
+        outside[77] = 5;
+        reta.Set(3, outside);
+        Assert.Equal(outside, reta.Get(3));
+        Assert.Equal(new byte[Verdict.RetaSize], reta.Get(9));
+        Assert.Throws<ArgumentException>(() => new RedirectionTables([new RssPool(1, 0, 1), new RssPool(1, 0, 1)]));
+        Assert.Throws<ArgumentException>(() => new RedirectionTables([new RssPool(1, 3, 2)]));
+        Assert.Throws<ArgumentException>(() => new RedirectionTables([new RssPool(1, 0, 16)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RedirectionTables([new RssPool(512, 0, 1)]));
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -25,7 +26,7 @@ internal static class RandomRules
     /// <summary>The rule kinds <see cref="FileOf"/> can draw, as written in a rules file.</summary>
     public static readonly string[] Kinds = { "mac", "mac-vlan", "vlan", "vxlan", "vxlan-inner", "nvgre", "nvgre-inner", "broadcast", "multicast" };
 
-    /// <summary>A rules file with no errors: 1..5 pools, 0..30 rules of every kind, random geometry and VXLAN port.</summary>
+    /// <summary>A rules file with no errors: 1..5 pools (some <c>rss</c>), 0..30 rules of every kind, random geometry and VXLAN port.</summary>
     public static readonly Gen<string> File = FileOf(Kinds);
 
     /// <summary>A rules file with no errors whose rules are only of <paramref name="kinds"/> (names from <see cref="Kinds"/>).</summary>
@@ -64,7 +65,8 @@ internal static class RandomRules
             int hi = lo + ((misc[2] + i) % (queues - lo));
             bool narrowed = (misc[3] + i) % 2 == 0;
             pools.Add(($"p{i}", index, narrowed ? lo : 0, narrowed ? hi : queues - 1));
-            sb.Append($"pool p{i} {index}{(narrowed ? $" queues {lo}-{hi}" : string.Empty)}\n");
+            bool rss = (misc[5] + i) % 3 != 0; // two pools in three spread by RSS (a one-queue rss pool only warns)
+            sb.Append($"pool p{i} {index}{(narrowed ? $" queues {lo}-{hi}" : string.Empty)}{(rss ? " rss" : string.Empty)}\n");
         }
 
         int defaultPool = misc[4] % poolCount;
@@ -147,6 +149,7 @@ internal static class RandomRules
             if (v6)
             {
                 var h = new byte[40];
+                r.NextBytes(h.AsSpan(8)); // addresses, for the RSS hash
                 h[0] = 0x60;
                 h[6] = (byte)protocol;
                 bytes.AddRange(h);
@@ -155,6 +158,7 @@ internal static class RandomRules
             {
                 int ihl = r.Next(4) == 0 ? 5 + r.Next(11) : 5;
                 var h = new byte[ihl * 4];
+                r.NextBytes(h.AsSpan(12, 8)); // addresses, for the RSS hash
                 h[0] = (byte)(0x40 | ihl);
                 h[9] = (byte)protocol;
                 if (r.Next(8) == 0) { h[6] = (byte)r.Next(256); h[7] = (byte)r.Next(256); }
@@ -179,14 +183,31 @@ internal static class RandomRules
             }
             else
             {
-                bytes.AddRange(new byte[20]);
+                var tcp = new byte[20];
+                r.NextBytes(tcp.AsSpan(0, 4)); // ports, for the RSS hash
+                bytes.AddRange(tcp);
             }
 
             bytes.AddRange(MacBytes(Macs[r.Next(Macs.Length)]));
             bytes.AddRange(MacBytes("02:00:00:00:00:bb"));
             if (r.Next(3) == 0) { bytes.AddRange(Frames.Be16(0x8100)); bytes.AddRange(Frames.Be16(Vlans[r.Next(Vlans.Length)])); }
             bytes.AddRange(Frames.Be16(0x0800));
-            bytes.AddRange(new byte[r.Next(30)]);
+            if (r.Next(2) == 0)
+            {
+                // An inner IPv4/TCP packet (addresses and ports random): a tunnel's RSS hash is the inner one.
+                var inner = new byte[24];
+                r.NextBytes(inner);
+                inner[0] = 0x45;
+                inner[6] = 0;
+                inner[7] = 0;
+                inner[9] = 6;
+                bytes.AddRange(inner.AsSpan(0, 4 + r.Next(21)).ToArray());
+            }
+            else
+            {
+                bytes.AddRange(new byte[r.Next(30)]);
+            }
+
             return bytes.ToArray();
     }
 }

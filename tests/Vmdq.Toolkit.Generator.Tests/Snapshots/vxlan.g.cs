@@ -129,13 +129,16 @@ namespace Overlay
 
             // 1./3. vxlan VNI inner M and nvgre VSID inner M: 1 rule, lines 6.
             public static bool TunnelInner => true;
+
+            // RSS: no rss pools.
+            public static bool Rss => false;
         }
     }
 
     /// <summary>Build-time data of <see cref="VxlanDispatcher"/>: verdict constants and perfect-hash tables.</summary>
     file static class VxlanDispatcherTables
     {
-        // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind.
+        // Verdict bits: 0..21 rule line, 22..30 pool, 31..34 queue, 35 drop, 36..39 rule kind, 40 spread (queue by RSS).
         // Tables: per slot a 8-byte key (2^62 when empty; 16 bytes in the tunnel-inner table: key, then extra) and, in a separate array, its 8-byte verdict.
         public const ulong DefaultVerdict = 0UL;
 
