@@ -28,7 +28,11 @@ public sealed class MatchingRulesTests
             {
                 Verdict verdict = dispatcher.Classify(frame);
                 var matching = dispatcher.MatchingRules(dispatcher.Parse(frame));
-                Assert.Equal(verdict, matching.Count == 0 ? dispatcher.Classify(default(FrameFields)) : matching[0]);
+                // An rss pool's queue comes from the frame's hash (its addresses and ports), which the fields do
+                // not carry: the rule and pool must agree, and the queue when the verdict is not spread.
+                Verdict first = matching.Count == 0 ? dispatcher.Classify(default(FrameFields)) : matching[0];
+                Assert.Equal(Decision(verdict), Decision(first));
+                Assert.Equal(verdict.IsSpread, first.IsSpread);
                 Assert.Equal(verdict.IsDefault, matching.Count == 0);
                 for (int i = 1; i < matching.Count; i++)
                 {
@@ -39,6 +43,10 @@ public sealed class MatchingRulesTests
             }
         }, iter: 300);
     }
+
+    /// <summary>What a verdict decides, without the queue when RSS picked it.</summary>
+    private static (int Pool, int Queue, bool Drop, int Line, RuleKind Kind) Decision(Verdict v) =>
+        (v.Pool, v.IsSpread ? -1 : v.Queue, v.IsDrop, v.RuleLine, v.Kind);
 
     [Fact]
     public void A_rule_is_listed_exactly_when_it_alone_would_decide_the_frame()
