@@ -292,9 +292,6 @@ internal static class ReplayCommand
 
         void Feed(Action tick)
         {
-            // On stderr, so that stdout stays the report; scripts may wait for this line before sending.
-            stderr.WriteLine($"vmdq: replaying from {interfaceName}{until}; Ctrl+C stops.");
-            stderr.Flush();
             var clock = Stopwatch.StartNew();
             try
             {
@@ -324,6 +321,10 @@ internal static class ReplayCommand
             }
         }
 
+        // On stderr, so that stdout stays the report; scripts may wait for this line before sending (the socket is
+        // open: what arrives from now on waits in its ring). Written before a live view takes the terminal.
+        stderr.WriteLine($"vmdq: replaying from {interfaceName}{until}; Ctrl+C stops.");
+        stderr.Flush();
         var extra = new List<(string Figure, string Value)>();
         int code = Run(request, host, dispatcher, outputs, title, limit, stdout, Feed, extra, () => frames, () =>
         {
