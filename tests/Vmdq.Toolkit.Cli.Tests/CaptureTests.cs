@@ -147,7 +147,7 @@ public sealed class CaptureTests : IDisposable
         Assert.Contains("Run 'vmdq --help' or 'vmdq capture --help' for usage.", run.Stderr, StringComparison.Ordinal);
     }
 
-    private static string Metadata(string key)
+    internal static string Metadata(string key)
     {
         string path = typeof(CaptureTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
         Assert.True(File.Exists(path), $"not built: {path}");
@@ -155,7 +155,7 @@ public sealed class CaptureTests : IDisposable
     }
 
     /// <summary>The dotnet host running these tests.</summary>
-    private static string Dotnet() =>
+    internal static string Dotnet() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
         : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
 }

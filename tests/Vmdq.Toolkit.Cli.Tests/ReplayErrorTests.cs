@@ -75,7 +75,7 @@ public sealed class ReplayErrorTests
     [Fact]
     public void Bad_arguments_are_usage_errors()
     {
-        AssertUsageError(CliRunner.Run("replay", ReplayTests.Lab), "Required argument missing", "vmdq replay --help");
+        AssertUsageError(CliRunner.Run("replay", ReplayTests.Lab), "replay needs a capture (CAP) or a live interface (--interface IF)", "vmdq replay --help");
         AssertUsageError(CliRunner.Run("replay", Path.Combine(ReplayTests.Corpus, "missing.vmdq"), Capture), "cannot read rules file", "no such file");
         AssertUsageError(CliRunner.Run("replay", ReplayTests.Lab, Capture, "--rate", "fast"), "--rate 'fast'");
         AssertUsageError(CliRunner.Run("replay", ReplayTests.Lab, Capture, "--rate", "-1"), "--rate '-1'");

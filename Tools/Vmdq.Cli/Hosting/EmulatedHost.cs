@@ -33,6 +33,8 @@ internal sealed class EmulatedHost : IDisposable
     private readonly ConcurrentDictionary<string, List<Delivery>> _deliveries = new();
     private readonly bool _recordDeliveries;
     private long _deliveredTotal;
+    private long _enqueued;
+    private byte[][]? _liveBurst;
     private volatile bool _stopping;
 
     /// <summary>Builds the NIC (75%/40% watermarks, so congestion is easy to see) and logs its congestion changes.</summary>
@@ -169,16 +171,13 @@ internal sealed class EmulatedHost : IDisposable
     /// <param name="tick">Called every 16 K frames or so.</param>
     public void Receive(IReadOnlyList<byte[]> frames, long total, double rateMfps, Action<long> tick)
     {
-        // A burst puts at most one descriptor per frame on any ring (replicas go to different pools), so with
-        // fewer than 'room' descriptors anywhere in the rings the next burst fits in every ring and in the buffers.
-        int burstSize = Math.Clamp(Math.Min(Nic.RingSize, Nic.Buffers.BufferCount) / 2, 1, 32);
-        long room = Math.Min(Nic.RingSize, Nic.Buffers.BufferCount) - burstSize;
+        int burstSize = BurstSize;
         double framesPerTick = rateMfps * 1e6 / Stopwatch.Frequency;
         long start = Stopwatch.GetTimestamp();
-        long sent = 0, enqueued = 0;
+        long before = Received;
+        long sent = 0;
         int cursor = 0;
         var burst = new byte[burstSize][];
-        var wait = new SpinWait();
         while (sent < total)
         {
             int n = (int)Math.Min(burstSize, total - sent);
@@ -190,23 +189,10 @@ internal sealed class EmulatedHost : IDisposable
 
             if (rateMfps < 0)
             {
-                // A ring no VM polls never empties: after 10 s without a delivery (far longer than a loaded
-                // machine keeps a consumer thread off the CPU), stop waiting rather than hang; the frames that
-                // do not fit are then counted as ring-full drops.
-                long waitedSince = Stopwatch.GetTimestamp(), seen = Interlocked.Read(ref _deliveredTotal);
-                while (enqueued - seen > room && Stopwatch.GetElapsedTime(waitedSince) < TimeSpan.FromSeconds(10))
-                {
-                    wait.SpinOnce();
-                    long now = Interlocked.Read(ref _deliveredTotal);
-                    if (now != seen)
-                    {
-                        seen = now;
-                        waitedSince = Stopwatch.GetTimestamp();
-                    }
-                }
+                WaitForRoom();
             }
 
-            enqueued += Nic.ReceiveBurst(burst.AsSpan(0, n));
+            _enqueued += Nic.ReceiveBurst(burst.AsSpan(0, n));
             sent += n;
 
             // Pace the offered load like a traffic generator at a fixed rate (the VMs share the CPU).
@@ -217,12 +203,66 @@ internal sealed class EmulatedHost : IDisposable
 
             if ((sent & 0x3FFF) < burstSize)
             {
-                Received = sent;
+                Received = before + sent;
                 tick(sent);
             }
         }
 
-        Received = sent;
+        Received = before + sent;
+    }
+
+    /// <summary>
+    /// Receives <paramref name="frames"/>, the frames that just arrived from a live interface, in arrival order and
+    /// losslessly: in bursts of at most 32, each waiting until the rings have room for it (as
+    /// <see cref="Receive"/> with a negative rate does). May be called any number of times; the NIC numbers the
+    /// frames on from the previous call.
+    /// </summary>
+    /// <param name="frames">The frames, in the order they arrived.</param>
+    public void ReceiveArrived(IReadOnlyList<byte[]> frames)
+    {
+        int burstSize = BurstSize;
+        var burst = _liveBurst ??= new byte[burstSize][];
+        for (int start = 0; start < frames.Count; start += burstSize)
+        {
+            int n = Math.Min(burstSize, frames.Count - start);
+            for (int i = 0; i < n; i++)
+            {
+                burst[i] = frames[start + i];
+            }
+
+            WaitForRoom();
+            _enqueued += Nic.ReceiveBurst(burst.AsSpan(0, n));
+            Received += n;
+        }
+    }
+
+    /// <summary>
+    /// Frames per burst: a burst puts at most one descriptor per frame on any ring (replicas go to different pools), so
+    /// with fewer than <see cref="Room"/> descriptors anywhere in the rings the next burst fits in every ring and in the buffers.
+    /// </summary>
+    private int BurstSize => Math.Clamp(Math.Min(Nic.RingSize, Nic.Buffers.BufferCount) / 2, 1, 32);
+
+    private long Room => Math.Min(Nic.RingSize, Nic.Buffers.BufferCount) - BurstSize;
+
+    /// <summary>Waits until the descriptors enqueued and not yet delivered leave room for another burst.</summary>
+    private void WaitForRoom()
+    {
+        // A ring no VM polls never empties: after 10 s without a delivery (far longer than a loaded machine keeps a
+        // consumer thread off the CPU), stop waiting rather than hang; the frames that do not fit are then counted
+        // as ring-full drops.
+        long room = Room;
+        var wait = new SpinWait();
+        long waitedSince = Stopwatch.GetTimestamp(), seen = Interlocked.Read(ref _deliveredTotal);
+        while (_enqueued - seen > room && Stopwatch.GetElapsedTime(waitedSince) < TimeSpan.FromSeconds(10))
+        {
+            wait.SpinOnce();
+            long now = Interlocked.Read(ref _deliveredTotal);
+            if (now != seen)
+            {
+                seen = now;
+                waitedSince = Stopwatch.GetTimestamp();
+            }
+        }
     }
 
     /// <summary>Lets the VMs drain their rings at full speed (10 s at most), then stops them.</summary>

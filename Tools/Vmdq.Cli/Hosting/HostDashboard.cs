@@ -16,19 +16,28 @@ internal static class HostDashboard
     /// <summary>A count as the tables print it (<c>12,000</c>).</summary>
     public static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
-    /// <summary>The live view: a progress line and bar, the table and the event log.</summary>
-    public static IRenderable Render(EmulatedHost host, long total, string title)
+    /// <summary>The live view: a progress line and bar (when <paramref name="total"/> is known), the table and the event log.</summary>
+    /// <param name="host">The host.</param>
+    /// <param name="total">The frames the run will offer, or null when that is not known (frames from a live interface).</param>
+    /// <param name="title">What is being run.</param>
+    public static IRenderable Render(EmulatedHost host, long? total, string title)
     {
         var snapshot = host.Nic.Snapshot();
         double seconds = Math.Max(host.Clock.Elapsed.TotalSeconds, 1e-3);
-        var label = new Markup($"[bold]{Markup.Escape(title)}[/]: {N(host.Received)} of {N(total)} frames, {host.Received / seconds / 1e6:F2} M frames/s, {seconds:F1} s");
-        var bar = new BarChart()
-            .Width(80)
-            .WithMaxValue(100)
-            .AddItem("progress %", Math.Round(100.0 * host.Received / Math.Max(1, total), 1), Color.Green);
+        string progress = total is { } of ? $"{N(host.Received)} of {N(of)} frames" : $"{N(host.Received)} frames";
+        var label = new Markup($"[bold]{Markup.Escape(title)}[/]: {progress}, {host.Received / seconds / 1e6:F2} M frames/s, {seconds:F1} s");
         var events = new Panel(new Markup(host.Events.IsEmpty ? "[grey]no events yet[/]" : string.Join("\n", host.Events)))
             .Header("control plane and congestion events")
             .Expand();
+        if (total is not { } expected)
+        {
+            return new Rows(label, Table(snapshot, host.Nic.Name), events);
+        }
+
+        var bar = new BarChart()
+            .Width(80)
+            .WithMaxValue(100)
+            .AddItem("progress %", Math.Round(100.0 * host.Received / Math.Max(1, expected), 1), Color.Green);
         return new Rows(label, bar, Table(snapshot, host.Nic.Name), events);
     }
 
