@@ -89,13 +89,54 @@ public sealed partial class NicEmulator
             portDrops,
             queues,
             pools,
-            CheckBuffers());
+            CheckBuffers(),
+            TransmitFigures());
+    }
+
+    private TransmitSnapshot TransmitFigures()
+    {
+        var queues = new TxQueueSnapshot[_txQueues.Length];
+        for (int i = 0; i < queues.Length; i++)
+        {
+            TxQueue q = _txQueues[i];
+            ref TxQueueCounters counters = ref q.Counters;
+
+            // Downstream first (completed, then transmitted, then posted), so a concurrent snapshot never shows more out than in.
+            long completed = Volatile.Read(ref counters.Completed);
+            int awaiting = q.Done.Count;
+            long transmitted = Volatile.Read(ref counters.Transmitted);
+            long transmittedBytes = Volatile.Read(ref counters.TransmittedBytes);
+            long wireBytes = Volatile.Read(ref counters.WireBytes);
+            int occupancy = q.Pending.Count;
+            queues[i] = new TxQueueSnapshot(
+                q.Pool,
+                q.Queue,
+                Volatile.Read(ref counters.Posted),
+                Volatile.Read(ref counters.PostedBytes),
+                transmitted,
+                transmittedBytes,
+                wireBytes,
+                completed,
+                new TxDropCounts(Volatile.Read(ref counters.RingFullDrops), Volatile.Read(ref counters.RuntDrops), Volatile.Read(ref counters.OversizeDrops), 0),
+                occupancy,
+                awaiting,
+                q.Capacity);
+        }
+
+        return new TransmitSnapshot(
+            _lineRate,
+            Volatile.Read(ref _wireClock),
+            WireBusyPicoseconds(),
+            Volatile.Read(ref _inFlightBuffer) >= 0 ? 1 : 0,
+            new TxDropCounts(0, 0, 0, Interlocked.Read(ref _txNotAttachedDrops)),
+            queues);
     }
 
     /// <summary>
-    /// Checks buffer conservation: every buffer is free, in a ring, or held, and the free list, the
-    /// reference counts and the rings agree (see <see cref="BufferAccounting"/>). Any thread; exact
-    /// only while no receive or poll runs. Walks every ring and buffer: for tests and diagnostics.
+    /// Checks buffer conservation: every buffer is free, in a ring (an RX ring, a TX ring, the wire, or a TX
+    /// completion not yet polled), or held, and the free list, the reference counts and the rings agree (see
+    /// <see cref="BufferAccounting"/>). Any thread; exact only while no receive, poll, transmit or wire run
+    /// is under way. Walks every ring and buffer: for tests and diagnostics.
     /// </summary>
     public BufferAccounting CheckBuffers()
     {
@@ -117,6 +158,26 @@ public sealed partial class NicEmulator
                 }
             }
         }
+
+        // The NIC holds a posted frame's buffer (one reference) until its completion is polled.
+        var pending = new TxDescriptor[_info.RingSize];
+        var done = new TxCompletion[_info.RingSize];
+        foreach (TxQueue queue in _txQueues)
+        {
+            int n = queue.Pending.Peek(pending);
+            for (int i = 0; i < n; i++)
+            {
+                CountRef(ringRefs, pending[i].BufferIndex);
+            }
+
+            n = queue.Done.Peek(done);
+            for (int i = 0; i < n; i++)
+            {
+                CountRef(ringRefs, done[i].BufferIndex);
+            }
+        }
+
+        CountRef(ringRefs, Volatile.Read(ref _inFlightBuffer));
 
         int free = 0, inRing = 0, held = 0, violations = 0;
         long heldReferences = 0;
@@ -142,6 +203,14 @@ public sealed partial class NicEmulator
 
         violations += freeList != free ? 1 : 0;
         return new BufferAccounting(total, free, inRing, held, heldReferences, freeList, violations);
+    }
+
+    private static void CountRef(int[] ringRefs, int buffer)
+    {
+        if ((uint)buffer < (uint)ringRefs.Length)
+        {
+            ringRefs[buffer]++;
+        }
     }
 
     /// <summary>Cheap test (no lock): might the ring's congestion state change now?</summary>

@@ -169,6 +169,45 @@ public sealed partial class NicEmulator
         }
     }
 
+    /// <summary>Another NIC's wire starts delivering into this one: its thread is the receive thread until <see cref="EndWireReceive"/>.</summary>
+    internal void BeginWireReceive() => EnterReceive();
+
+    /// <summary>One frame from the wire (without its FCS): landed (copied), and the chunk classified once it is a full burst.</summary>
+    internal void LandFromWire(ReadOnlySpan<byte> frame)
+    {
+        // The sender padded a short frame to the 64-byte minimum: it arrives as 60 bytes and an FCS.
+        const int Padded = EthernetWire.MinimumFrameBytes - EthernetWire.FcsBytes;
+        if (frame.Length < Padded)
+        {
+            Span<byte> padded = stackalloc byte[Padded];
+            padded.Clear();
+            frame.CopyTo(padded);
+            LandCopy(padded);
+        }
+        else
+        {
+            LandCopy(frame);
+        }
+
+        if (_chunkCount == _maxBurst)
+        {
+            ClassifyAndEnqueue();
+        }
+    }
+
+    /// <summary>Classifies the last partial burst and leaves the receive path.</summary>
+    internal void EndWireReceive()
+    {
+        try
+        {
+            ClassifyAndEnqueue();
+        }
+        finally
+        {
+            ExitReceive();
+        }
+    }
+
     private void EnterReceive()
     {
         if (Interlocked.CompareExchange(ref _receiveGate, 1, 0) != 0)

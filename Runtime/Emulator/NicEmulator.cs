@@ -3,11 +3,12 @@ using System;
 namespace Vmdq.Toolkit.Emulator;
 
 /// <summary>
-/// An emulated VMDq NIC built from a generated dispatcher's <see cref="DispatcherInfo"/>: one RX
-/// descriptor ring per queue (<c>PoolCount x QueuesPerPool</c> rings of <c>RingSize</c>
-/// descriptors), a pool of preallocated buffers, a receive path that lands, classifies and queues
-/// bursts of frames, VM consumers that poll their pool's rings, a host control plane that moves
-/// traffic while it flows, and counters published through the <c>Vmdq.Nic</c> meter.
+/// An emulated VMDq NIC built from a generated dispatcher's <see cref="DispatcherInfo"/>: one RX and one TX
+/// descriptor ring per queue (<c>PoolCount x QueuesPerPool</c> of each, <c>RingSize</c> descriptors), a pool
+/// of preallocated buffers, a receive path that lands, classifies and queues bursts of frames, VM consumers
+/// that poll their pool's rings and post frames to send, a wire that drains the TX rings at the line rate on
+/// a simulated clock, a host control plane that moves traffic while it flows, and counters published
+/// through the <c>Vmdq.Nic</c> meter.
 /// </summary>
 /// <remarks>
 /// <para><b>Threading</b> (see also Runtime/Emulator/README.md):</para>
@@ -17,6 +18,9 @@ namespace Vmdq.Toolkit.Emulator;
 /// <item><description>Consumers (<see cref="VmConsumer.Poll"/>, <see cref="ReceiveFromQueue"/>): any thread,
 /// typically one per VM. Each ring has at most one consumer at a time (an interlocked lease per burst);
 /// a ring that another thread is draining is skipped, never waited for.</description></item>
+/// <item><description>Transmit (<see cref="VmConsumer.TransmitBurst(int, ReadOnlySpan{TxFrame})"/>, <see cref="VmConsumer.PollCompletions"/>):
+/// any thread, typically the VM's. The wire (<see cref="AdvanceWire"/>, <see cref="DrainWire"/>): one thread at a time;
+/// a second gets an <see cref="InvalidOperationException"/>.</description></item>
 /// <item><description>Releasing buffers, reading frames: any thread.</description></item>
 /// <item><description>Control plane (attach, detach, move, rebind, resize): any thread, serialized by a
 /// lock; each change is published as one immutable table, atomically for the receive path.</description></item>
@@ -61,14 +65,23 @@ public sealed partial class NicEmulator : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"{options.LowWatermark}/{options.HighWatermark}", "Watermarks must satisfy 0 <= LowWatermark < HighWatermark <= 1.");
         }
 
+        if (options.LineRateBitsPerSecond < 1000 || options.LineRateBitsPerSecond > NicOptions.MaxLineRateBitsPerSecond)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LineRateBitsPerSecond, $"NicOptions.LineRateBitsPerSecond must be 1000..{NicOptions.MaxLineRateBitsPerSecond}.");
+        }
+
         int ringCount = info.PoolCount * info.QueuesPerPool;
-        long defaultCount = Math.Min(((long)ringCount * info.RingSize) + options.MaxBurst, NicOptions.DefaultBufferCountCap);
+        long defaultCount = Math.Min((2L * ringCount * info.RingSize) + options.MaxBurst, NicOptions.DefaultBufferCountCap);
         _buffers = new BufferPool(options.BufferCount ?? (int)defaultCount, options.BufferSize);
         _maxBurst = options.MaxBurst;
 
         int high = Math.Max(1, (int)Math.Ceiling(info.RingSize * options.HighWatermark));
         int low = Math.Min(high - 1, (int)Math.Floor(info.RingSize * options.LowWatermark));
+        _lineRate = options.LineRateBitsPerSecond;
         _queues = new RxQueue[ringCount];
+        _txQueues = new TxQueue[ringCount];
+        _runFrames = new long[ringCount];
+        _runBytes = new long[ringCount];
         var sets = new int[info.PoolCount][];
         for (int pool = 0; pool < info.PoolCount; pool++)
         {
@@ -76,6 +89,7 @@ public sealed partial class NicEmulator : IDisposable
             for (int queue = 0; queue < info.QueuesPerPool; queue++)
             {
                 _queues[(pool * info.QueuesPerPool) + queue] = new RxQueue(pool, queue, poolName, info.RingSize, high, low);
+                _txQueues[(pool * info.QueuesPerPool) + queue] = new TxQueue(pool, queue, poolName, info.RingSize, _maxBurst);
             }
 
             sets[pool] = DeclaredQueues(info, pool);
@@ -101,7 +115,7 @@ public sealed partial class NicEmulator : IDisposable
         _ringFirst.AsSpan().Fill(-1);
         _ringLast.AsSpan().Fill(-1);
 
-        _metrics = new NicInstruments(Name, _queues, _buffers);
+        _metrics = new NicInstruments(Name, _queues, _txQueues, _buffers, WireUtilization);
     }
 
     /// <summary>The dispatcher this NIC classifies with.</summary>
@@ -124,6 +138,12 @@ public sealed partial class NicEmulator : IDisposable
 
     /// <summary>The buffer pool frames land in.</summary>
     public BufferPool Buffers => _buffers;
+
+    /// <summary>
+    /// This NIC's receive path as a wire sink: set it as another NIC's <see cref="WireSink"/> and the frames that NIC
+    /// transmits are received, classified and delivered here, as if the two ports were cabled back to back.
+    /// </summary>
+    public ITransmitSink AsTransmitSink() => new NicReceiveSink(this);
 
     /// <summary>Stops publishing metrics (disposes the meter). Rings and buffers stay usable.</summary>
     public void Dispose() => _metrics.Dispose();

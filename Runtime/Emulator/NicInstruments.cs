@@ -14,9 +14,13 @@ internal sealed class NicInstruments : IDisposable
     private readonly Counter<long> _rxDrops;
     private readonly Counter<long> _deliveredFrames;
     private readonly Counter<long> _deliveredBytes;
+    private readonly Counter<long> _txFrames;
+    private readonly Counter<long> _txBytes;
+    private readonly Counter<long> _txDrops;
     private readonly KeyValuePair<string, object?>[] _reasonTags;
+    private readonly KeyValuePair<string, object?>[] _txReasonTags;
 
-    public NicInstruments(string nicName, RxQueue[] queues, BufferPool buffers)
+    public NicInstruments(string nicName, RxQueue[] queues, TxQueue[] txQueues, BufferPool buffers, Func<double> wireUtilization)
     {
         _meter = new Meter(new MeterOptions(NicMetrics.MeterName)
         {
@@ -31,12 +35,23 @@ internal sealed class NicInstruments : IDisposable
         _deliveredBytes = _meter.CreateCounter<long>(NicMetrics.DeliveredBytes, "By", "Bytes of the frames consumers dequeued.");
         _meter.CreateObservableGauge(NicMetrics.RingOccupancy, () => PerQueue(queues, static q => q.Ring.Count), "{descriptor}", "Descriptors waiting in an RX ring.");
         _meter.CreateObservableGauge(NicMetrics.RingCongested, () => PerQueue(queues, static q => q.IsCongested ? 1 : 0), "1", "1 while an RX ring is congested.");
+        _txFrames = _meter.CreateCounter<long>(NicMetrics.TxFrames, "{frame}", "Frames that left on the wire from a TX queue.");
+        _txBytes = _meter.CreateCounter<long>(NicMetrics.TxBytes, "By", "Bytes (as posted) of the frames that left on the wire from a TX queue.");
+        _txDrops = _meter.CreateCounter<long>(NicMetrics.TxDrops, "{frame}", "Frames posted for transmit and dropped, by reason.");
+        _meter.CreateObservableGauge(NicMetrics.TxRingOccupancy, () => PerTxQueue(txQueues), "{descriptor}", "Descriptors waiting in a TX ring for the wire.");
+        _meter.CreateObservableGauge(NicMetrics.WireUtilization, wireUtilization, "1", "Share of the wire's simulated time spent sending.");
         _meter.CreateObservableGauge(NicMetrics.BuffersFree, () => buffers.FreeCount, "{buffer}", "Buffers on the free list.");
         _meter.CreateObservableGauge(NicMetrics.BuffersInUse, () => buffers.BufferCount - buffers.FreeCount, "{buffer}", "Buffers in rings or held by consumers.");
         _reasonTags = new KeyValuePair<string, object?>[DropCounts.ReasonCount];
         for (int i = 0; i < _reasonTags.Length; i++)
         {
             _reasonTags[i] = new KeyValuePair<string, object?>(NicMetrics.ReasonTag, NicMetrics.ReasonName((DropReason)i));
+        }
+
+        _txReasonTags = new KeyValuePair<string, object?>[TxDropCounts.ReasonCount];
+        for (int i = 0; i < _txReasonTags.Length; i++)
+        {
+            _txReasonTags[i] = new KeyValuePair<string, object?>(NicMetrics.ReasonTag, NicMetrics.ReasonName((TxDropReason)i));
         }
     }
 
@@ -90,6 +105,35 @@ internal sealed class NicInstruments : IDisposable
         }
     }
 
+    public void Transmitted(TxQueue queue, long frames, long bytes)
+    {
+        if (_txFrames.Enabled && frames != 0)
+        {
+            _txFrames.Add(frames, queue.PoolTag, queue.QueueTag);
+        }
+
+        if (_txBytes.Enabled && bytes != 0)
+        {
+            _txBytes.Add(bytes, queue.PoolTag, queue.QueueTag);
+        }
+    }
+
+    public void TxDropped(TxQueue queue, TxDropReason reason, long frames)
+    {
+        if (_txDrops.Enabled && frames != 0)
+        {
+            _txDrops.Add(frames, _txReasonTags[(int)reason], queue.PoolTag, queue.QueueTag);
+        }
+    }
+
+    public void TxDropped(TxDropReason reason, long frames)
+    {
+        if (_txDrops.Enabled && frames != 0)
+        {
+            _txDrops.Add(frames, _txReasonTags[(int)reason]);
+        }
+    }
+
     public void Dispose() => _meter.Dispose();
 
     private static Measurement<int>[] PerQueue(RxQueue[] queues, Func<RxQueue, int> figure)
@@ -98,6 +142,17 @@ internal sealed class NicInstruments : IDisposable
         for (int i = 0; i < queues.Length; i++)
         {
             measurements[i] = new Measurement<int>(figure(queues[i]), queues[i].Tags);
+        }
+
+        return measurements;
+    }
+
+    private static Measurement<int>[] PerTxQueue(TxQueue[] queues)
+    {
+        var measurements = new Measurement<int>[queues.Length];
+        for (int i = 0; i < queues.Length; i++)
+        {
+            measurements[i] = new Measurement<int>(queues[i].Pending.Count, queues[i].Tags);
         }
 
         return measurements;

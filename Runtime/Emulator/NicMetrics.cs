@@ -52,10 +52,25 @@ public static class NicMetrics
     /// <summary>Gauge: 1 while a ring is congested, else 0; tags pool, queue.</summary>
     public const string RingCongested = "vmdq.nic.ring.congested";
 
+    /// <summary>Counter: frames that left on the wire from a TX queue; tags pool, queue.</summary>
+    public const string TxFrames = "vmdq.nic.tx.frames";
+
+    /// <summary>Counter: bytes (as posted) of the frames that left on the wire from a TX queue; tags pool, queue.</summary>
+    public const string TxBytes = "vmdq.nic.tx.bytes";
+
+    /// <summary>Counter: frames posted for transmit and dropped; tag reason (<c>ring_full</c>, <c>runt</c>, <c>oversize</c>, <c>not_attached</c>), plus pool and queue except for <c>not_attached</c>.</summary>
+    public const string TxDrops = "vmdq.nic.tx.drops";
+
+    /// <summary>Gauge: descriptors waiting in a TX ring for the wire; tags pool, queue.</summary>
+    public const string TxRingOccupancy = "vmdq.nic.tx.ring.occupancy";
+
+    /// <summary>Gauge (<c>double</c>): the share of the wire's simulated time so far spent sending frames (with their preamble and gap), 0..1.</summary>
+    public const string WireUtilization = "vmdq.nic.wire.utilization";
+
     /// <summary>Gauge: buffers on the free list.</summary>
     public const string BuffersFree = "vmdq.nic.buffers.free";
 
-    /// <summary>Gauge: buffers in use (in rings or held).</summary>
+    /// <summary>Gauge: buffers in use (in RX or TX rings, on the wire, or held).</summary>
     public const string BuffersInUse = "vmdq.nic.buffers.in_use";
 
     /// <summary>The <see cref="ReasonTag"/> value for a drop reason.</summary>
@@ -67,6 +82,16 @@ public static class NicMetrics
         DropReason.Runt => "runt",
         DropReason.Oversize => "oversize",
         DropReason.InvalidVerdict => "invalid_verdict",
+        _ => reason.ToString(),
+    };
+
+    /// <summary>The <see cref="ReasonTag"/> value for a transmit drop reason (on <see cref="TxDrops"/>).</summary>
+    public static string ReasonName(TxDropReason reason) => reason switch
+    {
+        TxDropReason.RingFull => "ring_full",
+        TxDropReason.Runt => "runt",
+        TxDropReason.Oversize => "oversize",
+        TxDropReason.NotAttached => "not_attached",
         _ => reason.ToString(),
     };
 }

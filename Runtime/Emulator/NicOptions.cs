@@ -7,8 +7,9 @@ public sealed class NicOptions
     public int BufferSize { get; init; } = BufferPool.DefaultBufferSize;
 
     /// <summary>
-    /// Number of buffers. Null (the default) means one per ring descriptor plus one burst
-    /// (<c>PoolCount x QueuesPerPool x RingSize + MaxBurst</c>), capped at <see cref="DefaultBufferCountCap"/>.
+    /// Number of buffers, shared by receive and transmit. Null (the default) means one per RX and TX ring
+    /// descriptor plus one burst (<c>2 x PoolCount x QueuesPerPool x RingSize + MaxBurst</c>), capped at
+    /// <see cref="DefaultBufferCountCap"/>.
     /// </summary>
     public int? BufferCount { get; init; }
 
@@ -23,6 +24,18 @@ public sealed class NicOptions
 
     /// <summary>A congested ring is clear again once its occupancy falls to this fraction of its size or below (0.5 by default).</summary>
     public double LowWatermark { get; init; } = 0.5;
+
+    /// <summary>
+    /// The wire's line rate in bits per second, 1,000..1,600,000,000,000 (10 Gb/s by default): the transmit side
+    /// drains its TX rings at this rate on the simulated clock (<see cref="NicEmulator.AdvanceWire"/>).
+    /// </summary>
+    public long LineRateBitsPerSecond { get; init; } = DefaultLineRateBitsPerSecond;
+
+    /// <summary>The default <see cref="LineRateBitsPerSecond"/>: 10 Gb/s.</summary>
+    public const long DefaultLineRateBitsPerSecond = 10_000_000_000;
+
+    /// <summary>The highest <see cref="LineRateBitsPerSecond"/>: 1.6 Tb/s.</summary>
+    public const long MaxLineRateBitsPerSecond = 1_600_000_000_000;
 
     /// <summary>The NIC's name in metrics (the <c>vmdq.nic</c> meter tag); the dispatcher's name when null.</summary>
     public string? Name { get; init; }

@@ -53,9 +53,10 @@ public sealed record PoolSnapshot(
 /// <param name="Queues">Every queue, by pool then queue.</param>
 /// <param name="Pools">Every pool, by index.</param>
 /// <param name="Buffers">Where the buffers are.</param>
+/// <param name="Transmit">The transmit side: TX queues, their drops, the wire.</param>
 public sealed record NicSnapshot(
     long Received, long ReceivedBytes, long ReplicaCopies, DropCounts PortDrops, IReadOnlyList<QueueSnapshot> Queues,
-    IReadOnlyList<PoolSnapshot> Pools, BufferAccounting Buffers)
+    IReadOnlyList<PoolSnapshot> Pools, BufferAccounting Buffers, TransmitSnapshot Transmit)
 {
     /// <summary>Descriptors enqueued on all rings.</summary>
     public long Enqueued => Sum(static q => q.Enqueued);
@@ -82,9 +83,18 @@ public sealed record NicSnapshot(
     }
 
     /// <summary>
-    /// True when every descriptor is accounted for: received + replica copies = delivered + waiting in rings + dropped.
+    /// True when every receive descriptor is accounted for: received + replica copies = delivered + waiting in rings + dropped.
     /// </summary>
-    public bool IsBalanced => Received + ReplicaCopies == Dequeued + InRings + Drops.Total;
+    public bool IsReceiveBalanced => Received + ReplicaCopies == Dequeued + InRings + Drops.Total;
+
+    /// <summary>
+    /// True when every frame in both directions is accounted for: offered (received + posted for transmit) plus replica
+    /// copies = delivered + waiting in RX rings + on the wire (transmitted, in TX rings, in flight) + dropped by reason,
+    /// each direction on its own (<see cref="IsReceiveBalanced"/>, <see cref="TransmitSnapshot.IsBalanced"/>), so an
+    /// error in one cannot hide behind one in the other. Every buffer back is <see cref="BufferAccounting.IsConserved"/>
+    /// with <c>Buffers.Free == Buffers.Total</c> once consumers released and completions were polled.
+    /// </summary>
+    public bool IsBalanced => IsReceiveBalanced && Transmit.IsBalanced;
 
     /// <summary>The snapshot of queue <paramref name="queue"/> of pool <paramref name="pool"/>.</summary>
     public QueueSnapshot Queue(int pool, int queue)
@@ -103,7 +113,7 @@ public sealed record NicSnapshot(
     /// <inheritdoc />
     public override string ToString() =>
         $"received {Received} ({ReceivedBytes} B), replica copies {ReplicaCopies}, enqueued {Enqueued}, delivered {Dequeued}, in rings {InRings}, "
-        + $"drops {Drops.Total} ({Drops}), buffers {Buffers.Free}/{Buffers.Total} free";
+        + $"drops {Drops.Total} ({Drops}), buffers {Buffers.Free}/{Buffers.Total} free; transmit: {Transmit}";
 
     private long Sum(System.Func<QueueSnapshot, long> figure)
     {

@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using Vmdq.Hosting;
 using Vmdq.Toolkit;
+using Vmdq.Toolkit.Capture;
 using Vmdq.Toolkit.Emulator;
 
 namespace Vmdq.Cli;

@@ -69,6 +69,62 @@ public class MonitoringTests
     }
 
     [Fact]
+    public void A_meter_listener_sees_the_transmit_counters_and_the_wire_utilization()
+    {
+        string name = "tx-metrics-" + Guid.NewGuid().ToString("N");
+        using var nic = TestNic.Create(pools: 2, queues: 2, ring: 4, options: new NicOptions { Name = name });
+        var recorded = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == NicMetrics.MeterName
+                && instrument.Meter.Tags?.Any(t => t.Key == NicMetrics.NicTag && Equals(t.Value, name)) == true)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => recorded.Enqueue((instrument.Name, value, ToDictionary(tags))));
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => recorded.Enqueue((instrument.Name, value, ToDictionary(tags))));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => recorded.Enqueue((instrument.Name, value, ToDictionary(tags))));
+        listener.Start();
+
+        var vm = nic.AttachVm("vm", 1);
+        Assert.Equal(4, TransmitPathTests.Send(vm, 1, 6, length: 100));       // 2 ring-full
+        vm.TransmitBurst(0, [TransmitPathTests.Write(vm, 1, length: 10)]);   // a runt
+        nic.AdvanceWire(TimeSpan.FromTicks(1));                               // 100 ns: one 124-byte (99.2 ns) frame out, the next in flight
+        listener.RecordObservableInstruments();
+        nic.DrainWire();
+        nic.AdvanceWire(TimeSpan.FromTicks(3));                               // idle for 300 ns
+        var detached = nic.AttachVm("gone", 0);
+        var frame = TransmitPathTests.Write(detached, 1);
+        nic.DetachVm("gone");
+        detached.TransmitBurst([frame]);
+        listener.RecordObservableInstruments();
+
+        static bool Has(Dictionary<string, object?> tags, string tag, object value) => tags.TryGetValue(tag, out var v) && Equals(v, value);
+        static bool Pool1(Dictionary<string, object?> tags, int queue) => Has(tags, NicMetrics.PoolTag, "pool1") && Has(tags, NicMetrics.QueueTag, queue);
+        double Sum(string instrument, Func<Dictionary<string, object?>, bool> where) =>
+            recorded.Where(r => r.Instrument == instrument && where(r.Tags)).Sum(r => r.Value);
+        double[] Values(string instrument, Func<Dictionary<string, object?>, bool> where) =>
+            recorded.Where(r => r.Instrument == instrument && where(r.Tags)).Select(r => r.Value).ToArray();
+
+        Assert.Equal(4, Sum(NicMetrics.TxFrames, t => Pool1(t, 1)));
+        Assert.Equal(400, Sum(NicMetrics.TxBytes, t => Pool1(t, 1)));
+        Assert.Equal(0, Sum(NicMetrics.TxFrames, t => Pool1(t, 0)));
+        Assert.Equal(2, Sum(NicMetrics.TxDrops, t => Has(t, NicMetrics.ReasonTag, "ring_full") && Pool1(t, 1)));
+        Assert.Equal(1, Sum(NicMetrics.TxDrops, t => Has(t, NicMetrics.ReasonTag, "runt") && Pool1(t, 0)));
+        Assert.Equal(1, Sum(NicMetrics.TxDrops, t => Has(t, NicMetrics.ReasonTag, "not_attached") && !t.ContainsKey(NicMetrics.PoolTag)));
+
+        // First collection: 2 waiting in queue (1, 1), the wire busy all 100 ns. Second: drained, then idle 300 ns.
+        Assert.Equal([2, 0], Values(NicMetrics.TxRingOccupancy, t => Pool1(t, 1)));
+        Assert.Equal(8, recorded.Count(r => r.Instrument == NicMetrics.TxRingOccupancy));
+        var utilization = Values(NicMetrics.WireUtilization, _ => true);
+        Assert.Equal(2, utilization.Length);
+        Assert.Equal(1.0, utilization[0]);
+        Assert.Equal(4 * 124 * 0.8 / ((4 * 124 * 0.8) + 300), utilization[1], precision: 12);
+    }
+
+    [Fact]
     public void The_meter_is_named_Vmdq_Nic()
     {
         Assert.Equal("Vmdq.Nic", NicMetrics.MeterName);
@@ -89,6 +145,11 @@ public class MonitoringTests
         Assert.Contains("vmdq.nic.rx.drops", published);
         Assert.Contains("vmdq.nic.delivered.frames", published);
         Assert.Contains("vmdq.nic.ring.occupancy", published);
+        Assert.Contains("vmdq.nic.tx.frames", published);
+        Assert.Contains("vmdq.nic.tx.bytes", published);
+        Assert.Contains("vmdq.nic.tx.drops", published);
+        Assert.Contains("vmdq.nic.tx.ring.occupancy", published);
+        Assert.Contains("vmdq.nic.wire.utilization", published);
     }
 
     [Fact]

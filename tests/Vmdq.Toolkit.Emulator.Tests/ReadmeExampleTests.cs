@@ -34,5 +34,39 @@ public class ReadmeExampleTests
         Assert.Equal(2, n);
         Assert.Equal(nic.Buffers.BufferCount, nic.Buffers.FreeCount);
         Assert.Equal("pool1: queues 2,3, no VM, enqueued 2 (128 B), delivered 2 (128 B), in rings 0, drops 0", nic.Snapshot().Pools[1].ToString());
+
+        byte[][] outgoing = [TestNic.Frame(TestNic.To(2, 0), 0), TestNic.Frame(TestNic.To(2, 0), 1, length: 1514), TestNic.Frame(TestNic.To(2, 1), 2)];
+        // --- README transmit example ---
+        using var peer = new NicEmulator(TestNic.Info(), new NicOptions { Name = "peer" });
+        nic.WireSink = peer.AsTransmitSink();
+        var app = nic.AttachVm("app-vm", pool: 0);
+        var appPeer = peer.AttachVm("app-peer", pool: 2);
+
+        var tx = new TxFrame[32];
+        int count = 0;
+        foreach (byte[] frame in outgoing)
+        {
+            if (!app.TryRentTxBuffer(out int buffer)) break;
+            frame.CopyTo(app.GetTxBuffer(buffer));
+            tx[count++] = new TxFrame(buffer, frame.Length);
+        }
+
+        int posted = app.TransmitBurst(queue: 0, tx.AsSpan(0, count));
+        nic.AdvanceWire(TimeSpan.FromMicroseconds(10));
+        var done = new TxCompletion[32];
+        int sent = app.PollCompletions(done);
+        int received = appPeer.Poll(burst);
+        appPeer.Release(burst.AsSpan(0, received));
+        Console.WriteLine(nic.Snapshot().Transmit);
+        // --- end ---
+
+        Assert.Equal((3, 3, 3), (posted, sent, received));
+        var transmit = nic.Snapshot().Transmit;
+        Assert.Equal((88L + 1538 + 88) * 800, transmit.BusyPicoseconds);   // 64 + 1514 + 64 bytes, FCS appended; 0.8 ns a byte at 10 Gb/s
+        Assert.Equal(TimeSpan.FromMicroseconds(10), transmit.Clock);
+        Assert.True(nic.Snapshot().IsBalanced);
+        Assert.True(peer.Snapshot().IsBalanced);
+        Assert.Equal(nic.Buffers.BufferCount, nic.Buffers.FreeCount);
+        Assert.Equal(peer.Buffers.BufferCount, peer.Buffers.FreeCount);
     }
 }

@@ -2,23 +2,27 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 
-namespace Vmdq.Cli;
+namespace Vmdq.Toolkit.Capture;
 
 /// <summary>
 /// Writes an Ethernet pcapng file (RFC draft "PCAP Next Generation Dump File Format"): one little-endian Section
 /// Header Block, one Interface Description Block (link type 1, no snap length, nanosecond timestamps) and one
-/// Enhanced Packet Block per frame. Just what <c>vmdq replay --split</c> needs; Wireshark, tshark and
-/// <see cref="Vmdq.Toolkit.Capture.CaptureReader"/> read it.
+/// Enhanced Packet Block per frame. Wireshark, tshark and <see cref="CaptureReader"/> read it. <c>vmdq replay --split</c>
+/// writes its per-pool files with it, and the NIC emulator's wire writes captures with it
+/// (<see cref="Vmdq.Toolkit.Emulator.PcapNgTransmitSink"/>).
 /// </summary>
-internal sealed class PcapNgWriter : IDisposable
+/// <remarks>Not thread-safe: one writer, one thread at a time.</remarks>
+public sealed class PcapNgWriter : IDisposable
 {
     private const uint SectionHeaderType = 0x0A0D0D0A, InterfaceType = 1, EnhancedPacketType = 6;
     private readonly Stream _stream;
 
     /// <summary>Starts the file: writes its section and interface headers.</summary>
     /// <param name="stream">Where to write; the writer owns it and closes it on <see cref="Dispose"/>.</param>
+    /// <exception cref="ArgumentNullException">When <paramref name="stream"/> is null.</exception>
     public PcapNgWriter(Stream stream)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
 
         // Section Header Block: byte-order magic, version 1.0, section length unknown (-1), no options.
@@ -60,6 +64,9 @@ internal sealed class PcapNgWriter : IDisposable
         Block(EnhancedPacketType, header, data);
         Count++;
     }
+
+    /// <summary>Pushes what was written so far to the stream's destination (a reader of the file sees every frame written).</summary>
+    public void Flush() => _stream.Flush();
 
     /// <summary>Flushes and closes the file.</summary>
     public void Dispose() => _stream.Dispose();

@@ -1,0 +1,68 @@
+using System;
+
+namespace Vmdq.Toolkit.Emulator;
+
+/// <summary>Transmit drop counts by <see cref="TxDropReason"/>; a value, so snapshots can add them up.</summary>
+public readonly struct TxDropCounts : IEquatable<TxDropCounts>
+{
+    /// <summary>Number of values in <see cref="TxDropReason"/>.</summary>
+    public const int ReasonCount = 4;
+
+    /// <summary>Creates counts from one figure per reason.</summary>
+    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached)
+    {
+        RingFull = ringFull;
+        Runt = runt;
+        Oversize = oversize;
+        NotAttached = notAttached;
+    }
+
+    /// <summary>Frames dropped because the TX ring was full.</summary>
+    public long RingFull { get; }
+
+    /// <summary>Frames shorter than an Ethernet header.</summary>
+    public long Runt { get; }
+
+    /// <summary>Frames larger than a buffer.</summary>
+    public long Oversize { get; }
+
+    /// <summary>Frames posted by a detached VM.</summary>
+    public long NotAttached { get; }
+
+    /// <summary>All drops together.</summary>
+    public long Total => RingFull + Runt + Oversize + NotAttached;
+
+    /// <summary>The count for <paramref name="reason"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">For a value that is not a <see cref="TxDropReason"/>.</exception>
+    public long this[TxDropReason reason] => reason switch
+    {
+        TxDropReason.RingFull => RingFull,
+        TxDropReason.Runt => Runt,
+        TxDropReason.Oversize => Oversize,
+        TxDropReason.NotAttached => NotAttached,
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, $"A transmit drop reason must be 0..{ReasonCount - 1}."),
+    };
+
+    /// <summary>Sums two sets of counts.</summary>
+    public static TxDropCounts operator +(TxDropCounts left, TxDropCounts right) => new(
+        left.RingFull + right.RingFull, left.Runt + right.Runt, left.Oversize + right.Oversize, left.NotAttached + right.NotAttached);
+
+    /// <summary>Equality of every count.</summary>
+    public static bool operator ==(TxDropCounts left, TxDropCounts right) => left.Equals(right);
+
+    /// <summary>Inequality of any count.</summary>
+    public static bool operator !=(TxDropCounts left, TxDropCounts right) => !left.Equals(right);
+
+    /// <inheritdoc />
+    public bool Equals(TxDropCounts other) =>
+        RingFull == other.RingFull && Runt == other.Runt && Oversize == other.Oversize && NotAttached == other.NotAttached;
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is TxDropCounts other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(RingFull, Runt, Oversize, NotAttached);
+
+    /// <inheritdoc />
+    public override string ToString() => $"ring-full {RingFull}, runt {Runt}, oversize {Oversize}, not-attached {NotAttached}";
+}

@@ -1,0 +1,20 @@
+namespace Vmdq.Toolkit.Emulator;
+
+/// <summary>Why the emulated NIC did not put a frame a VM posted on the wire. No posted frame is dropped without one.</summary>
+public enum TxDropReason
+{
+    /// <summary>
+    /// The TX ring had no free descriptor: <c>RingSize</c> frames of the queue were posted and not yet
+    /// completed (waiting for the wire, or sent but their completions not yet polled). Counted per queue.
+    /// </summary>
+    RingFull = 0,
+
+    /// <summary>The frame is shorter than an Ethernet header (14 bytes, FCS not counted). Counted per queue.</summary>
+    Runt = 1,
+
+    /// <summary>The frame is larger than one buffer. Counted per queue.</summary>
+    Oversize = 2,
+
+    /// <summary>The VM posting it was detached from the NIC (it has no pool, so no TX queue). Counted per port.</summary>
+    NotAttached = 3,
+}
