@@ -101,7 +101,7 @@ public sealed partial class NicEmulator : IDisposable
         _ringFirst.AsSpan().Fill(-1);
         _ringLast.AsSpan().Fill(-1);
 
-        _metrics = new NicInstruments(Name, _queues, _buffers);
+        _metrics = new NicInstruments(Name, _queues, _buffers, PoolQueueCounts);
     }
 
     /// <summary>The dispatcher this NIC classifies with.</summary>

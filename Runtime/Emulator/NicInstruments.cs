@@ -14,9 +14,10 @@ internal sealed class NicInstruments : IDisposable
     private readonly Counter<long> _rxDrops;
     private readonly Counter<long> _deliveredFrames;
     private readonly Counter<long> _deliveredBytes;
+    private readonly Counter<long> _balancerDecisions;
     private readonly KeyValuePair<string, object?>[] _reasonTags;
 
-    public NicInstruments(string nicName, RxQueue[] queues, BufferPool buffers)
+    public NicInstruments(string nicName, RxQueue[] queues, BufferPool buffers, Func<Measurement<int>[]> poolQueues)
     {
         _meter = new Meter(new MeterOptions(NicMetrics.MeterName)
         {
@@ -33,6 +34,8 @@ internal sealed class NicInstruments : IDisposable
         _meter.CreateObservableGauge(NicMetrics.RingCongested, () => PerQueue(queues, static q => q.IsCongested ? 1 : 0), "1", "1 while an RX ring is congested.");
         _meter.CreateObservableGauge(NicMetrics.BuffersFree, () => buffers.FreeCount, "{buffer}", "Buffers on the free list.");
         _meter.CreateObservableGauge(NicMetrics.BuffersInUse, () => buffers.BufferCount - buffers.FreeCount, "{buffer}", "Buffers in rings or held by consumers.");
+        _meter.CreateObservableGauge(NicMetrics.PoolQueues, poolQueues, "{queue}", "Queues in a pool's current queue set.");
+        _balancerDecisions = _meter.CreateCounter<long>(NicMetrics.BalancerDecisions, "{decision}", "Queue balancer decisions: a pool's queue set grown or shrunk.");
         _reasonTags = new KeyValuePair<string, object?>[DropCounts.ReasonCount];
         for (int i = 0; i < _reasonTags.Length; i++)
         {
@@ -87,6 +90,14 @@ internal sealed class NicInstruments : IDisposable
         if (_deliveredBytes.Enabled && bytes != 0)
         {
             _deliveredBytes.Add(bytes, queue.PoolTag, queue.QueueTag);
+        }
+    }
+
+    public void BalancerDecided(string poolName, BalancerAction action)
+    {
+        if (_balancerDecisions.Enabled)
+        {
+            _balancerDecisions.Add(1, new KeyValuePair<string, object?>(NicMetrics.PoolTag, poolName), new KeyValuePair<string, object?>(NicMetrics.DecisionTag, NicMetrics.DecisionName(action)));
         }
     }
 
