@@ -229,30 +229,35 @@ public sealed class QueueBalancer : IDisposable
         TimeSpan sampled = _time.GetElapsedTime(pool.LastSample, now);
         pool.LastSample = now;
 
+        // Idle: calm rings, and the load fallen well below what made the pool grow to its size (to nothing, for the
+        // queues it had before the balancer started). The gap between the two conditions is the hysteresis.
+        double rate = sampled > TimeSpan.Zero ? arrived / sampled.TotalSeconds : 0;
+        int[] old = pool.Active;
         bool overloaded = drops > 0 || congestions > 0 || peak >= capacity * _options.GrowOccupancy;
-        bool idle = !overloaded && peak <= capacity * _options.ShrinkOccupancy;
+        bool calm = !overloaded && peak <= capacity * _options.ShrinkOccupancy;
+        double growRate = pool.GrowRates.TryPeek(out double top) ? top : 0;
+        bool light = growRate > 0 ? rate <= growRate * _options.ShrinkLoadRatio : arrived == 0;
+        bool idle = calm && light && old.Length > pool.MinQueues;
         pool.IdleSince = idle ? pool.IdleSince ?? now : null;
-        bool dwelt = pool.LastDecision is not { } last || _time.GetElapsedTime(last, now) >= _options.DwellTime;
-        if (!dwelt)
+        if (pool.LastDecision is { } last && _time.GetElapsedTime(last, now) < _options.DwellTime)
         {
             return null;
         }
 
-        double rate = sampled > TimeSpan.Zero ? arrived / sampled.TotalSeconds : 0;
-        int[] old = pool.Active;
         int[] next;
         BalancerAction action;
-        double growRate = 0;
         if (overloaded && old.Length < pool.LastQueue - pool.FirstQueue + 1)
         {
             action = BalancerAction.Grow;
             next = Grown(pool, old, _options.GrowStep);
-            pool.GrowRates.Push(rate);
+            for (int added = old.Length; added < next.Length; added++)
+            {
+                pool.GrowRates.Push(rate);
+            }
+
+            growRate = 0;
         }
-        else if (idle
-            && old.Length > pool.MinQueues
-            && pool.IdleSince is { } since && _time.GetElapsedTime(since, now) >= _options.DwellTime
-            && (pool.GrowRates.TryPeek(out growRate) ? rate <= growRate * _options.ShrinkLoadRatio : arrived == 0))
+        else if (idle && _time.GetElapsedTime(pool.IdleSince!.Value, now) >= _options.DwellTime)
         {
             action = BalancerAction.Shrink;
             next = old[..^1];
