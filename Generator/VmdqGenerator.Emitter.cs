@@ -233,12 +233,28 @@ public sealed partial class VmdqGenerator
 
             _w.Indentation -= 2;
             string variant = $"{Rt}.ParseVariants.{m.Parse}";
-            _w.WriteLine($$"""
+            _w.WriteLine("""
                     },
                     Classify,
                     ClassifyBatch,
                     Replicas,
-                    ClassifyBatchPadded);
+                """);
+            if (_plan.RssPools.Count == 0)
+            {
+                _w.WriteLine("    ClassifyBatchPadded);");
+            }
+            else
+            {
+                // The tables the classify methods read, so a queue balancer driving an emulated NIC can rewrite them.
+                _w.WriteLine($$"""
+                        ClassifyBatchPadded)
+                    {
+                        Redirection = {{_tablesClass}}.Kernel.Redirection,
+                    };
+                    """);
+            }
+
+            _w.WriteLine($$"""
 
                 /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
                 /// <param name="frame">An Ethernet frame from its first byte; any length.</param>

@@ -75,6 +75,14 @@ public sealed class DispatcherInfo
     /// </summary>
     public BatchClassifier ClassifyBatchPadded { get; }
 
+    /// <summary>
+    /// The RSS redirection tables its classify methods read (those of its <c>rss</c> pools), or null when it has no
+    /// <c>rss</c> pool or does not expose them. Generated dispatchers with <c>rss</c> pools and runtime-loaded ones set it;
+    /// a <see cref="Emulator.QueueBalancer"/> rewrites them through it, so a NIC built from this description spreads
+    /// its pools' frames as the balancer decides.
+    /// </summary>
+    public Classification.RedirectionTables? Redirection { get; init; }
+
     /// <summary>The runtime dispatcher this describes, or null for a generated one (whose rules are fixed at build time).</summary>
     internal RuntimeDispatcher? Runtime { get; init; }
 

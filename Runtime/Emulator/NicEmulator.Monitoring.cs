@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -211,6 +212,30 @@ public sealed partial class NicEmulator
         {
             ringRefs[buffer]++;
         }
+    }
+
+    /// <summary>One ring's figures for a <see cref="QueueBalancer"/>: descriptors waiting, and frames that arrived for it (enqueued plus ring-full drops) so far.</summary>
+    internal void ReadQueueLoad(int pool, int queue, out int occupancy, out long arrived, out long ringFullDrops)
+    {
+        RxQueue q = _queues[(pool * _info.QueuesPerPool) + queue];
+        ringFullDrops = Volatile.Read(ref q.Counters.RingFullDrops);
+        arrived = Volatile.Read(ref q.Counters.Enqueued) + ringFullDrops;
+        occupancy = q.Ring.Count;
+    }
+
+    /// <summary>Counts a <see cref="QueueBalancer"/> decision in the <c>Vmdq.Nic</c> meter.</summary>
+    internal void CountBalancerDecision(int pool, BalancerAction action) => _metrics.BalancerDecided(_info.PoolName(pool), action);
+
+    private Measurement<int>[] PoolQueueCounts()
+    {
+        BindingTable table = Volatile.Read(ref _bindings);
+        var measurements = new Measurement<int>[table.QueueSets.Length];
+        for (int pool = 0; pool < measurements.Length; pool++)
+        {
+            measurements[pool] = new Measurement<int>(table.QueueSets[pool].Length, _queues[pool * _info.QueuesPerPool].PoolTag);
+        }
+
+        return measurements;
     }
 
     /// <summary>Cheap test (no lock): might the ring's congestion state change now?</summary>

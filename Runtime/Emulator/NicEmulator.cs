@@ -115,7 +115,7 @@ public sealed partial class NicEmulator : IDisposable
         _ringFirst.AsSpan().Fill(-1);
         _ringLast.AsSpan().Fill(-1);
 
-        _metrics = new NicInstruments(Name, _queues, _txQueues, _buffers, WireUtilization);
+        _metrics = new NicInstruments(Name, _queues, _txQueues, _buffers, WireUtilization, PoolQueueCounts);
     }
 
     /// <summary>The dispatcher this NIC classifies with.</summary>

@@ -17,10 +17,11 @@ internal sealed class NicInstruments : IDisposable
     private readonly Counter<long> _txFrames;
     private readonly Counter<long> _txBytes;
     private readonly Counter<long> _txDrops;
+    private readonly Counter<long> _balancerDecisions;
     private readonly KeyValuePair<string, object?>[] _reasonTags;
     private readonly KeyValuePair<string, object?>[] _txReasonTags;
 
-    public NicInstruments(string nicName, RxQueue[] queues, TxQueue[] txQueues, BufferPool buffers, Func<double> wireUtilization)
+    public NicInstruments(string nicName, RxQueue[] queues, TxQueue[] txQueues, BufferPool buffers, Func<double> wireUtilization, Func<Measurement<int>[]> poolQueues)
     {
         _meter = new Meter(new MeterOptions(NicMetrics.MeterName)
         {
@@ -42,6 +43,8 @@ internal sealed class NicInstruments : IDisposable
         _meter.CreateObservableGauge(NicMetrics.WireUtilization, wireUtilization, "1", "Share of the wire's simulated time spent sending.");
         _meter.CreateObservableGauge(NicMetrics.BuffersFree, () => buffers.FreeCount, "{buffer}", "Buffers on the free list.");
         _meter.CreateObservableGauge(NicMetrics.BuffersInUse, () => buffers.BufferCount - buffers.FreeCount, "{buffer}", "Buffers in rings or held by consumers.");
+        _meter.CreateObservableGauge(NicMetrics.PoolQueues, poolQueues, "{queue}", "Queues in a pool's current queue set.");
+        _balancerDecisions = _meter.CreateCounter<long>(NicMetrics.BalancerDecisions, "{decision}", "Queue balancer decisions: a pool's queue set grown or shrunk.");
         _reasonTags = new KeyValuePair<string, object?>[DropCounts.ReasonCount];
         for (int i = 0; i < _reasonTags.Length; i++)
         {
@@ -131,6 +134,14 @@ internal sealed class NicInstruments : IDisposable
         if (_txDrops.Enabled && frames != 0)
         {
             _txDrops.Add(frames, _txReasonTags[(int)reason]);
+        }
+    }
+
+    public void BalancerDecided(string poolName, BalancerAction action)
+    {
+        if (_balancerDecisions.Enabled)
+        {
+            _balancerDecisions.Add(1, new KeyValuePair<string, object?>(NicMetrics.PoolTag, poolName), new KeyValuePair<string, object?>(NicMetrics.DecisionTag, NicMetrics.DecisionName(action)));
         }
     }
 

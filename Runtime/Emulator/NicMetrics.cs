@@ -28,6 +28,9 @@ public static class NicMetrics
     /// <summary>Instrument tag: the drop reason (<c>ring_full</c>, <c>no_buffer</c>, <c>rule_drop</c>, <c>runt</c>, <c>oversize</c>, <c>invalid_verdict</c>).</summary>
     public const string ReasonTag = "reason";
 
+    /// <summary>Instrument tag: what a <see cref="QueueBalancer"/> decided (<c>grow</c>, <c>shrink</c>).</summary>
+    public const string DecisionTag = "decision";
+
     /// <summary>Counter: frames that arrived at the port, before classification. No tags.</summary>
     public const string PortFrames = "vmdq.nic.port.frames";
 
@@ -72,6 +75,20 @@ public static class NicMetrics
 
     /// <summary>Gauge: buffers in use (in RX or TX rings, on the wire, or held).</summary>
     public const string BuffersInUse = "vmdq.nic.buffers.in_use";
+
+    /// <summary>Counter: decisions of a <see cref="QueueBalancer"/> on this NIC (a pool's queue set grown or shrunk); tags pool, decision.</summary>
+    public const string BalancerDecisions = "vmdq.nic.balancer.decisions";
+
+    /// <summary>Gauge: queues in a pool's current queue set (what traffic may land on); tag pool.</summary>
+    public const string PoolQueues = "vmdq.nic.pool.queues";
+
+    /// <summary>The <see cref="DecisionTag"/> value for a balancer decision.</summary>
+    public static string DecisionName(BalancerAction action) => action switch
+    {
+        BalancerAction.Grow => "grow",
+        BalancerAction.Shrink => "shrink",
+        _ => action.ToString(),
+    };
 
     /// <summary>The <see cref="ReasonTag"/> value for a drop reason.</summary>
     public static string ReasonName(DropReason reason) => reason switch

@@ -60,6 +60,7 @@ public sealed class RuntimeDispatcher
             Classify, ClassifyBatch, Replicas, ClassifyBatchPadded)
         {
             Runtime = this,
+            Redirection = _redirection.Pools.Count > 0 ? _redirection : null,
         };
     }
 

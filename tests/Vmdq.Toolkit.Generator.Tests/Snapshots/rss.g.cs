@@ -50,7 +50,10 @@ namespace Contoso.Fabric
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Redirection = RssDispatcherTables.Kernel.Redirection,
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
