@@ -142,6 +142,13 @@ else
     run.Receive(frames, total, options.RateMfps, Rebalance);
     run.Drain();
     AnsiConsole.Write(HostDashboard.Table(run.Nic.Snapshot(), run.Nic.Name));
+    AnsiConsole.MarkupLine("host actions:");
+    foreach (var a in run.Actions)
+    {
+        AnsiConsole.MarkupLine(a);
+    }
+
+    AnsiConsole.MarkupLine("last events:");
     foreach (var e in run.Events)
     {
         AnsiConsole.MarkupLine(e);

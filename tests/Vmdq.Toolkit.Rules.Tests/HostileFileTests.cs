@@ -41,6 +41,15 @@ public class HostileFileTests
     }
 
     [Fact]
+    public void AHighSurrogateAtTheVeryEndIsUnpairedNotReadPast()
+    {
+        // The pair check looks one character ahead: at the last character there is none to read.
+        var d = Only("pool web 1\n# " + '\uDBFF');
+        Assert.Equal((2, 3), (d.Span.Line, d.Span.Column));
+        Assert.Contains("byte 13 (line 2, column 3) is an unpaired surrogate U+DBFF, which UTF-8 cannot encode.", d.Message);
+    }
+
+    [Fact]
     public void TheByteOffsetCountsUtf8BytesNotCharacters()
     {
         // "é" and "😀" are 2 and 4 bytes (1 and 2 UTF-16 code units): the NUL is at byte 2 + 2 + 4 + 1 = 9.

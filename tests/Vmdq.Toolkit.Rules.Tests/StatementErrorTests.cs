@@ -23,6 +23,14 @@ public class StatementErrorTests
         Assert.Null(result.Model);
     }
 
+    [Fact]
+    public void AnAttributeGivenTwiceAtTheEndOfTheLineAlsoSaysItsValueIsMissing()
+    {
+        var messages = RulesCompiler.Compile("t.vmdq", "pool web 1 queues 0-1 queues").Diagnostics.Select(d => d.Message).ToList();
+        Assert.Contains(messages, m => m.Contains("'queues' is given twice in one 'pool' statement.", System.StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("Expected a value after 'queues', but the line ends.", System.StringComparison.Ordinal));
+    }
+
     private static RuleSet Clean(string text)
     {
         var result = RulesCompiler.Compile("t.vmdq", text);

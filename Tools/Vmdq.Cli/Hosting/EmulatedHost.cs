@@ -49,7 +49,7 @@ internal sealed class EmulatedHost : IDisposable
         _recordDeliveries = recordDeliveries;
         Nic.CongestionChanged += (_, e) => Log(e.IsCongested
             ? $"[red]congested[/]  pool {e.PoolName} queue {e.Queue}: {e.Occupancy}/{e.Capacity} descriptors"
-            : $"[green]cleared[/]    pool {e.PoolName} queue {e.Queue}: {e.Occupancy}/{e.Capacity} descriptors");
+            : $"[green]cleared[/]    pool {e.PoolName} queue {e.Queue}: {e.Occupancy}/{e.Capacity} descriptors", action: false);
     }
 
     /// <summary>The NIC.</summary>
@@ -73,10 +73,21 @@ internal sealed class EmulatedHost : IDisposable
     /// <summary>What <paramref name="vm"/> received, in the order it polled (after <see cref="Drain"/>; empty unless recording).</summary>
     public IReadOnlyList<Delivery> Deliveries(string vm) => _deliveries.TryGetValue(vm, out var list) ? list : Array.Empty<Delivery>();
 
-    /// <summary>Adds an event (Spectre.Console markup) to the log, keeping the last eight.</summary>
-    public void Log(string message)
+    /// <summary>Every control-plane action logged with <see cref="Log"/> (attach, rebind, rebalance), in order and all of them: congestion events, which can be many, stay only in <see cref="Events"/>.</summary>
+    public ConcurrentQueue<string> Actions { get; } = new();
+
+    /// <summary>Adds a control-plane action (Spectre.Console markup) to <see cref="Actions"/> and to the event log, which keeps the last eight.</summary>
+    public void Log(string message) => Log(message, action: true);
+
+    private void Log(string message, bool action)
     {
-        Events.Enqueue($"{Clock.Elapsed.TotalSeconds,6:F2}s  {message}");
+        string line = $"{Clock.Elapsed.TotalSeconds,6:F2}s  {message}";
+        if (action)
+        {
+            Actions.Enqueue(line);
+        }
+
+        Events.Enqueue(line);
         while (Events.Count > 8 && Events.TryDequeue(out _))
         {
         }
