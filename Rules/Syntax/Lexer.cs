@@ -80,6 +80,34 @@ internal static class Lexer
         return lines;
     }
 
+    /// <summary>
+    /// Splits <paramref name="text"/> into lines where <see cref="Tokenize"/> counts line breaks (LF, CR, CRLF), without
+    /// the breaks: element <c>n - 1</c> is line <c>n</c> of the diagnostics and verdicts. Text that ends with a break
+    /// ends with an empty element.
+    /// </summary>
+    public static List<string> SplitLines(string text)
+    {
+        var lines = new List<string>();
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n' || c == '\r')
+            {
+                lines.Add(text.Substring(start, i - start));
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                start = i + 1;
+            }
+        }
+
+        lines.Add(text.Substring(start));
+        return lines;
+    }
+
     private static void Flush(List<Token[]> lines, List<Token> current)
     {
         if (current.Count > 0)

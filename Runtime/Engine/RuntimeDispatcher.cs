@@ -45,9 +45,12 @@ public sealed class RuntimeDispatcher
     private RuntimeDispatcher(string path, string text, RulesResult result)
     {
         _path = path;
+        // Lines are counted where the rules lexer counts them (LF, CR and CRLF each end one), so a verdict's line, a
+        // runtime rule's line and RuleText agree with the diagnostics. A final LF ends the file's last line (after a
+        // final CR it makes a CRLF, still one break), so runtime rules start on a line of their own.
         _fileText = text.Length == 0 || text[^1] == '\n' ? text : text + "\n";
-        _fileLines = _fileText.Count(c => c == '\n');
-        _fileLineTexts = _fileText.Split('\n');
+        _fileLineTexts = Lexer.SplitLines(_fileText).ToArray();
+        _fileLines = _fileLineTexts.Length - 1;
         _diagnostics = result.Diagnostics;
         _redirection = RulesSnapshot.RedirectionOf(result.Model!);
         _current = RulesSnapshot.Build(result.Model!, 1, _redirection);
@@ -134,7 +137,7 @@ public sealed class RuntimeDispatcher
                 return k < _runtimeLines.Count && _runtimeLines[k].Length > 0 ? _runtimeLines[k] : null;
             }
 
-            return line >= 1 ? _fileLineTexts[line - 1].TrimEnd('\r') : null;
+            return line >= 1 ? _fileLineTexts[line - 1] : null;
         }
     }
 
@@ -272,11 +275,11 @@ public sealed class RuntimeDispatcher
             }
 
             var added = new List<RuleHandle>();
-            // One document line per line of the change; a final newline ends the last line, it does not start another.
-            string[] addLines = add.Length == 0 ? Array.Empty<string>() : add.TrimEnd('\n').Split('\n');
-            foreach (string raw in addLines)
+            // One document line per line of the change (LF, CR and CRLF end lines, as in a file); final line breaks end
+            // the last line, they do not start others.
+            var addLines = add.Length == 0 ? new List<string>() : Lexer.SplitLines(add.TrimEnd('\n', '\r'));
+            foreach (string line in addLines)
             {
-                string line = raw.TrimEnd('\r');
                 int lineNumber = _fileLines + 1 + lines.Count;
                 string code = line.Split('#')[0].Trim();
                 if (code.Length > 0)

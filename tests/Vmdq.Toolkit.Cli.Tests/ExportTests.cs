@@ -141,6 +141,21 @@ public sealed class ExportTests
     }
 
     [Fact]
+    public void Annotations_count_lines_as_the_diagnostics_do_when_a_lone_CR_ends_a_line()
+    {
+        // Found with the rules fuzz harness (the runtime engine had the same line counting): the lexer ends a line at
+        // LF, CR or CRLF, so the vlan rule below is on line 4 and its annotation must show it, not line 3's text.
+        using var cli = new CliRunner();
+        string file = cli.Write("rules.vmdq", "pool web 1\rpool db 3\r\nmac 00:1b:21:0a:0b:01 -> web\rvlan 250 -> db\n");
+
+        var run = CliRunner.Run("export", file, "--to", "testpmd");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"# {file}:3: mac 00:1b:21:0a:0b:01 -> web", run.Lines);
+        Assert.Contains($"# {file}:4: vlan 250 -> db", run.Lines);
+    }
+
+    [Fact]
     public void Testpmd_writes_flows_with_priorities_and_device_queues_and_two_flows_per_tunnel_rule()
     {
         using var cli = new CliRunner();

@@ -23,17 +23,20 @@ internal static class ExportPlan
     public static IReadOnlyList<ExportRule> Rules(ExportContext context, string text)
     {
         var model = context.Model;
-        string[] lines = text.Split('\n');
-        int[] lineStarts = new int[lines.Length];
-        for (int i = 1; i < lines.Length; i++)
+        // Lines as the rules lexer counts them (LF, CR and CRLF each end one), so rule.Line names the rule's own line.
+        var lines = Lexer.SplitLines(text);
+        int[] lineStarts = new int[lines.Count];
+        for (int i = 1, at = 0; i < lines.Count; i++)
         {
-            lineStarts[i] = lineStarts[i - 1] + lines[i - 1].Length + 1;
+            at += lines[i - 1].Length;
+            at += text[at] == '\r' && at + 1 < text.Length && text[at + 1] == '\n' ? 2 : 1;
+            lineStarts[i] = at;
         }
 
         var result = new List<ExportRule>();
         foreach (var rule in model.Rules.OrderBy(r => (int)r.Kind).ThenBy(r => r.Line))
         {
-            bool known = rule.Line >= 1 && rule.Line <= lines.Length;
+            bool known = rule.Line >= 1 && rule.Line <= lines.Count;
             var (written, span) = Written(known ? lines[rule.Line - 1] : string.Empty, rule.Line, known ? lineStarts[rule.Line - 1] : 0);
             var pool = rule.IsDrop ? null : model.Pools.FirstOrDefault(p => p.Index == rule.Pool);
             int deviceQueue = rule.IsDrop ? 0 : (rule.Pool * model.Geometry.QueuesPerPool) + rule.Queue;
