@@ -20,14 +20,17 @@ internal static class DispatcherChecks
         Check(SameFields(fields, own), () => $"{name}: FrameParser.Parse and the dispatcher's Parse disagree on {Hex(frame)}: {fields} vs {own}.");
         _ = FrameParser.Parse(frame);
 
+        // An rss pool's queue comes from the hash of the frame's addresses and ports, which the fields do not
+        // carry (Classify(fields) takes redirection entry 0): compare the decision, and the queue only when not spread.
         var verdict = d.Classify(frame);
         var byFields = d.Classify(in fields);
-        Check(verdict == byFields, () => $"{name}: Classify(frame) = {verdict}, Classify(fields) = {byFields} for {Hex(frame)} ({fields}).");
+        Check(Decision(verdict) == Decision(byFields) && verdict.IsSpread == byFields.IsSpread,
+            () => $"{name}: Classify(frame) = {verdict}, Classify(fields) = {byFields} for {Hex(frame)} ({fields}).");
 
         IReadOnlyList<Verdict> matching = d.MatchingRules(in fields);
         if (matching.Count > 0)
         {
-            Check(matching[0] == verdict, () => $"{name}: the kernel says {verdict}, the rule scan's first match is {matching[0]} for {Hex(frame)} ({fields}).");
+            Check(Decision(matching[0]) == Decision(verdict), () => $"{name}: the kernel says {verdict}, the rule scan's first match is {matching[0]} for {Hex(frame)} ({fields}).");
         }
         else
         {
@@ -38,6 +41,10 @@ internal static class DispatcherChecks
         CheckVerdict(name, d, verdict, frame);
         return verdict;
     }
+
+    /// <summary>What a verdict decides: its queue only when RSS did not pick it.</summary>
+    private static (int Pool, int Queue, bool Drop, int Line, RuleKind Kind) Decision(Verdict v) =>
+        (v.Pool, v.IsSpread ? -1 : v.Queue, v.IsDrop, v.RuleLine, v.Kind);
 
     /// <summary>A verdict names a pool and queue of the dispatcher (or is a drop), a rule line it has, and replicas for broadcast/multicast.</summary>
     public static void CheckVerdict(string name, RuntimeDispatcher d, Verdict v, byte[] frame)
