@@ -73,7 +73,7 @@ internal sealed class EmulatedHost : IDisposable
     /// <summary>What <paramref name="vm"/> received, in the order it polled (after <see cref="Drain"/>; empty unless recording).</summary>
     public IReadOnlyList<Delivery> Deliveries(string vm) => _deliveries.TryGetValue(vm, out var list) ? list : Array.Empty<Delivery>();
 
-    /// <summary>Every control-plane action logged with <see cref="Log"/> (attach, rebind, rebalance), in order and all of them: congestion events, which can be many, stay only in <see cref="Events"/>.</summary>
+    /// <summary>Every control-plane action logged with <see cref="Log(string)"/> (attach, rebind, rebalance), in order and all of them: congestion events, which can be many, stay only in <see cref="Events"/>.</summary>
     public ConcurrentQueue<string> Actions { get; } = new();
 
     /// <summary>Adds a control-plane action (Spectre.Console markup) to <see cref="Actions"/> and to the event log, which keeps the last eight.</summary>
