@@ -31,22 +31,7 @@ internal static class CaptureCommand
             Description = "The rules file whose verdicts to show; without it every frame goes to the default pool and only its fields are of interest.",
             HelpName = "FILE",
         };
-        var count = new Option<long?>("--count")
-        {
-            Description = "Stop after N frames (default: until interrupted with Ctrl+C).",
-            HelpName = "N",
-        };
-        count.CustomParser = result =>
-        {
-            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
-            if (!long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) || n < 1)
-            {
-                result.AddError($"--count '{token}': a number of frames of at least 1 is expected.");
-                return null;
-            }
-
-            return n;
-        };
+        var count = CountOption.Create("Stop after N frames (default: until interrupted with Ctrl+C).");
         var promiscuous = new Option<bool>("--promiscuous") { Description = "Receive frames addressed to other MAC addresses too (promiscuous mode while capturing)." };
         var json = new Option<bool>("--json") { Description = "Write one JSON object per line per frame (the fields of 'vmdq explain --json') instead of text." };
 

@@ -61,22 +61,7 @@ internal static class ReplayCommand
             Description = "Replay the frames a live Linux interface receives, as they arrive, instead of a capture's (AF_PACKET socket; needs CAP_NET_RAW). Stops at --count, --duration or Ctrl+C, then prints the summary.",
             HelpName = "IF",
         };
-        var count = new Option<long?>("--count")
-        {
-            Description = "With --interface: stop after N frames.",
-            HelpName = "N",
-        };
-        count.CustomParser = result =>
-        {
-            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
-            if (!long.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) || n < 1)
-            {
-                result.AddError($"--count '{token}': a number of frames of at least 1 is expected.");
-                return null;
-            }
-
-            return n;
-        };
+        var count = CountOption.Create("With --interface: stop after N frames.");
         var duration = new Option<double?>("--duration")
         {
             Description = "With --interface: stop after SECONDS seconds.",
