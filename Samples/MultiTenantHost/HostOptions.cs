@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Vmdq.Samples.MultiTenantHost;
 
 /// <summary>Command-line options of the sample.</summary>
-internal sealed record HostOptions(int Frames, string? Replay, int Loops, string SlowVm, bool Live, int Seed, double RateMfps)
+internal sealed record HostOptions(int Frames, string? Replay, int Loops, string SlowVm, bool Live, int Seed, double RateMfps, bool Balancer = true)
 {
     public const string Usage = """
         Usage: dotnet run --project Samples/MultiTenantHost -c Release [-- options]
@@ -12,6 +12,7 @@ internal sealed record HostOptions(int Frames, string? Replay, int Loops, string
           --replay FILE   replay a pcap or pcapng capture instead of generated traffic
           --loops N       how many times to replay the capture (default: enough for ~1M frames)
           --slow VM       a VM that consumes slowly, to show congestion and ring-full drops (default analytics; 'none' for none)
+          --no-balancer   no queue balancer: each rss pool stays on its first queue (to compare drops with and without)
           --no-live       no live table: print the summary only (also when output is redirected)
           --seed N        seed of the generated traffic mix (default 42)
         """;
@@ -32,6 +33,7 @@ internal sealed record HostOptions(int Frames, string? Replay, int Loops, string
                     "--loops" => o with { Loops = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--slow" => o with { SlowVm = Next() },
                     "--no-live" => o with { Live = false },
+                    "--no-balancer" => o with { Balancer = false },
                     "--seed" => o with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) },
                     "--rate" => o with { RateMfps = double.Parse(Next(), CultureInfo.InvariantCulture) },
                     "-h" or "--help" => throw new FormatException(string.Empty),

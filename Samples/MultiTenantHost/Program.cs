@@ -3,6 +3,7 @@ using Contoso.Fabric;
 using Spectre.Console;
 using Vmdq.Hosting;
 using Vmdq.Samples.MultiTenantHost;
+using Vmdq.Toolkit.Emulator;
 
 // The main job: tenants.vmdq is compiled at build time into Contoso.Fabric.TenantDispatcher; this
 // program explains a few verdicts, then drives the NIC emulator with VM consumer threads, shows the
@@ -91,30 +92,48 @@ else
 
 // 3. Run: VMs on their own threads, the receive path here; rebalance half way.
 string slowVm = tenantVms.FirstOrDefault(v => v.Pool == options.SlowVm || v.Vm == options.SlowVm).Vm ?? string.Empty;
-var vms = tenantVms.Select(v => new HostVm(v.Vm, TenantDispatcher.Info.Pools.Single(p => p.Name == v.Pool).Index)).ToArray();
+// The analytics VM has one vCPU per queue of its pool (an rss pool), so spreading its flows adds capacity.
+var vms = tenantVms.Select(v => TenantDispatcher.Info.Pools.Single(p => p.Name == v.Pool))
+    .Select((p, i) => new HostVm(tenantVms[i].Vm, p.Index, QueueThreads: p.Rss)).ToArray();
 using var run = new EmulatedHost(TenantDispatcher.Info, "host-nic0", vms);
 if (slowVm.Length > 0)
 {
     run.SetSlow(slowVm, slow: true);
 }
 
+// The host starts each rss pool on one queue (every redirection-table entry names its first queue); the
+// balancer grows the queue set when the pool overloads, and shrinks it again once idle.
+var rssPools = TenantDispatcher.Info.Pools.Where(p => p.Rss).ToArray();
+foreach (var pool in rssPools)
+{
+    var oneQueue = new byte[TenantDispatcher.Info.Redirection!.Get(pool.Index).Length];
+    Array.Fill(oneQueue, (byte)pool.FirstQueue);
+    TenantDispatcher.SetRedirectionTable(pool.Index, oneQueue);
+    run.Log($"rss pool {pool.Name}: redirection table on queue {pool.FirstQueue} only");
+}
+
+using var balancer = options.Balancer && rssPools.Length > 0
+    ? new QueueBalancer(run.Nic, new QueueBalancerOptions { Interval = TimeSpan.FromMilliseconds(50), DwellTime = TimeSpan.FromMilliseconds(500) })
+    : null;
+if (balancer is not null)
+{
+    balancer.Decided += (_, e) => run.Log(
+        $"balancer: {e.Action.ToString().ToLowerInvariant()} pool {e.PoolName} from queues {string.Join(",", e.OldQueues)} to {string.Join(",", e.NewQueues)} (fullest ring q{e.PeakQueue}: {e.PeakOccupancy} descriptors)");
+}
+
 run.Start();
+balancer?.Start();
 bool rebalanced = false;
 void Rebalance(long sent)
 {
     if (!rebalanced && sent >= total / 2)
     {
         rebalanced = true;
-        // Live changes while traffic flows: move pool db's traffic to queue 3 only, and give the slow
-        // VM more CPU. Frames already in the old rings stay deliverable.
+        // A live change while traffic flows: move pool db's traffic to queue 3 only. Frames already in
+        // the old ring stay deliverable. (The slow VM's pool is the balancer's to manage.)
         int db = TenantDispatcher.Info.Pools.Single(p => p.Name == "db").Index;
         run.Nic.RebindQueues(db, new[] { 3 });
         run.Log("rebound pool db to queue 3 only (queue 2 drains)");
-        if (slowVm.Length > 0)
-        {
-            run.SetSlow(slowVm, slow: false);
-            run.Log($"rebalanced: gave {slowVm} more CPU");
-        }
     }
 }
 
@@ -132,6 +151,7 @@ if (options.Live)
                 lastRefresh = DateTime.UtcNow;
             }
         });
+        balancer?.Stop();
         run.Drain();
         ctx.UpdateTarget(HostDashboard.Render(run, total, title));
     });
@@ -140,6 +160,7 @@ else
 {
     AnsiConsole.MarkupLine($"{Markup.Escape(title)}: {N(total)} frames...");
     run.Receive(frames, total, options.RateMfps, Rebalance);
+    balancer?.Stop();
     run.Drain();
     AnsiConsole.Write(HostDashboard.Table(run.Nic.Snapshot(), run.Nic.Name));
     AnsiConsole.MarkupLine("host actions:");

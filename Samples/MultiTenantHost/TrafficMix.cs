@@ -19,10 +19,10 @@ internal static class TrafficMix
         new("web (mac)", 20, i => Ethernet("00:1b:21:0a:0b:01", 0x0800, Payload(i, 46))),
         new("storage (mac+vlan 150)", 15, i => Ethernet("00:1b:21:0a:0b:02", 0x0800, Payload(i, 46), 150)),
         new("db (vlan 250)", 10, i => Ethernet("02:00:00:00:01:01", 0x0800, Payload(i, 46), 250)),
-        new("analytics (vlan 310)", 5, i => Ethernet("02:00:00:00:01:02", 0x0800, Payload(i, 46), 310)),
+        new("analytics (vlan 310, many flows)", 5, i => Ethernet("02:00:00:00:01:02", 0x0800, UdpFlow(i), 310)),
         new("blue VXLAN 5001 -> web", 10, i => Ethernet("00:1b:21:0a:0b:10", 0x0800, Vxlan(5001, Ethernet("52:54:00:aa:00:01", 0x0800, Payload(i, 46))))),
         new("blue VXLAN 5001 inner VM -> web:2", 8, i => Ethernet("00:1b:21:0a:0b:10", 0x0800, Vxlan(5001, Ethernet("52:54:00:12:34:56", 0x0800, Payload(i, 46))))),
-        new("green VXLAN 7001", 5, i => Ethernet("00:1b:21:0a:0b:10", 0x0800, Vxlan(7001, Ethernet("52:54:00:aa:00:02", 0x0800, Payload(i, 46))))),
+        new("green VXLAN 7001 (many flows)", 5, i => Ethernet("00:1b:21:0a:0b:10", 0x0800, Vxlan(7001, Ethernet("52:54:00:aa:00:02", 0x0800, UdpFlow(i))))),
         new("blue NVGRE 70001 inner VM", 7, i => Ethernet("00:1b:21:0a:0b:11", 0x0800, Nvgre(70001, Ethernet("52:54:00:12:34:57", 0x0800, Payload(i, 46))))),
         new("red NVGRE 80001", 5, i => Ethernet("00:1b:21:0a:0b:11", 0x0800, Nvgre(80001, Ethernet("52:54:00:bb:00:01", 0x0800, Payload(i, 46))))),
         new("quarantined MAC (drop)", 2, i => Ethernet("00:1b:21:0a:0b:66", 0x0800, Payload(i, 46))),
@@ -64,6 +64,19 @@ internal static class TrafficMix
         var bytes = new byte[length];
         BinaryPrimitives.WriteInt32BigEndian(bytes, seed);
         return bytes;
+    }
+
+    /// <summary>An IPv4/UDP packet of flow <paramref name="flow"/>: its own source address and port, so RSS spreads the flows.</summary>
+    private static byte[] UdpFlow(int flow)
+    {
+        var udp = new byte[8 + 18];
+        BinaryPrimitives.WriteUInt16BigEndian(udp, (ushort)(1024 + (flow % 60_000)));
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(2), 9000);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(4), (ushort)udp.Length);
+        byte[] packet = Ipv4(17, udp);
+        packet[14] = (byte)(flow >> 8);
+        packet[15] = (byte)flow;
+        return packet;
     }
 
     private static byte[] Ethernet(string dst, int etherType, byte[] payload, int vlan = -1)

@@ -21,6 +21,10 @@ public class SampleTests
         Assert.Contains("web:2", output);
         // Congestion depends on thread timing; the emulator's MonitoringTests check it deterministically.
         Assert.Contains("rebound pool db to queue 3 only", output);
+        // The rss pool starts on one queue, served by one consumer thread per queue; the balancer's decisions
+        // depend on timing too (QueueBalancerTests measure them on a fake clock).
+        Assert.Contains("rss pool analytics: redirection table on queue 0 only", output);
+        Assert.Contains("attached analytics-vm to pool analytics (queues 0,1,2,3; one vCPU per queue 0-3)", output);
     }
 
     [Fact]

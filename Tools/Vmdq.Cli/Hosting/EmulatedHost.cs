@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Vmdq.Toolkit;
 using Vmdq.Toolkit.Emulator;
@@ -12,7 +13,11 @@ namespace Vmdq.Hosting;
 /// <summary>A VM of an <see cref="EmulatedHost"/> and the pool it is attached to.</summary>
 /// <param name="Name">The VM's name (unique on the host).</param>
 /// <param name="Pool">The pool's index.</param>
-internal sealed record HostVm(string Name, int Pool);
+/// <param name="QueueThreads">
+/// One consumer thread per queue the pool may use (a multi-queue VM: one vCPU per queue, as with RSS) instead of one
+/// thread polling the whole pool; a slow VM is then slow per queue, so spreading its traffic over more queues adds capacity.
+/// </param>
+internal sealed record HostVm(string Name, int Pool, bool QueueThreads = false);
 
 /// <summary>One frame a VM took off its pool's rings.</summary>
 /// <param name="Sequence">The frame's arrival number at the port (0 for the first frame the NIC received).</param>
@@ -28,9 +33,10 @@ internal readonly record struct Delivery(long Sequence, int Pool, int Queue);
 internal sealed class EmulatedHost : IDisposable
 {
     private readonly List<Thread> _threads = new();
-    private readonly ConcurrentDictionary<string, long> _delivered = new();
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _delivered = new();
     private readonly ConcurrentDictionary<string, bool> _slow = new();
     private readonly ConcurrentDictionary<string, List<Delivery>> _deliveries = new();
+    private readonly List<(List<Delivery> Log, List<Delivery> Own)> _queueLogs = new();
     private readonly bool _recordDeliveries;
     private long _deliveredTotal;
     private long _enqueued;
@@ -68,9 +74,9 @@ internal sealed class EmulatedHost : IDisposable
     public Stopwatch Clock { get; } = new();
 
     /// <summary>Frames <paramref name="vm"/> has taken off its rings.</summary>
-    public long Delivered(string vm) => _delivered.GetValueOrDefault(vm);
+    public long Delivered(string vm) => _delivered.TryGetValue(vm, out var count) ? Interlocked.Read(ref count.Value) : 0;
 
-    /// <summary>What <paramref name="vm"/> received, in the order it polled (after <see cref="Drain"/>; empty unless recording).</summary>
+    /// <summary>What <paramref name="vm"/> received, in the order it polled, or by arrival for a VM with queue threads (after <see cref="Drain"/>; empty unless recording).</summary>
     public IReadOnlyList<Delivery> Deliveries(string vm) => _deliveries.TryGetValue(vm, out var list) ? list : Array.Empty<Delivery>();
 
     /// <summary>Every control-plane action logged with <see cref="Log(string)"/> (attach, rebind, rebalance), in order and all of them: congestion events, which can be many, stay only in <see cref="Events"/>.</summary>
@@ -93,34 +99,55 @@ internal sealed class EmulatedHost : IDisposable
         }
     }
 
-    /// <summary>Attaches every VM to its pool and starts its consumer thread.</summary>
+    /// <summary>Attaches every VM to its pool and starts its consumer thread (or, with <see cref="HostVm.QueueThreads"/>, one per queue).</summary>
     public void Start()
     {
         Clock.Start();
-        foreach (var (vmName, pool) in Vms)
+        foreach (var (vmName, pool, queueThreads) in Vms)
         {
             var vm = Nic.AttachVm(vmName, pool);
             var log = new List<Delivery>();
             _deliveries[vmName] = log;
-            var thread = new Thread(() => Consume(vm, log)) { Name = vmName, IsBackground = true };
-            _threads.Add(thread);
-            thread.Start();
-            Log($"attached {vmName} to pool {Nic.Info.PoolName(pool)} (queues {string.Join(",", Nic.GetQueues(pool))})");
+            var count = _delivered.GetOrAdd(vmName, _ => new StrongBox<long>());
+            if (queueThreads && Nic.Info.FindPool(pool) is { } info)
+            {
+                // Each thread keeps its own log; they are merged (by arrival) when the run ends.
+                for (int q = info.FirstQueue; q <= info.LastQueue; q++)
+                {
+                    int queue = q;
+                    var own = new List<Delivery>();
+                    _queueLogs.Add((log, own));
+                    StartThread($"{vmName}/q{queue}", () => Consume(vm, own, count, (v, burst) => v.ReceiveFromQueue(queue, burst)));
+                }
+
+                Log($"attached {vmName} to pool {Nic.Info.PoolName(pool)} (queues {string.Join(",", Nic.GetQueues(pool))}; one vCPU per queue {info.FirstQueue}-{info.LastQueue})");
+            }
+            else
+            {
+                StartThread(vmName, () => Consume(vm, log, count, (v, burst) => v.Poll(burst)));
+                Log($"attached {vmName} to pool {Nic.Info.PoolName(pool)} (queues {string.Join(",", Nic.GetQueues(pool))})");
+            }
         }
+    }
+
+    private void StartThread(string name, ThreadStart body)
+    {
+        var thread = new Thread(body) { Name = name, IsBackground = true };
+        _threads.Add(thread);
+        thread.Start();
     }
 
     /// <summary>Makes a VM consume slowly (one burst per millisecond at most, a VM starved of CPU) or at full speed.</summary>
     public void SetSlow(string vm, bool slow) => _slow[vm] = slow;
 
-    private void Consume(VmConsumer vm, List<Delivery> log)
+    private void Consume(VmConsumer vm, List<Delivery> log, StrongBox<long> delivered, Func<VmConsumer, Span<RxDescriptor>, int> poll)
     {
         var burst = new RxDescriptor[64];
-        long delivered = 0;
         long checksum = 0;
         var idle = new SpinWait();
         while (true)
         {
-            int n = vm.Poll(burst);
+            int n = poll(vm, burst);
             if (n == 0)
             {
                 if (_stopping)
@@ -156,8 +183,7 @@ internal sealed class EmulatedHost : IDisposable
             }
 
             vm.Release(burst.AsSpan(0, n));
-            delivered += n;
-            _delivered[vm.Name] = delivered;
+            Interlocked.Add(ref delivered.Value, n);
             Interlocked.Add(ref _deliveredTotal, n);
             if (_slow.GetValueOrDefault(vm.Name))
             {
@@ -294,6 +320,16 @@ internal sealed class EmulatedHost : IDisposable
         foreach (var thread in _threads)
         {
             thread.Join();
+        }
+
+        foreach (var (log, own) in _queueLogs)
+        {
+            log.AddRange(own);
+        }
+
+        foreach (var log in _queueLogs.Select(l => l.Log).Distinct())
+        {
+            log.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         }
 
         Clock.Stop();
