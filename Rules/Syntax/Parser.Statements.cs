@@ -327,7 +327,8 @@ internal sealed partial class Parser
     {
         if (t.Kind != TokenKind.Word || !t.Text.EndsWith("%", System.StringComparison.Ordinal))
         {
-            Fail(RuleDescriptors.SyntaxError, t.Span, $"Expected a {what} with '%', such as 40%, found {Echo.Quoted(t.Text)}.");
+            string article = what.StartsWith("ETS", System.StringComparison.Ordinal) ? "an" : "a";
+            Fail(RuleDescriptors.SyntaxError, t.Span, $"Expected {article} {what} with '%', such as 40%, found {Echo.Quoted(t.Text)}.");
             return min;
         }
 

@@ -44,7 +44,7 @@ public class QosChecksTests
     [InlineData("class a tc 2 ets 40% strict\n", "1:22:VMDQ0001", "A traffic class has one transmission selection algorithm: 'ets' is already given.")]
     [InlineData("class a tc 8 strict\n", "1:12:VMDQ0002", "Traffic class 8 is out of range: it must be 0..7.")]
     [InlineData("class a tc 2 ets 0%\n", "1:18:VMDQ0002", "ETS bandwidth share 0 is out of range: it must be 1..100.")]
-    [InlineData("class a tc 2 ets 40\n", "1:18:VMDQ0001", "Expected a ETS bandwidth share with '%', such as 40%, found '40'.")]
+    [InlineData("class a tc 2 ets 40\n", "1:18:VMDQ0001", "Expected an ETS bandwidth share with '%', such as 40%, found '40'.")]
     [InlineData("class a tc 2 strict priorities 3,9\n", "1:34:VMDQ0002", "The range 9 of priorities is out of range: priorities must be 0..7.")]
     [InlineData("class a tc 2 stric\n", "1:14:VMDQ0001", "Unknown class attribute 'stric' (did you mean 'strict'?). Expected 'tc', 'ets', 'strict' or 'priorities'.")]
     [InlineData("pool web 1 rate 2.5G\n", "1:17:VMDQ0001", "Expected a rate as a number and a unit, Mbps or Gbps, with no space (such as 2.5Gbps or 800Mbps), found '2.5G'.")]
