@@ -228,7 +228,8 @@ public sealed partial class VmdqGenerator
             {
                 string tenant = pool.Tenant is null ? "null" : Literal(pool.Tenant);
                 string rss = pool.Rss ? ", Rss: true" : string.Empty;
-                _w.WriteLine($"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}),");
+                string rate = pool.RateBitsPerSecond != 0 ? $", RateBitsPerSecond: {Num(pool.RateBitsPerSecond)}" : string.Empty;
+                _w.WriteLine($"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}{rate}),");
             }
 
             _w.Indentation -= 2;
@@ -239,19 +240,40 @@ public sealed partial class VmdqGenerator
                     ClassifyBatch,
                     Replicas,
                 """);
-            if (_plan.RssPools.Count == 0)
+            if (_plan.RssPools.Count == 0 && _plan.Classes.Count == 0)
             {
                 _w.WriteLine("    ClassifyBatchPadded);");
             }
             else
             {
-                // The tables the classify methods read, so a queue balancer driving an emulated NIC can rewrite them.
-                _w.WriteLine($$"""
+                _w.WriteLine("""
                         ClassifyBatchPadded)
                     {
-                        Redirection = {{_tablesClass}}.Kernel.Redirection,
-                    };
                     """);
+                _w.Indentation += 1;
+                if (_plan.RssPools.Count > 0)
+                {
+                    // The tables the classify methods read, so a queue balancer driving an emulated NIC can rewrite them.
+                    _w.WriteLine($"Redirection = {_tablesClass}.Kernel.Redirection,");
+                }
+
+                if (_plan.Classes.Count > 0)
+                {
+                    // The transmit side's traffic classes (IEEE 802.1Qaz), for the emulator's scheduler.
+                    _w.WriteLine($"TrafficClasses = new {Rt}.TrafficClassInfo[]");
+                    _w.WriteLine("{");
+                    _w.Indentation += 1;
+                    foreach (var c in _plan.Classes)
+                    {
+                        _w.WriteLine($"new {Rt}.TrafficClassInfo({Literal(c.Name)}, {Num(c.TrafficClass)}, {(c.Strict ? "true" : "false")}, {Num(c.SharePercent)}, 0x{c.PriorityMask:X2}), // line {Num(c.Line)}");
+                    }
+
+                    _w.Indentation -= 1;
+                    _w.WriteLine("},");
+                }
+
+                _w.Indentation -= 1;
+                _w.WriteLine("};");
             }
 
             _w.WriteLine($$"""

@@ -114,11 +114,24 @@ internal static class DiagnosticDescriptors
         "VMDQ0023", "RSS pool with one queue", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: HelpBase + "vmdq0023");
 
+    public static readonly DiagnosticDescriptor SharesOver100 = new(
+        "VMDQ0030", "Bandwidth shares above 100%", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0030");
+
+    public static readonly DiagnosticDescriptor NoTransmitShare = new(
+        "VMDQ0031", "Pool with no transmit share", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0031");
+
+    public static readonly DiagnosticDescriptor RateAboveLineRate = new(
+        "VMDQ0032", "Rate above the line rate", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0032");
+
     /// <summary>All descriptors, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue);
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
+        SharesOver100, NoTransmitShare, RateAboveLineRate);
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>
     public static DiagnosticDescriptor ById(string id)

@@ -28,7 +28,8 @@ namespace Vmdq.Rules.Model;
 /// With RSS within pools (VMDq+RSS), the NIC geometries the device offers, largest pool count first, each
 /// as pools x queues per pool; empty when RSS within a pool leaves the geometry as it is.
 /// </param>
-internal sealed record CapacityProfile(string Name, string Nic, int Pools, int QueuesInAll, int MacFilters, int? VlanFilters, int TunnelFilters, EquatableArray<RssGeometry> RssGeometries = default)
+/// <param name="PortBitsPerSecond">One port's line rate in bits per second (10 Gb/s for both: the 82599 and the X710 are 10GbE controllers), for the <c>rate</c> check (VMDQ0032).</param>
+internal sealed record CapacityProfile(string Name, string Nic, int Pools, int QueuesInAll, int MacFilters, int? VlanFilters, int TunnelFilters, EquatableArray<RssGeometry> RssGeometries = default, long PortBitsPerSecond = 10_000_000_000)
 {
     /// <summary>Intel 82599 (ixgbe): with RSS within pools, 32 pools of 4 queues or 16 of 8 (the spec's capacity table).</summary>
     public static readonly CapacityProfile Intel82599 = new("82599", "Intel 82599 (ixgbe)", 64, 128, 128, 64, 0,

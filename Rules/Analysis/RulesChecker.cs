@@ -64,6 +64,7 @@ internal sealed partial class RulesChecker
         CheckTenants();
         CheckPools();
         CheckRss();
+        CheckQos();
         (int defaultPool, int defaultQueue) = ResolveDefaultPool();
         ResolveRules();
         CheckBrokenRuleTargets();
@@ -82,7 +83,7 @@ internal sealed partial class RulesChecker
         var pools = _pools.Values
             .Where(p => p.Index >= 0 && p.Index < _geometry.Pools)
             .Select(p => new ResolvedPool(p.Name, (int)p.Index, p.FirstQueue, p.Queues is null ? _geometry.QueuesPerPool - 1 : (int)p.Queues.Hi,
-                p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line, p.Rss))
+                p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line, p.Rss, p.RateBitsPerSecond ?? 0))
             .OrderBy(p => p.Index).ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToEquatableArray();
 
@@ -96,7 +97,8 @@ internal sealed partial class RulesChecker
             (int)(_doc.VxlanPort?.Value ?? 4789),
             _doc.Profile?.Name,
             pools,
-            unique.Select(u => u.Rule).ToEquatableArray());
+            unique.Select(u => u.Rule).ToEquatableArray(),
+            ResolvedClasses());
     }
 
     private void CheckTenants()

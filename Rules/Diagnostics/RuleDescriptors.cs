@@ -80,6 +80,15 @@ public static class RuleDescriptors
     /// <summary>An <c>rss</c> pool with one allowed queue: RSS has nothing to spread over.</summary>
     public static readonly RuleDescriptor RssOneQueue = new("VMDQ0023", "RSS pool with one queue", RuleSeverity.Warning);
 
+    /// <summary>ETS shares that add up to more than 100%: those of the classes, or those of the pools of one class.</summary>
+    public static readonly RuleDescriptor SharesOver100 = new("VMDQ0030", "Bandwidth shares above 100%", RuleSeverity.Error);
+
+    /// <summary>A pool that no traffic class takes (its priority is mapped by none), or whose class leaves it no share.</summary>
+    public static readonly RuleDescriptor NoTransmitShare = new("VMDQ0031", "Pool with no transmit share", RuleSeverity.Warning);
+
+    /// <summary>A pool <c>rate</c> above the line rate: the limit never applies.</summary>
+    public static readonly RuleDescriptor RateAboveLineRate = new("VMDQ0032", "Rate above the line rate", RuleSeverity.Warning);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
@@ -87,5 +96,6 @@ public static class RuleDescriptors
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
         DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
+        SharesOver100, NoTransmitShare, RateAboveLineRate,
     };
 }

@@ -39,15 +39,53 @@ internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni
 /// <param name="IndexSpan">Where the index is written.</param>
 /// <param name="TenantSpan">Where the tenant name is written.</param>
 /// <param name="RssSpan">Where <c>rss</c> is written, when the pool spreads its frames by RSS.</param>
+/// <param name="PrioritySpan">Where the priority value is written, if given.</param>
+/// <param name="BandwidthSpan">Where the bandwidth share is written, if given.</param>
+/// <param name="RateBitsPerSecond">The <c>rate</c> transmit limit in bits per second, if given.</param>
+/// <param name="RateSpan">Where the rate is written, if given.</param>
 internal sealed record PoolDecl(
     string Name, long Index, string? Tenant, ValueRange? Queues, long? Priority, long? BandwidthPercent,
-    int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan, SourceSpan? RssSpan = null)
+    int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan, SourceSpan? RssSpan = null,
+    SourceSpan? PrioritySpan = null, SourceSpan? BandwidthSpan = null, long? RateBitsPerSecond = null, SourceSpan? RateSpan = null)
 {
     /// <summary>True when the pool spreads frames without an explicit <c>:QUEUE</c> over its queues by the RSS hash.</summary>
     public bool Rss => RssSpan is not null;
 
     /// <summary>The queue a rule without <c>:QUEUE</c> uses: the first allowed queue.</summary>
     public int FirstQueue => Queues is null ? 0 : (int)Queues.Lo;
+}
+
+/// <summary>A <c>class</c> statement: an IEEE 802.1Qaz traffic class, its transmission selection algorithm and its priorities.</summary>
+/// <param name="Name">The class's name.</param>
+/// <param name="TrafficClass">Its traffic class number, 0..7.</param>
+/// <param name="Strict">True for the strict priority algorithm, false for ETS.</param>
+/// <param name="SharePercent">The ETS bandwidth share, 1..100 (null for a strict class).</param>
+/// <param name="Priorities">The 802.1p priorities mapped to it, as written (each range within 0..7).</param>
+/// <param name="Line">Source line.</param>
+/// <param name="NameSpan">Where the name is written.</param>
+/// <param name="TrafficClassSpan">Where the traffic class number is written.</param>
+/// <param name="ShareSpan">Where the ETS share is written (the <c>strict</c> keyword for a strict class).</param>
+internal sealed record ClassDecl(
+    string Name, long TrafficClass, bool Strict, long? SharePercent, EquatableArray<ValueRange> Priorities,
+    int Line, SourceSpan NameSpan, SourceSpan TrafficClassSpan, SourceSpan ShareSpan)
+{
+    /// <summary>The priorities as a bit mask (bit P set when priority P maps to the class).</summary>
+    public int PriorityMask
+    {
+        get
+        {
+            int mask = 0;
+            foreach (var range in Priorities)
+            {
+                for (long p = range.Lo; p <= range.Hi && p <= 7; p++)
+                {
+                    mask |= 1 << (int)p;
+                }
+            }
+
+            return mask;
+        }
+    }
 }
 
 /// <summary>A pool named in a rule's target.</summary>

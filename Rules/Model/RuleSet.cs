@@ -13,7 +13,17 @@ namespace Vmdq.Rules.Model;
 /// <param name="BandwidthPercent">Bandwidth share, 0 when not given.</param>
 /// <param name="Line">Source line of the declaration.</param>
 /// <param name="Rss">True when the pool spreads frames without an explicit <c>:QUEUE</c> over <paramref name="FirstQueue"/>..<paramref name="LastQueue"/> by the RSS hash.</param>
-internal sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line, bool Rss = false);
+/// <param name="RateBitsPerSecond">Its <c>rate</c> transmit limit in bits per second, 0 when not given.</param>
+internal sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line, bool Rss = false, long RateBitsPerSecond = 0);
+
+/// <summary>A traffic class after resolution (a <c>class</c> statement).</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="TrafficClass">Its traffic class number, 0..7.</param>
+/// <param name="Strict">True for strict priority, false for ETS.</param>
+/// <param name="SharePercent">The ETS share in percent (0 for a strict class).</param>
+/// <param name="PriorityMask">Bit P set when 802.1p priority P maps to it.</param>
+/// <param name="Line">Source line of the declaration.</param>
+internal sealed record ResolvedClass(string Name, int TrafficClass, bool Strict, int SharePercent, int PriorityMask, int Line);
 
 /// <summary>A filter rule after resolution: everything the dispatcher needs, nothing else.</summary>
 /// <param name="Kind">What it matches.</param>
@@ -45,9 +55,10 @@ internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsD
 /// <param name="Profile">The capacity profile named, if any.</param>
 /// <param name="Pools">Declared pools, by index.</param>
 /// <param name="Rules">Rules in file order; duplicates (same match, same target) appear once, at their first line.</param>
+/// <param name="Classes">Traffic classes (<c>class</c> statements), by traffic class number; empty when the file declares none.</param>
 internal sealed record RuleSet(
     string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort,
-    string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules)
+    string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules, EquatableArray<ResolvedClass> Classes = default)
 {
     /// <summary>The dispatcher's namespace-qualified name.</summary>
     public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;

@@ -8,7 +8,8 @@ internal sealed partial class Parser
 {
     private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
     private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };
-    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss" };
+    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss", "rate" };
+    private static readonly string[] s_classAttributes = { "tc", "ets", "strict", "priorities" };
 
     private readonly HashSet<string> _seenSingletons = new();
 
@@ -260,11 +261,11 @@ internal sealed partial class Parser
         long index = Number(indexToken, "the pool's index");
         Token? tenant = null;
         ValueRange? queues = null;
-        long? priority = null, bandwidth = null;
-        SourceSpan? rss = null;
+        long? priority = null, bandwidth = null, rate = null;
+        SourceSpan? rss = null, prioritySpan = null, bandwidthSpan = null, rateSpan = null;
         while (!AtEnd)
         {
-            Token what = NextWord("'tenant', 'queues', 'priority', 'bandwidth' or 'rss'");
+            Token what = NextWord("'tenant', 'queues', 'priority', 'bandwidth', 'rss' or 'rate'");
             switch (what.Text)
             {
                 case "rss" when rss is null:
@@ -281,24 +282,25 @@ internal sealed partial class Parser
                     queues = Range(Next("a queue range"), "queue indices", 0, 15);
                     break;
                 case "priority" when priority is null:
-                    priority = NumberInRange(Next("a priority"), "priority", 0, 7);
+                    Token pr = Next("a priority");
+                    prioritySpan = pr.Span;
+                    priority = NumberInRange(pr, "priority", 0, 7);
                     break;
                 case "bandwidth" when bandwidth is null:
                     Token bw = Next("a bandwidth share such as 40%");
-                    if (bw.Kind != TokenKind.Word || !bw.Text.EndsWith("%", System.StringComparison.Ordinal))
-                    {
-                        Fail(RuleDescriptors.SyntaxError, bw.Span, $"Expected a bandwidth share with '%', such as 40%, found {Echo.Quoted(bw.Text)}.");
-                        bandwidth = 0;
-                        break;
-                    }
-
-                    var number = new Token(bw.Kind, bw.Text.Substring(0, bw.Text.Length - 1), bw.Span);
-                    bandwidth = NumberInRange(number, "bandwidth share", 0, 100);
+                    bandwidthSpan = bw.Span;
+                    bandwidth = Percent(bw, "bandwidth share", 0);
+                    break;
+                case "rate" when rate is null:
+                    Token r = Next("a rate such as 2.5Gbps or 800Mbps");
+                    rateSpan = r.Span;
+                    rate = Rate(r);
                     break;
                 case "tenant":
                 case "queues":
                 case "priority":
                 case "bandwidth":
+                case "rate":
                     // Read past its value too, so the next attribute is still checked.
                     Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'pool' statement.");
                     Next("a value");
@@ -316,7 +318,141 @@ internal sealed partial class Parser
         }
 
         EndStatement();
-        _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span, rss));
+        _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span, rss,
+            prioritySpan, bandwidthSpan, rate, rateSpan));
+    }
+
+    /// <summary>A share written <c>N%</c>, <paramref name="min"/>..100; a malformed one is reported and read past.</summary>
+    private long Percent(Token t, string what, long min)
+    {
+        if (t.Kind != TokenKind.Word || !t.Text.EndsWith("%", System.StringComparison.Ordinal))
+        {
+            string article = what.StartsWith("ETS", System.StringComparison.Ordinal) ? "an" : "a";
+            Fail(RuleDescriptors.SyntaxError, t.Span, $"Expected {article} {what} with '%', such as 40%, found {Echo.Quoted(t.Text)}.");
+            return min;
+        }
+
+        var number = new Token(t.Kind, t.Text.Substring(0, t.Text.Length - 1), t.Span);
+        return NumberInRange(number, what, min, 100);
+    }
+
+    /// <summary>The lowest and highest <c>rate</c>: 1 Mb/s and 1.6 Tb/s (the emulator's highest line rate).</summary>
+    internal const long MinRate = 1_000_000, MaxRate = 1_600_000_000_000;
+
+    /// <summary>
+    /// A transmit rate written as a decimal number (a fraction allowed) and a unit, <c>Mbps</c> or <c>Gbps</c>, with no space:
+    /// <c>2.5Gbps</c>, <c>800Mbps</c>. Bits per second, a whole number of them, 1 Mb/s..1.6 Tb/s.
+    /// </summary>
+    private long Rate(Token t)
+    {
+        string text = t.Text;
+        long unit = text.EndsWith("Gbps", System.StringComparison.Ordinal) ? 1_000_000_000
+            : text.EndsWith("Mbps", System.StringComparison.Ordinal) ? 1_000_000
+            : 0;
+        string digits = unit == 0 ? text : text.Substring(0, text.Length - 4);
+        bool wellFormed = t.Kind == TokenKind.Word && unit != 0 && digits.Length > 0 && digits.Length <= 20
+            && digits[0] != '.' && digits[digits.Length - 1] != '.'
+            && System.Array.TrueForAll(digits.ToCharArray(), c => c is (>= '0' and <= '9') or '.')
+            && digits.IndexOf('.') == digits.LastIndexOf('.');
+        if (!wellFormed)
+        {
+            Fail(RuleDescriptors.SyntaxError, t.Span, $"Expected a rate as a number and a unit, Mbps or Gbps, with no space (such as 2.5Gbps or 800Mbps), found {Echo.Quoted(text)}.");
+            return MinRate;
+        }
+
+        decimal bits = decimal.Parse(digits, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture) * unit;
+        if (bits != decimal.Truncate(bits) || bits < MinRate || bits > MaxRate)
+        {
+            Fail(RuleDescriptors.ValueOutOfRange, t.Span,
+                $"Rate {Echo.Cut(text)} is out of range: it must be a whole number of bits per second from 1Mbps to 1600Gbps.");
+            return MinRate;
+        }
+
+        return (long)bits;
+    }
+
+    private void ParseClass()
+    {
+        _pos++;
+        Token name = Name("a traffic class name");
+        if (name.Text == "drop")
+        {
+            throw Error(name.Span, "'drop' is a keyword and cannot name a traffic class.");
+        }
+
+        Token? tcToken = null, algorithm = null;
+        long tc = 0;
+        long? share = null;
+        SourceSpan shareSpan = name.Span;
+        List<ValueRange>? priorities = null;
+        while (!AtEnd)
+        {
+            Token what = NextWord("'tc', 'ets', 'strict' or 'priorities'");
+            switch (what.Text)
+            {
+                case "tc" when tcToken is null:
+                    tcToken = Next("a traffic class number 0-7");
+                    tc = NumberInRange(tcToken.Value, "traffic class", 0, 7);
+                    break;
+                case "ets" when algorithm is null:
+                    algorithm = what;
+                    Token s = Next("an ETS bandwidth share such as 40%");
+                    shareSpan = s.Span;
+                    share = Percent(s, "ETS bandwidth share", 1);
+                    break;
+                case "strict" when algorithm is null:
+                    algorithm = what;
+                    shareSpan = what.Span;
+                    break;
+                case "priorities" when priorities is null:
+                    priorities = new List<ValueRange> { Range(Next("a priority or a range of them (0-7)"), "priorities", 0, 7) };
+                    while (!AtEnd && _tokens[_pos].Kind == TokenKind.Comma)
+                    {
+                        _pos++;
+                        priorities.Add(Range(Next("a priority or a range of them (0-7)"), "priorities", 0, 7));
+                    }
+
+                    break;
+                case "ets":
+                case "strict":
+                    Fail(RuleDescriptors.SyntaxError, what.Span, $"A traffic class has one transmission selection algorithm: {Echo.Quoted(algorithm!.Value.Text)} is already given.");
+                    if (what.Text == "ets" && !AtEnd)
+                    {
+                        Next("a value");
+                    }
+
+                    break;
+                case "tc":
+                case "priorities":
+                    Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'class' statement.");
+                    Next("a value");
+                    break;
+                default:
+                    UnknownWord(what, "class attribute", s_classAttributes);
+                    if (!AtEnd)
+                    {
+                        Next("a value");
+                    }
+
+                    break;
+            }
+        }
+
+        if (tcToken is null)
+        {
+            Fail(RuleDescriptors.SyntaxError, name.Span, $"Class {Echo.Quoted(name.Text)} needs its traffic class number: write 'tc 0-7', as in 'class {name.Text} tc 2 ets 40%'.");
+        }
+
+        if (algorithm is null)
+        {
+            Fail(RuleDescriptors.SyntaxError, name.Span, $"Class {Echo.Quoted(name.Text)} needs its transmission selection algorithm: 'ets N%' or 'strict'.");
+        }
+
+        EndStatement();
+
+        // Without 'priorities' a class takes the priority equal to its traffic class number.
+        var mapped = priorities ?? new List<ValueRange> { new(tc, tc, tcToken!.Value.Span) };
+        _doc.Classes.Add(new ClassDecl(name.Text, tc, algorithm!.Value.Text == "strict", share, mapped.ToEquatableArray(), Line, name.Span, tcToken!.Value.Span, shareSpan));
     }
 
     private void ParseRule()

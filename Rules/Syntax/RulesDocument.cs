@@ -65,6 +65,9 @@ internal sealed class RulesDocument
     /// <summary>Pools, in file order.</summary>
     public List<PoolDecl> Pools { get; } = new();
 
+    /// <summary>Traffic classes (<c>class</c> statements), in file order.</summary>
+    public List<ClassDecl> Classes { get; } = new();
+
     /// <summary>Filter rules, in file order.</summary>
     public List<FilterRule> Rules { get; } = new();
 

@@ -18,10 +18,19 @@ public delegate ReadOnlySpan<int> ReplicaResolver(Verdict verdict);
 /// <param name="FirstQueue">First queue (within the pool) its traffic may use.</param>
 /// <param name="LastQueue">Last queue (within the pool) its traffic may use.</param>
 /// <param name="Tenant">Owning tenant, or null.</param>
-/// <param name="Priority">Priority 0..7.</param>
-/// <param name="BandwidthPercent">Bandwidth share in percent (0 when not given).</param>
+/// <param name="Priority">Its IEEE 802.1p priority 0..7 (0 when not given): it selects the pool's traffic class on transmit.</param>
+/// <param name="BandwidthPercent">Its share of its traffic class in percent (0 when not given: the pool then shares what the others leave).</param>
 /// <param name="Rss">True for an <c>rss</c> pool: frames its rules send without a queue are spread over its queues by the RSS hash.</param>
-public sealed record PoolInfo(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, bool Rss = false);
+/// <param name="RateBitsPerSecond">Its transmit rate limit (<c>rate</c>) in bits per second of wire time, 0 when it has none.</param>
+public sealed record PoolInfo(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, bool Rss = false, long RateBitsPerSecond = 0);
+
+/// <summary>A traffic class declared in a rules file (<c>class</c>): how the NIC's transmit side shares the wire (IEEE 802.1Qaz).</summary>
+/// <param name="Name">The class's name.</param>
+/// <param name="TrafficClass">Its traffic class number 0..7 (among strict classes, the higher transmits first).</param>
+/// <param name="Strict">True for the strict priority algorithm, false for ETS.</param>
+/// <param name="BandwidthPercent">Its ETS bandwidth share in percent (0 for a strict class).</param>
+/// <param name="PriorityMask">The 802.1p priorities mapped to it: bit P set for priority P.</param>
+public sealed record TrafficClassInfo(string Name, int TrafficClass, bool Strict, int BandwidthPercent, int PriorityMask);
 
 /// <summary>
 /// What a generated dispatcher knows about its rules file: the NIC geometry and pools, plus
@@ -82,6 +91,13 @@ public sealed class DispatcherInfo
     /// its pools' frames as the balancer decides.
     /// </summary>
     public Classification.RedirectionTables? Redirection { get; init; }
+
+    /// <summary>
+    /// The traffic classes its rules declare (<c>class</c> statements), by traffic class number; empty when they declare
+    /// none. With classes, pool rates or pool bandwidth shares, an emulated NIC built from this description schedules its
+    /// transmit side by them (strict priority, then ETS); otherwise round robin.
+    /// </summary>
+    public IReadOnlyList<TrafficClassInfo> TrafficClasses { get; init; } = Array.Empty<TrafficClassInfo>();
 
     /// <summary>The runtime dispatcher this describes, or null for a generated one (whose rules are fixed at build time).</summary>
     internal RuntimeDispatcher? Runtime { get; init; }

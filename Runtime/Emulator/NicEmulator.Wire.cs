@@ -7,7 +7,7 @@ namespace Vmdq.Toolkit.Emulator;
 // at a time in the scheduler's order, and hands each frame to the sink as its last bit leaves.
 public sealed partial class NicEmulator
 {
-    private readonly ITransmitScheduler _scheduler = new RoundRobinScheduler();
+    private readonly ITransmitScheduler _scheduler;
     private readonly long _lineRate;
     private ITransmitSink? _wireSink;
     private int _wireGate;
@@ -29,6 +29,13 @@ public sealed partial class NicEmulator
     // Per TX queue, what this run of the wire sent (metrics are added once per run per queue).
     private readonly long[] _runFrames;
     private readonly long[] _runBytes;
+
+    /// <summary>The transmit scheduler the rules call for: <see cref="EtsScheduler"/> when they declare traffic classes, pool shares or rates, else round robin.</summary>
+    private static ITransmitScheduler SchedulerFor(DispatcherInfo info) =>
+        EtsScheduler.Applies(info) ? new EtsScheduler(info) : new RoundRobinScheduler();
+
+    /// <summary>The transmit scheduler (tests look at it).</summary>
+    internal ITransmitScheduler Scheduler => _scheduler;
 
     /// <summary>The wire's line rate (<see cref="NicOptions.LineRateBitsPerSecond"/>).</summary>
     public long LineRateBitsPerSecond => _lineRate;
@@ -52,7 +59,9 @@ public sealed partial class NicEmulator
 
     /// <summary>
     /// Runs the wire for <paramref name="duration"/> of simulated time. Whenever the wire is idle it starts the
-    /// next frame the scheduler picks (round robin over the TX queues of every pool), at the line rate: each frame
+    /// next frame the scheduler picks (round robin over the TX queues of every pool; or, when the rules declare traffic
+    /// classes, pool shares or pool rates, strict priority then ETS per IEEE 802.1Qaz with each pool's rate limit: a wire
+    /// whose only backlogged queues are held back by their rate idles until the first may send), at the line rate: each frame
     /// takes <see cref="EthernetWire.WireBytes"/> bytes of wire time (preamble and SFD, the frame padded to 64
     /// bytes with its FCS, the inter-frame gap). A frame whose last FCS bit leaves by the end of the interval goes
     /// to <see cref="WireSink"/> and its completion to its queue; a frame started but not finished stays in flight
@@ -76,7 +85,8 @@ public sealed partial class NicEmulator
 
     /// <summary>
     /// Runs the wire until every TX ring is empty and the last frame's inter-frame gap has passed (frames posted
-    /// meanwhile by other threads are sent too), and leaves the clock there (unchanged if nothing was sent).
+    /// meanwhile by other threads are sent too), and leaves the clock there (unchanged if nothing was sent). Rate-limited
+    /// queues are drained at their rate: the clock moves on through the idle time they need.
     /// One thread at a time.
     /// </summary>
     /// <returns>Frames that left the NIC during the call.</returns>
@@ -93,6 +103,9 @@ public sealed partial class NicEmulator
 
         ITransmitSink? sink = WireSink;
         int sent = 0;
+
+        // When only rate-limited queues are backlogged the wire idles until the first may send (the scheduler says when).
+        long idleUntil = 0;
         try
         {
             while (true)
@@ -108,16 +121,22 @@ public sealed partial class NicEmulator
                     Depart(sink);
                 }
 
-                long start = Math.Max(_wireFreeAt, _wireClock);
+                long start = Math.Max(Math.Max(_wireFreeAt, _wireClock), idleUntil);
                 if (!drain && start >= until)
                 {
                     break;
                 }
 
-                int q = _scheduler.Next(_txQueues);
+                int q = _scheduler.Next(_txQueues, start, out long eligibleAt);
                 if (q < 0)
                 {
-                    break;
+                    if (eligibleAt == long.MaxValue)
+                    {
+                        break;
+                    }
+
+                    idleUntil = eligibleAt;
+                    continue;
                 }
 
                 TxQueue queue = _txQueues[q];

@@ -78,6 +78,7 @@ public sealed partial class NicEmulator : IDisposable
         int high = Math.Max(1, (int)Math.Ceiling(info.RingSize * options.HighWatermark));
         int low = Math.Min(high - 1, (int)Math.Floor(info.RingSize * options.LowWatermark));
         _lineRate = options.LineRateBitsPerSecond;
+        _scheduler = SchedulerFor(info);
         _queues = new RxQueue[ringCount];
         _txQueues = new TxQueue[ringCount];
         _runFrames = new long[ringCount];

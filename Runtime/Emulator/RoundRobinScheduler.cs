@@ -8,8 +8,9 @@ internal sealed class RoundRobinScheduler : ITransmitScheduler
 {
     private int _next;
 
-    public int Next(TxQueue[] queues)
+    public int Next(TxQueue[] queues, long now, out long eligibleAt)
     {
+        eligibleAt = long.MaxValue;
         int count = queues.Length;
         int start = _next;
         for (int k = 0; k < count; k++)

@@ -59,11 +59,12 @@ public sealed class RuntimeDispatcher
         Info = new DispatcherInfo(
             "runtime:" + System.IO.Path.GetFileName(path), System.IO.Path.GetFileName(path),
             model.Geometry.Pools, model.Geometry.QueuesPerPool, model.Geometry.RingSize, model.DefaultPool, model.VxlanPort,
-            model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent, p.Rss)).ToArray(),
+            model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent, p.Rss, p.RateBitsPerSecond)).ToArray(),
             Classify, ClassifyBatch, Replicas, ClassifyBatchPadded)
         {
             Runtime = this,
             Redirection = _redirection.Pools.Count > 0 ? _redirection : null,
+            TrafficClasses = model.Classes.Select(c => new TrafficClassInfo(c.Name, c.TrafficClass, c.Strict, c.SharePercent, c.PriorityMask)).ToArray(),
         };
     }
 
