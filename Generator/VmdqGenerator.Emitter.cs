@@ -128,6 +128,63 @@ public sealed partial class VmdqGenerator
         private static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "UL";
 
         /// <summary>
+        /// Ends a <c>PoolInfo</c> begun by <paramref name="head"/> with its transmit attributes, as named arguments on lines of
+        /// their own (MACs four to a line, each with its colon form), or on the same line when all are defaults.
+        /// </summary>
+        private void WriteTransmitAttributes(string head, PoolTransmit transmit)
+        {
+            var named = new List<string>();
+            if (transmit.MacCheck || transmit.VlanCheck)
+            {
+                string checks = transmit.MacCheck && transmit.VlanCheck ? $"{Rt}.AntiSpoofChecks.Mac | {Rt}.AntiSpoofChecks.Vlan"
+                    : transmit.MacCheck ? $"{Rt}.AntiSpoofChecks.Mac" : $"{Rt}.AntiSpoofChecks.Vlan";
+                named.Add("AntiSpoof: " + checks);
+            }
+
+            if (transmit.Vlans.Count > 0)
+            {
+                named.Add("Vlans: new int[] { " + string.Join(", ", transmit.Vlans.Select(v => Num(v))) + " }");
+            }
+
+            if (transmit.VlanInsert != 0)
+            {
+                named.Add("VlanInsert: " + Num(transmit.VlanInsert));
+            }
+
+            if (named.Count == 0 && transmit.Macs.Count == 0)
+            {
+                _w.WriteLine(head + "),");
+                return;
+            }
+
+            _w.WriteLine(head + ",");
+            _w.Indentation++;
+            if (transmit.Macs.Count > 0)
+            {
+                // The pool's own MACs: the source MACs MAC anti-spoofing lets it send from.
+                _w.WriteLine("SourceMacs: new ulong[]");
+                _w.WriteLine("{");
+                _w.Indentation++;
+                var macs = transmit.Macs.AsArray();
+                for (int i = 0; i < macs.Length; i += 4)
+                {
+                    var line = macs.Skip(i).Take(4).ToArray();
+                    _w.WriteLine(string.Join(", ", line.Select(Hex)) + ", // " + string.Join(", ", line.Select(Mac.Format)));
+                }
+
+                _w.Indentation--;
+                _w.WriteLine(named.Count == 0 ? "})," : "},");
+            }
+
+            for (int i = 0; i < named.Count; i++)
+            {
+                _w.WriteLine(named[i] + (i == named.Count - 1 ? ")," : ","));
+            }
+
+            _w.Indentation--;
+        }
+
+        /// <summary>
         /// A verdict constant's initializer and semicolon, written with the runtime's names for its layout
         /// (<c>Verdict.PoolShift</c>..., <c>RuleKind</c>), its value in a trailing comment, e.g.
         /// <c>16UL | (1UL &lt;&lt; Verdict.PoolShift) | ((ulong)RuleKind.Broadcast &lt;&lt; Verdict.KindShift); // 0x8000400010UL</c>.
@@ -224,11 +281,13 @@ public sealed partial class VmdqGenerator
                     {
                 """);
             _w.Indentation += 2;
-            foreach (var pool in m.Pools)
+            for (int i = 0; i < m.Pools.Count; i++)
             {
+                var pool = m.Pools[i];
                 string tenant = pool.Tenant is null ? "null" : Literal(pool.Tenant);
                 string rss = pool.Rss ? ", Rss: true" : string.Empty;
-                _w.WriteLine($"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}),");
+                string head = $"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}";
+                WriteTransmitAttributes(head, m.Transmit[i]);
             }
 
             _w.Indentation -= 2;

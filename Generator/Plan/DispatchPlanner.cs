@@ -84,7 +84,8 @@ internal static class DispatchPlanner
             tables.DefaultBits,
             Group(tables.Broadcast),
             Group(tables.Multicast),
-            probes.ToEquatableArray());
+            probes.ToEquatableArray(),
+            model.Pools.Select(p => PoolTransmit.Of(p, model.Rules)).ToEquatableArray());
     }
 
     private static string Precedence(TableKind kind) => kind switch

@@ -8,7 +8,8 @@ internal sealed partial class Parser
 {
     private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
     private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };
-    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss" };
+    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss", "antispoof", "vlan-insert" };
+    private static readonly string[] s_antiSpoofChecks = { "mac", "vlan", "none" };
 
     private readonly HashSet<string> _seenSingletons = new();
 
@@ -262,11 +263,21 @@ internal sealed partial class Parser
         ValueRange? queues = null;
         long? priority = null, bandwidth = null;
         SourceSpan? rss = null;
+        AntiSpoofDecl? antiSpoof = null;
+        (long Vlan, SourceSpan Span)? vlanInsert = null;
         while (!AtEnd)
         {
-            Token what = NextWord("'tenant', 'queues', 'priority', 'bandwidth' or 'rss'");
+            Token what = NextWord("'tenant', 'queues', 'priority', 'bandwidth', 'rss', 'antispoof' or 'vlan-insert'");
             switch (what.Text)
             {
+                case "antispoof" when antiSpoof is null:
+                    antiSpoof = AntiSpoofChecks();
+                    break;
+                case "vlan-insert" when vlanInsert is null:
+                    // 0 (priority tag) and 4095 (reserved) are no VLAN a frame can be put on.
+                    Token vid = Next("a VLAN ID");
+                    vlanInsert = (NumberInRange(vid, "VLAN ID to insert", 1, 4094), vid.Span);
+                    break;
                 case "rss" when rss is null:
                     // A flag, no value: the pool spreads its frames over its queues by the RSS hash.
                     rss = what.Span;
@@ -295,10 +306,15 @@ internal sealed partial class Parser
                     var number = new Token(bw.Kind, bw.Text.Substring(0, bw.Text.Length - 1), bw.Span);
                     bandwidth = NumberInRange(number, "bandwidth share", 0, 100);
                     break;
+                case "antispoof":
+                    Fail(RuleDescriptors.SyntaxError, what.Span, "'antispoof' is given twice in one 'pool' statement.");
+                    AntiSpoofChecks();
+                    break;
                 case "tenant":
                 case "queues":
                 case "priority":
                 case "bandwidth":
+                case "vlan-insert":
                     // Read past its value too, so the next attribute is still checked.
                     Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'pool' statement.");
                     Next("a value");
@@ -316,7 +332,54 @@ internal sealed partial class Parser
         }
 
         EndStatement();
-        _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span, rss));
+        _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span, rss,
+            antiSpoof, vlanInsert?.Vlan, vlanInsert?.Span));
+    }
+
+    /// <summary>
+    /// The value of <c>antispoof</c>: <c>none</c>, or <c>mac</c> and/or <c>vlan</c> separated by commas (each once). The checks
+    /// listed are on, the others off.
+    /// </summary>
+    private AntiSpoofDecl AntiSpoofChecks()
+    {
+        bool mac = false, vlan = false, none = false;
+        Token first = NextWord("'mac', 'vlan', 'mac,vlan' or 'none'");
+        Token last = first;
+        Token check = first;
+        while (true)
+        {
+            switch (check.Text)
+            {
+                case "mac" when !mac: mac = true; break;
+                case "vlan" when !vlan: vlan = true; break;
+                case "none" when !none: none = true; break;
+                case "mac":
+                case "vlan":
+                case "none":
+                    Fail(RuleDescriptors.SyntaxError, check.Span, $"{Echo.Quoted(check.Text)} is listed twice after 'antispoof'.");
+                    break;
+                default:
+                    UnknownWord(check, "anti-spoofing check", s_antiSpoofChecks);
+                    break;
+            }
+
+            if (AtEnd || _tokens[_pos].Kind != TokenKind.Comma)
+            {
+                break;
+            }
+
+            _pos++;
+            check = NextWord("'mac' or 'vlan' after ','");
+            last = check;
+        }
+
+        var span = new SourceSpan(first.Span.Start, last.Span.End - first.Span.Start, first.Span.Line, first.Span.Column);
+        if (none && (mac || vlan))
+        {
+            Fail(RuleDescriptors.SyntaxError, span, "'antispoof none' turns every check off: it cannot be listed with 'mac' or 'vlan'.");
+        }
+
+        return new AntiSpoofDecl(mac, vlan, span);
     }
 
     private void ParseRule()

@@ -21,7 +21,42 @@ public delegate ReadOnlySpan<int> ReplicaResolver(Verdict verdict);
 /// <param name="Priority">Priority 0..7.</param>
 /// <param name="BandwidthPercent">Bandwidth share in percent (0 when not given).</param>
 /// <param name="Rss">True for an <c>rss</c> pool: frames its rules send without a queue are spread over its queues by the RSS hash.</param>
-public sealed record PoolInfo(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, bool Rss = false);
+/// <param name="AntiSpoof">
+/// The transmit anti-spoofing checks on for the pool (<c>antispoof</c>; by default <see cref="AntiSpoofChecks.Mac"/> when the pool
+/// has MACs of its own, else none): a frame the pool sends that fails one is dropped and counted.
+/// </param>
+/// <param name="SourceMacs">
+/// The pool's own MACs (48-bit, first octet most significant), ascending: the destination MACs of the <c>mac</c> rules that send to it,
+/// the source MACs <see cref="AntiSpoofChecks.Mac"/> lets it send from. Null or empty: none.
+/// </param>
+/// <param name="Vlans">
+/// The pool's VLANs, ascending: those of the <c>vlan</c> and <c>mac ... vlan</c> rules that send to it, and its <paramref name="VlanInsert"/>:
+/// the C-VIDs <see cref="AntiSpoofChecks.Vlan"/> lets it send on. Null or empty: none.
+/// </param>
+/// <param name="VlanInsert">
+/// The VLAN ID (1..4094) the NIC inserts as a C-tag into every frame the pool sends and whose C-tag it strips from every frame the pool
+/// receives (<c>vlan-insert</c>); 0 for none.
+/// </param>
+public sealed record PoolInfo(
+    string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, bool Rss = false,
+    AntiSpoofChecks AntiSpoof = AntiSpoofChecks.None, IReadOnlyList<ulong>? SourceMacs = null, IReadOnlyList<int>? Vlans = null, int VlanInsert = 0);
+
+/// <summary>Transmit anti-spoofing checks of a pool (as 82599/X710 switch them per pool): each is on or off on its own.</summary>
+[Flags]
+public enum AntiSpoofChecks
+{
+    /// <summary>No check: the pool may send with any source MAC, on any VLAN.</summary>
+    None = 0,
+
+    /// <summary>A frame whose source MAC is not one of the pool's (<see cref="PoolInfo.SourceMacs"/>) is dropped.</summary>
+    Mac = 1,
+
+    /// <summary>
+    /// A frame whose C-VID, as the VM wrote it, is not one of the pool's VLANs (<see cref="PoolInfo.Vlans"/>) is dropped; an untagged or
+    /// priority-tagged frame passes only on a pool with a <see cref="PoolInfo.VlanInsert"/> VLAN.
+    /// </summary>
+    Vlan = 2,
+}
 
 /// <summary>
 /// What a generated dispatcher knows about its rules file: the NIC geometry and pools, plus
