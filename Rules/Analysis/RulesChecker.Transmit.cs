@@ -51,7 +51,7 @@ internal sealed partial class RulesChecker
         {
             Report(RuleDescriptors.InsertedVlanLeak, span,
                 $"Pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(pool.Tenant)} inserts VLAN {Spelled(span)}, which belongs to tenant {Echo.Quoted(owner.Name)} (line {owner.Line}): "
-                + $"every frame the pool sends would land on {Echo.Quoted(owner.Name)}'s VLAN.");
+                + $"every frame the pool sends would land on a VLAN of tenant {Echo.Quoted(owner.Name)}.");
             return;
         }
 
