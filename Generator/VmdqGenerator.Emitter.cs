@@ -133,25 +133,41 @@ public sealed partial class VmdqGenerator
         /// </summary>
         private void WriteTransmitAttributes(string head, PoolTransmit transmit)
         {
-            var named = new List<string>();
+            // Each named argument as its lines, in PoolInfo's parameter order.
+            var arguments = new List<List<string>>();
             if (transmit.MacCheck || transmit.VlanCheck)
             {
                 string checks = transmit.MacCheck && transmit.VlanCheck ? $"{Rt}.AntiSpoofChecks.Mac | {Rt}.AntiSpoofChecks.Vlan"
                     : transmit.MacCheck ? $"{Rt}.AntiSpoofChecks.Mac" : $"{Rt}.AntiSpoofChecks.Vlan";
-                named.Add("AntiSpoof: " + checks);
+                arguments.Add(new List<string> { "AntiSpoof: " + checks });
+            }
+
+            if (transmit.Macs.Count > 0)
+            {
+                // The pool's own MACs: the source MACs MAC anti-spoofing lets it send from.
+                var lines = new List<string> { "SourceMacs: new ulong[]", "{" };
+                var macs = transmit.Macs.AsArray();
+                for (int i = 0; i < macs.Length; i += 4)
+                {
+                    var chunk = macs.Skip(i).Take(4).ToArray();
+                    lines.Add("    " + string.Join(", ", chunk.Select(Hex)) + ", // " + string.Join(", ", chunk.Select(Mac.Format)));
+                }
+
+                lines.Add("}");
+                arguments.Add(lines);
             }
 
             if (transmit.Vlans.Count > 0)
             {
-                named.Add("Vlans: new int[] { " + string.Join(", ", transmit.Vlans.Select(v => Num(v))) + " }");
+                arguments.Add(new List<string> { "Vlans: new int[] { " + string.Join(", ", transmit.Vlans.Select(v => Num(v))) + " }" });
             }
 
             if (transmit.VlanInsert != 0)
             {
-                named.Add("VlanInsert: " + Num(transmit.VlanInsert));
+                arguments.Add(new List<string> { "VlanInsert: " + Num(transmit.VlanInsert) });
             }
 
-            if (named.Count == 0 && transmit.Macs.Count == 0)
+            if (arguments.Count == 0)
             {
                 _w.WriteLine(head + "),");
                 return;
@@ -159,26 +175,14 @@ public sealed partial class VmdqGenerator
 
             _w.WriteLine(head + ",");
             _w.Indentation++;
-            if (transmit.Macs.Count > 0)
+            for (int a = 0; a < arguments.Count; a++)
             {
-                // The pool's own MACs: the source MACs MAC anti-spoofing lets it send from.
-                _w.WriteLine("SourceMacs: new ulong[]");
-                _w.WriteLine("{");
-                _w.Indentation++;
-                var macs = transmit.Macs.AsArray();
-                for (int i = 0; i < macs.Length; i += 4)
+                var lines = arguments[a];
+                for (int i = 0; i < lines.Count; i++)
                 {
-                    var line = macs.Skip(i).Take(4).ToArray();
-                    _w.WriteLine(string.Join(", ", line.Select(Hex)) + ", // " + string.Join(", ", line.Select(Mac.Format)));
+                    string end = i < lines.Count - 1 ? string.Empty : a < arguments.Count - 1 ? "," : "),";
+                    _w.WriteLine(lines[i] + end);
                 }
-
-                _w.Indentation--;
-                _w.WriteLine(named.Count == 0 ? "})," : "},");
-            }
-
-            for (int i = 0; i < named.Count; i++)
-            {
-                _w.WriteLine(named[i] + (i == named.Count - 1 ? ")," : ","));
             }
 
             _w.Indentation--;

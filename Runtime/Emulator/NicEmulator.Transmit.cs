@@ -23,8 +23,10 @@ public sealed partial class NicEmulator
     /// a dropped frame's buffer comes back at once. Name each rented buffer once.
     /// </summary>
     /// <returns>Frames posted. Every other frame is counted under a <see cref="TxDropReason"/>: <see cref="TxDropReason.Runt"/>,
-    /// <see cref="TxDropReason.Oversize"/>, or <see cref="TxDropReason.RingFull"/> once <see cref="RingSize"/> frames of the
-    /// queue are posted and not yet completed.</returns>
+    /// <see cref="TxDropReason.Oversize"/> (with the tag a <c>vlan-insert</c> pool adds), <see cref="TxDropReason.MacSpoof"/> or
+    /// <see cref="TxDropReason.VlanSpoof"/> (the pool's anti-spoofing, which also raises <see cref="SpoofedFrames"/>), or
+    /// <see cref="TxDropReason.RingFull"/> once <see cref="RingSize"/> frames of the queue are posted and not yet completed.
+    /// A posted frame of a <c>vlan-insert</c> pool is 4 bytes longer: the NIC inserted its C-tag in the buffer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">When the pool or queue is out of range, or a frame's buffer index or length is (checked before anything is posted).</exception>
     /// <exception cref="InvalidOperationException">When a frame's buffer is not rented (checked before anything is posted).</exception>
     public int TransmitBurst(int pool, int queue, ReadOnlySpan<TxFrame> frames) => TransmitBurst(pool, queue, frames, null);
