@@ -228,6 +228,58 @@ public class AntiSpoofAndVlanTagTests
         AssertAllBuffersBack(nic);
     }
 
+    private const string TwoAccessPorts = """
+        nic pools 4 queues 1 ring 16
+        pool a 1 vlan-insert 150
+        pool b 2 vlan-insert 160
+        pool plain 3
+        broadcast -> a, b
+        multicast -> a, plain
+        """;
+
+    [Fact]
+    public void AFrameEveryReplicaOfWhichStripsIsStrippedOnceInItsOwnBuffer()
+    {
+        var load = RuntimeDispatcher.Load(TwoAccessPorts, "access.vmdq");
+        Assert.True(load.Succeeded, string.Join("\n", load.Diagnostics));
+        using var nic = new NicEmulator(load.Dispatcher!.Info);
+        byte[] broadcast = Frame(0xFFFF_FFFF_FFFF, Mac(0x50), tci: 150, length: 72);
+        Assert.Equal(2, nic.ReceiveBurst(new[] { broadcast }));
+        var d = new RxDescriptor[2];
+        Assert.Equal(1, nic.ReceiveFromQueue(1, 0, d.AsSpan(0, 1)));
+        Assert.Equal(1, nic.ReceiveFromQueue(2, 0, d.AsSpan(1, 1)));
+        Assert.Equal(d[0].BufferIndex, d[1].BufferIndex);
+        byte[] stripped = broadcast[..12].Concat(broadcast[16..]).ToArray();
+        foreach (var descriptor in d)
+        {
+            Assert.True(descriptor.VlanStripped);
+            Assert.Equal(150, descriptor.VlanId);
+            Assert.Equal(stripped, nic.GetFrame(descriptor).ToArray());
+        }
+
+        nic.Release(d);
+        AssertAllBuffersBack(nic);
+    }
+
+    [Fact]
+    public void WithNoBufferForTheStrippedCopyTheStrippingReplicasAreNoBufferDrops()
+    {
+        var load = RuntimeDispatcher.Load(TwoAccessPorts, "access.vmdq");
+        Assert.True(load.Succeeded, string.Join("\n", load.Diagnostics));
+        using var nic = new NicEmulator(load.Dispatcher!.Info, new NicOptions { BufferCount = 1 });
+        byte[] multicast = Frame(0x0100_5E00_0001, Mac(0x50), tci: 150, length: 72);
+        Assert.Equal(1, nic.ReceiveBurst(new[] { multicast }));
+        var d = new RxDescriptor[1];
+        Assert.Equal(1, nic.ReceiveFromQueue(3, 0, d));
+        Assert.False(d[0].VlanStripped);
+        Assert.Equal(multicast, nic.GetFrame(d[0]).ToArray());
+        var snapshot = nic.Snapshot();
+        Assert.Equal(1, snapshot.PortDrops.NoBuffer);
+        Assert.Equal(0, nic.ReceiveFromQueue(1, 0, d));
+        nic.Release(d[0]);
+        AssertAllBuffersBack(nic);
+    }
+
     [Fact]
     public void AnUntaggedFrameToAVlanInsertPoolIsDeliveredAsItCame()
     {
