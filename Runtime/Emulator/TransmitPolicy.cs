@@ -61,23 +61,6 @@ internal sealed class TransmitPolicy
     /// <summary>The runtime dispatcher's rule version this was built from (0 for a generated dispatcher's fixed rules).</summary>
     public long Version { get; }
 
-    /// <summary>True when some pool inserts a tag or checks anything: otherwise posting skips the frame inspection entirely.</summary>
-    public bool Any
-    {
-        get
-        {
-            for (int i = 0; i < _checks.Length; i++)
-            {
-                if (_checks[i] != AntiSpoofChecks.None || _insertTci[i] != 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-    }
-
     public static TransmitPolicy Of(DispatcherInfo info) => new(info.PoolCount, info.Pools, 0);
 
     public static TransmitPolicy Of(int poolCount, IEnumerable<PoolInfo> pools, long version) => new(poolCount, pools, version);
