@@ -128,6 +128,72 @@ public sealed partial class VmdqGenerator
         private static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "UL";
 
         /// <summary>
+        /// Ends a <c>PoolInfo</c> begun by <paramref name="head"/> with its transmit attributes, as named arguments on lines of
+        /// their own (MACs four to a line, each with its colon form), or on the same line when all are defaults.
+        /// </summary>
+        private void WriteTransmitAttributes(string head, PoolTransmit transmit, long rateBitsPerSecond)
+        {
+            // Each named argument as its lines, in PoolInfo's parameter order.
+            var arguments = new List<List<string>>();
+            if (transmit.MacCheck || transmit.VlanCheck)
+            {
+                string checks = transmit.MacCheck && transmit.VlanCheck ? $"{Rt}.AntiSpoofChecks.Mac | {Rt}.AntiSpoofChecks.Vlan"
+                    : transmit.MacCheck ? $"{Rt}.AntiSpoofChecks.Mac" : $"{Rt}.AntiSpoofChecks.Vlan";
+                arguments.Add(new List<string> { "AntiSpoof: " + checks });
+            }
+
+            if (transmit.Macs.Count > 0)
+            {
+                // The pool's own MACs: the source MACs MAC anti-spoofing lets it send from.
+                var lines = new List<string> { "SourceMacs: new ulong[]", "{" };
+                var macs = transmit.Macs.AsArray();
+                for (int i = 0; i < macs.Length; i += 4)
+                {
+                    var chunk = macs.Skip(i).Take(4).ToArray();
+                    lines.Add("    " + string.Join(", ", chunk.Select(Hex)) + ", // " + string.Join(", ", chunk.Select(Mac.Format)));
+                }
+
+                lines.Add("}");
+                arguments.Add(lines);
+            }
+
+            if (transmit.Vlans.Count > 0)
+            {
+                arguments.Add(new List<string> { "Vlans: new int[] { " + string.Join(", ", transmit.Vlans.Select(v => Num(v))) + " }" });
+            }
+
+            if (transmit.VlanInsert != 0)
+            {
+                arguments.Add(new List<string> { "VlanInsert: " + Num(transmit.VlanInsert) });
+            }
+
+            if (rateBitsPerSecond != 0)
+            {
+                arguments.Add(new List<string> { "RateBitsPerSecond: " + Num(rateBitsPerSecond) });
+            }
+
+            if (arguments.Count == 0)
+            {
+                _w.WriteLine(head + "),");
+                return;
+            }
+
+            _w.WriteLine(head + ",");
+            _w.Indentation++;
+            for (int a = 0; a < arguments.Count; a++)
+            {
+                var lines = arguments[a];
+                for (int i = 0; i < lines.Count; i++)
+                {
+                    string end = i < lines.Count - 1 ? string.Empty : a < arguments.Count - 1 ? "," : "),";
+                    _w.WriteLine(lines[i] + end);
+                }
+            }
+
+            _w.Indentation--;
+        }
+
+        /// <summary>
         /// A verdict constant's initializer and semicolon, written with the runtime's names for its layout
         /// (<c>Verdict.PoolShift</c>..., <c>RuleKind</c>), its value in a trailing comment, e.g.
         /// <c>16UL | (1UL &lt;&lt; Verdict.PoolShift) | ((ulong)RuleKind.Broadcast &lt;&lt; Verdict.KindShift); // 0x8000400010UL</c>.
@@ -224,12 +290,13 @@ public sealed partial class VmdqGenerator
                     {
                 """);
             _w.Indentation += 2;
-            foreach (var pool in m.Pools)
+            for (int i = 0; i < m.Pools.Count; i++)
             {
+                var pool = m.Pools[i];
                 string tenant = pool.Tenant is null ? "null" : Literal(pool.Tenant);
                 string rss = pool.Rss ? ", Rss: true" : string.Empty;
-                string rate = pool.RateBitsPerSecond != 0 ? $", RateBitsPerSecond: {Num(pool.RateBitsPerSecond)}" : string.Empty;
-                _w.WriteLine($"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}{rate}),");
+                string head = $"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}";
+                WriteTransmitAttributes(head, m.Transmit[i], pool.RateBitsPerSecond);
             }
 
             _w.Indentation -= 2;

@@ -114,6 +114,18 @@ internal static class DiagnosticDescriptors
         "VMDQ0023", "RSS pool with one queue", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: HelpBase + "vmdq0023");
 
+    public static readonly DiagnosticDescriptor AntiSpoofSendsNothing = new(
+        "VMDQ0027", "Anti-spoofing pool can send nothing", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0027");
+
+    public static readonly DiagnosticDescriptor InsertedVlanLeak = new(
+        "VMDQ0028", "Inserted VLAN belongs to another tenant", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0028");
+
+    public static readonly DiagnosticDescriptor InsertedVlanUnowned = new(
+        "VMDQ0029", "Inserted VLAN belongs to no tenant", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0029");
+
     public static readonly DiagnosticDescriptor SharesOver100 = new(
         "VMDQ0030", "Bandwidth shares above 100%", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
         customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0030");
@@ -131,6 +143,7 @@ internal static class DiagnosticDescriptors
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
         DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
+        AntiSpoofSendsNothing, InsertedVlanLeak, InsertedVlanUnowned,
         SharesOver100, NoTransmitShare, RateAboveLineRate);
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>

@@ -34,6 +34,7 @@ namespace Vmdq.Generator.Plan;
 /// <param name="Broadcast">The broadcast rule, if any.</param>
 /// <param name="Multicast">The multicast rule, if any.</param>
 /// <param name="Probes">The table probes, highest precedence first (kernels run them in reverse, so the highest that hits wins).</param>
+/// <param name="Transmit">Each pool's transmit attributes (anti-spoofing, VLAN insert), in the order of <paramref name="Pools"/>.</param>
 /// <param name="Classes">Traffic classes, for <c>Info</c>.</param>
 internal sealed record DispatchPlan(
     string FileName,
@@ -52,6 +53,7 @@ internal sealed record DispatchPlan(
     GroupPlan? Broadcast,
     GroupPlan? Multicast,
     EquatableArray<ProbePlan> Probes,
+    EquatableArray<PoolTransmit> Transmit,
     EquatableArray<ResolvedClass> Classes = default)
 {
     /// <summary>Name of the file-local class holding the tables and verdict constants.</summary>

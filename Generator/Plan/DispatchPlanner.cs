@@ -85,6 +85,7 @@ internal static class DispatchPlanner
             Group(tables.Broadcast),
             Group(tables.Multicast),
             probes.ToEquatableArray(),
+            model.Pools.Select(p => PoolTransmit.Of(p, model.Rules)).ToEquatableArray(),
             model.Classes);
     }
 

@@ -74,6 +74,7 @@ internal sealed partial class RulesChecker
         CheckSharedReplication();
         var unique = CheckDuplicatesAndConflicts();
         CheckSpecificity(unique);
+        CheckTransmit(unique);
         CheckCapacity(unique);
         CheckUnreachablePools(defaultPool);
         CheckHasRules(defaultPool);
@@ -82,8 +83,7 @@ internal sealed partial class RulesChecker
         int dot = full.LastIndexOf('.');
         var pools = _pools.Values
             .Where(p => p.Index >= 0 && p.Index < _geometry.Pools)
-            .Select(p => new ResolvedPool(p.Name, (int)p.Index, p.FirstQueue, p.Queues is null ? _geometry.QueuesPerPool - 1 : (int)p.Queues.Hi,
-                p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line, p.Rss, p.RateBitsPerSecond ?? 0))
+            .Select(Resolve)
             .OrderBy(p => p.Index).ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToEquatableArray();
 

@@ -80,6 +80,15 @@ public static class RuleDescriptors
     /// <summary>An <c>rss</c> pool with one allowed queue: RSS has nothing to spread over.</summary>
     public static readonly RuleDescriptor RssOneQueue = new("VMDQ0023", "RSS pool with one queue", RuleSeverity.Warning);
 
+    /// <summary>A pool whose anti-spoofing drops every frame it sends: MAC checking with no MAC of its own, or VLAN checking with no VLAN.</summary>
+    public static readonly RuleDescriptor AntiSpoofSendsNothing = new("VMDQ0027", "Anti-spoofing pool can send nothing", RuleSeverity.Warning);
+
+    /// <summary>A <c>vlan-insert</c> VLAN that another tenant owns: every frame the pool sends lands on that tenant's VLAN.</summary>
+    public static readonly RuleDescriptor InsertedVlanLeak = new("VMDQ0028", "Inserted VLAN belongs to another tenant", RuleSeverity.Error);
+
+    /// <summary>A <c>vlan-insert</c> VLAN that no tenant owns, on a pool of a tenant.</summary>
+    public static readonly RuleDescriptor InsertedVlanUnowned = new("VMDQ0029", "Inserted VLAN belongs to no tenant", RuleSeverity.Warning);
+
     /// <summary>ETS shares that add up to more than 100%: those of the classes, or those of the pools of one class.</summary>
     public static readonly RuleDescriptor SharesOver100 = new("VMDQ0030", "Bandwidth shares above 100%", RuleSeverity.Error);
 
@@ -96,6 +105,7 @@ public static class RuleDescriptors
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
         DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
+        AntiSpoofSendsNothing, InsertedVlanLeak, InsertedVlanUnowned,
         SharesOver100, NoTransmitShare, RateAboveLineRate,
     };
 }

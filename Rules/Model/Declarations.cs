@@ -39,6 +39,9 @@ internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni
 /// <param name="IndexSpan">Where the index is written.</param>
 /// <param name="TenantSpan">Where the tenant name is written.</param>
 /// <param name="RssSpan">Where <c>rss</c> is written, when the pool spreads its frames by RSS.</param>
+/// <param name="AntiSpoof">The <c>antispoof</c> attribute, when written (otherwise the defaults apply: MAC on when the pool has MACs of its own, VLAN off).</param>
+/// <param name="VlanInsert">The <c>vlan-insert</c> VLAN ID (1..4094), when written.</param>
+/// <param name="VlanInsertSpan">Where that VLAN ID is written.</param>
 /// <param name="PrioritySpan">Where the priority value is written, if given.</param>
 /// <param name="BandwidthSpan">Where the bandwidth share is written, if given.</param>
 /// <param name="RateBitsPerSecond">The <c>rate</c> transmit limit in bits per second, if given.</param>
@@ -46,6 +49,7 @@ internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni
 internal sealed record PoolDecl(
     string Name, long Index, string? Tenant, ValueRange? Queues, long? Priority, long? BandwidthPercent,
     int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan, SourceSpan? RssSpan = null,
+    AntiSpoofDecl? AntiSpoof = null, long? VlanInsert = null, SourceSpan? VlanInsertSpan = null,
     SourceSpan? PrioritySpan = null, SourceSpan? BandwidthSpan = null, long? RateBitsPerSecond = null, SourceSpan? RateSpan = null)
 {
     /// <summary>True when the pool spreads frames without an explicit <c>:QUEUE</c> over its queues by the RSS hash.</summary>
@@ -54,6 +58,12 @@ internal sealed record PoolDecl(
     /// <summary>The queue a rule without <c>:QUEUE</c> uses: the first allowed queue.</summary>
     public int FirstQueue => Queues is null ? 0 : (int)Queues.Lo;
 }
+
+/// <summary>A pool's <c>antispoof</c> attribute: which transmit checks it turns on (the others are off).</summary>
+/// <param name="Mac">True when <c>mac</c> is listed: frames whose source MAC is not one of the pool's are dropped.</param>
+/// <param name="Vlan">True when <c>vlan</c> is listed: frames whose VLAN is not one of the pool's are dropped.</param>
+/// <param name="Span">Where the attribute's value is written (<c>mac,vlan</c>, <c>none</c>...).</param>
+internal sealed record AntiSpoofDecl(bool Mac, bool Vlan, SourceSpan Span);
 
 /// <summary>A <c>class</c> statement: an IEEE 802.1Qaz traffic class, its transmission selection algorithm and its priorities.</summary>
 /// <param name="Name">The class's name.</param>

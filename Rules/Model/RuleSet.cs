@@ -13,8 +13,13 @@ namespace Vmdq.Rules.Model;
 /// <param name="BandwidthPercent">Bandwidth share, 0 when not given.</param>
 /// <param name="Line">Source line of the declaration.</param>
 /// <param name="Rss">True when the pool spreads frames without an explicit <c>:QUEUE</c> over <paramref name="FirstQueue"/>..<paramref name="LastQueue"/> by the RSS hash.</param>
+/// <param name="AntiSpoofMac">MAC anti-spoofing as written in <c>antispoof</c>, or null when the attribute is not written (then on exactly when the pool has MACs of its own: <see cref="PoolTransmit"/>).</param>
+/// <param name="AntiSpoofVlan">VLAN anti-spoofing: on only when <c>antispoof</c> lists <c>vlan</c>.</param>
+/// <param name="VlanInsert">The <c>vlan-insert</c> VLAN ID, 0 when none.</param>
 /// <param name="RateBitsPerSecond">Its <c>rate</c> transmit limit in bits per second, 0 when not given.</param>
-internal sealed record ResolvedPool(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line, bool Rss = false, long RateBitsPerSecond = 0);
+internal sealed record ResolvedPool(
+    string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line, bool Rss = false,
+    bool? AntiSpoofMac = null, bool AntiSpoofVlan = false, int VlanInsert = 0, long RateBitsPerSecond = 0);
 
 /// <summary>A traffic class after resolution (a <c>class</c> statement).</summary>
 /// <param name="Name">Its name.</param>

@@ -8,7 +8,8 @@ internal sealed partial class Parser
 {
     private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
     private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };
-    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss", "rate" };
+    private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss", "antispoof", "vlan-insert", "rate" };
+    private static readonly string[] s_antiSpoofChecks = { "mac", "vlan", "none" };
     private static readonly string[] s_classAttributes = { "tc", "ets", "strict", "priorities" };
 
     private readonly HashSet<string> _seenSingletons = new();
@@ -263,11 +264,21 @@ internal sealed partial class Parser
         ValueRange? queues = null;
         long? priority = null, bandwidth = null, rate = null;
         SourceSpan? rss = null, prioritySpan = null, bandwidthSpan = null, rateSpan = null;
+        AntiSpoofDecl? antiSpoof = null;
+        (long Vlan, SourceSpan Span)? vlanInsert = null;
         while (!AtEnd)
         {
-            Token what = NextWord("'tenant', 'queues', 'priority', 'bandwidth', 'rss' or 'rate'");
+            Token what = NextWord("'tenant', 'queues', 'priority', 'bandwidth', 'rss', 'antispoof', 'vlan-insert' or 'rate'");
             switch (what.Text)
             {
+                case "antispoof" when antiSpoof is null:
+                    antiSpoof = AntiSpoofChecks();
+                    break;
+                case "vlan-insert" when vlanInsert is null:
+                    // 0 (priority tag) and 4095 (reserved) are no VLAN a frame can be put on.
+                    Token vid = Next("a VLAN ID");
+                    vlanInsert = (NumberInRange(vid, "VLAN ID to insert", 1, 4094), vid.Span);
+                    break;
                 case "rss" when rss is null:
                     // A flag, no value: the pool spreads its frames over its queues by the RSS hash.
                     rss = what.Span;
@@ -296,10 +307,15 @@ internal sealed partial class Parser
                     rateSpan = r.Span;
                     rate = Rate(r);
                     break;
+                case "antispoof":
+                    Fail(RuleDescriptors.SyntaxError, what.Span, "'antispoof' is given twice in one 'pool' statement.");
+                    AntiSpoofChecks();
+                    break;
                 case "tenant":
                 case "queues":
                 case "priority":
                 case "bandwidth":
+                case "vlan-insert":
                 case "rate":
                     // Read past its value too, so the next attribute is still checked.
                     Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'pool' statement.");
@@ -319,7 +335,53 @@ internal sealed partial class Parser
 
         EndStatement();
         _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span, rss,
-            prioritySpan, bandwidthSpan, rate, rateSpan));
+            antiSpoof, vlanInsert?.Vlan, vlanInsert?.Span, prioritySpan, bandwidthSpan, rate, rateSpan));
+    }
+
+    /// <summary>
+    /// The value of <c>antispoof</c>: <c>none</c>, or <c>mac</c> and/or <c>vlan</c> separated by commas (each once). The checks
+    /// listed are on, the others off.
+    /// </summary>
+    private AntiSpoofDecl AntiSpoofChecks()
+    {
+        bool mac = false, vlan = false, none = false;
+        Token first = NextWord("'mac', 'vlan', 'mac,vlan' or 'none'");
+        Token last = first;
+        Token check = first;
+        while (true)
+        {
+            switch (check.Text)
+            {
+                case "mac" when !mac: mac = true; break;
+                case "vlan" when !vlan: vlan = true; break;
+                case "none" when !none: none = true; break;
+                case "mac":
+                case "vlan":
+                case "none":
+                    Fail(RuleDescriptors.SyntaxError, check.Span, $"{Echo.Quoted(check.Text)} is listed twice after 'antispoof'.");
+                    break;
+                default:
+                    UnknownWord(check, "anti-spoofing check", s_antiSpoofChecks);
+                    break;
+            }
+
+            if (AtEnd || _tokens[_pos].Kind != TokenKind.Comma)
+            {
+                break;
+            }
+
+            _pos++;
+            check = NextWord("'mac' or 'vlan' after ','");
+            last = check;
+        }
+
+        var span = new SourceSpan(first.Span.Start, last.Span.End - first.Span.Start, first.Span.Line, first.Span.Column);
+        if (none && (mac || vlan))
+        {
+            Fail(RuleDescriptors.SyntaxError, span, "'antispoof none' turns every check off: it cannot be listed with 'mac' or 'vlan'.");
+        }
+
+        return new AntiSpoofDecl(mac, vlan, span);
     }
 
     /// <summary>A share written <c>N%</c>, <paramref name="min"/>..100; a malformed one is reported and read past.</summary>

@@ -21,8 +21,44 @@ public delegate ReadOnlySpan<int> ReplicaResolver(Verdict verdict);
 /// <param name="Priority">Its IEEE 802.1p priority 0..7 (0 when not given): it selects the pool's traffic class on transmit.</param>
 /// <param name="BandwidthPercent">Its share of its traffic class in percent (0 when not given: the pool then shares what the others leave).</param>
 /// <param name="Rss">True for an <c>rss</c> pool: frames its rules send without a queue are spread over its queues by the RSS hash.</param>
+/// <param name="AntiSpoof">
+/// The transmit anti-spoofing checks on for the pool (<c>antispoof</c>; by default <see cref="AntiSpoofChecks.Mac"/> when the pool
+/// has MACs of its own, else none): a frame the pool sends that fails one is dropped and counted.
+/// </param>
+/// <param name="SourceMacs">
+/// The pool's own MACs (48-bit, first octet most significant), ascending: the destination MACs of the <c>mac</c> rules that send to it,
+/// the source MACs <see cref="AntiSpoofChecks.Mac"/> lets it send from. Null or empty: none.
+/// </param>
+/// <param name="Vlans">
+/// The pool's VLANs, ascending: those of the <c>vlan</c> and <c>mac ... vlan</c> rules that send to it, and its <paramref name="VlanInsert"/>:
+/// the C-VIDs <see cref="AntiSpoofChecks.Vlan"/> lets it send on. Null or empty: none.
+/// </param>
+/// <param name="VlanInsert">
+/// The VLAN ID (1..4094) the NIC inserts as a C-tag into every frame the pool sends and whose C-tag it strips from every frame the pool
+/// receives (<c>vlan-insert</c>); 0 for none.
+/// </param>
 /// <param name="RateBitsPerSecond">Its transmit rate limit (<c>rate</c>) in bits per second of wire time, 0 when it has none.</param>
-public sealed record PoolInfo(string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, bool Rss = false, long RateBitsPerSecond = 0);
+public sealed record PoolInfo(
+    string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, bool Rss = false,
+    AntiSpoofChecks AntiSpoof = AntiSpoofChecks.None, IReadOnlyList<ulong>? SourceMacs = null, IReadOnlyList<int>? Vlans = null, int VlanInsert = 0,
+    long RateBitsPerSecond = 0);
+
+/// <summary>Transmit anti-spoofing checks of a pool (as 82599/X710 switch them per pool): each is on or off on its own.</summary>
+[Flags]
+public enum AntiSpoofChecks
+{
+    /// <summary>No check: the pool may send with any source MAC, on any VLAN.</summary>
+    None = 0,
+
+    /// <summary>A frame whose source MAC is not one of the pool's (<see cref="PoolInfo.SourceMacs"/>) is dropped.</summary>
+    Mac = 1,
+
+    /// <summary>
+    /// A frame whose C-VID, as the VM wrote it, is not one of the pool's VLANs (<see cref="PoolInfo.Vlans"/>) is dropped; an untagged or
+    /// priority-tagged frame passes only on a pool with a <see cref="PoolInfo.VlanInsert"/> VLAN.
+    /// </summary>
+    Vlan = 2,
+}
 
 /// <summary>A traffic class declared in a rules file (<c>class</c>): how the NIC's transmit side shares the wire (IEEE 802.1Qaz).</summary>
 /// <param name="Name">The class's name.</param>

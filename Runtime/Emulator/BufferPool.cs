@@ -127,7 +127,12 @@ public sealed class BufferPool
             throw StaleDescriptor(descriptor);
         }
 
-        return new ReadOnlySpan<byte>(_memory, index * BufferSize, descriptor.Length);
+        if ((uint)(descriptor.FrameOffset + descriptor.Length) > (uint)BufferSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(descriptor), descriptor.Length, $"The descriptor's frame ({descriptor.Length} bytes at offset {descriptor.FrameOffset}) does not fit a buffer of {BufferSize} bytes.");
+        }
+
+        return new ReadOnlySpan<byte>(_memory, (index * BufferSize) + descriptor.FrameOffset, descriptor.Length);
     }
 
     /// <summary>References to a buffer now (0 when free).</summary>

@@ -118,7 +118,9 @@ public sealed partial class NicEmulator
                 transmittedBytes,
                 wireBytes,
                 completed,
-                new TxDropCounts(Volatile.Read(ref counters.RingFullDrops), Volatile.Read(ref counters.RuntDrops), Volatile.Read(ref counters.OversizeDrops), 0),
+                new TxDropCounts(
+                    Volatile.Read(ref counters.RingFullDrops), Volatile.Read(ref counters.RuntDrops), Volatile.Read(ref counters.OversizeDrops), 0,
+                    Volatile.Read(ref counters.MacSpoofDrops), Volatile.Read(ref counters.VlanSpoofDrops)),
                 occupancy,
                 awaiting,
                 q.Capacity);

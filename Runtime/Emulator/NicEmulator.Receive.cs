@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -36,6 +37,9 @@ public sealed partial class NicEmulator
     private int _pendingCount;
 
     // Port counters (written by the receive thread only, read with Volatile).
+    // Pools with vlan-insert: their frames' C-tags are stripped on receive.
+    private readonly bool[] _stripVlan;
+
     private readonly long[] _portDrops = new long[DropCounts.ReasonCount];
     private readonly long[] _burstDrops = new long[DropCounts.ReasonCount];
     private long _received;
@@ -349,7 +353,15 @@ public sealed partial class NicEmulator
                 continue;
             }
 
-            Stage(table, verdict.Pool, verdict, i, buffer);
+            // A vlan-insert pool receives its frames without their C-tag: stripped after classification, as 82599 strips.
+            bool stripped = false;
+            ushort tci = 0;
+            if (_stripVlan[verdict.Pool])
+            {
+                stripped = TryStripInPlace(buffer, _slices[i].Length, out tci);
+            }
+
+            Stage(table, verdict.Pool, verdict, i, buffer, stripped, tci);
         }
 
         Flush();
@@ -390,19 +402,103 @@ public sealed partial class NicEmulator
             return;
         }
 
+        // Replicas for vlan-insert pools get the frame without its C-tag, the others with it: when both kinds share a
+        // tagged frame, the stripping ones get a stripped copy in a buffer of their own (82599 DMAs each replica anyway).
+        int length = _slices[frame].Length;
+        int stripping = 0;
+        if (IsCTagged(buffer, length))
+        {
+            foreach (int pool in replicas)
+            {
+                stripping += (uint)pool < (uint)poolCount && _stripVlan[pool] ? 1 : 0;
+            }
+        }
+
+        int keeping = valid - stripping;
+        int strippedBuffer = -1;
+        ushort tci = 0;
+        if (stripping > 0 && keeping == 0)
+        {
+            TryStripInPlace(buffer, length, out tci);
+            strippedBuffer = buffer;
+        }
+        else if (stripping > 0)
+        {
+            if (_buffers.TryRent(out int copy))
+            {
+                tci = CopyStripped(buffer, copy, length);
+                _buffers.SetRefCount(copy, stripping);
+                strippedBuffer = copy;
+            }
+            else
+            {
+                CountPortDrop(DropReason.NoBuffer, stripping);
+            }
+        }
+
         // One reference per replica, set before any is published: each replica's consumer (or its
         // ring-full drop) gives one back, and whoever gives back the last frees the buffer.
-        _buffers.SetRefCount(buffer, valid);
+        // (Unless every replica strips in place, some keep the tag: keeping > 0.)
+        _buffers.SetRefCount(buffer, strippedBuffer == buffer ? valid : keeping);
+
         foreach (int pool in replicas)
         {
-            if ((uint)pool < (uint)poolCount)
+            if ((uint)pool >= (uint)poolCount)
+            {
+                continue;
+            }
+
+            if (stripping > 0 && _stripVlan[pool])
+            {
+                if (strippedBuffer >= 0)
+                {
+                    Stage(table, pool, verdict, frame, strippedBuffer, true, tci);
+                }
+            }
+            else
             {
                 Stage(table, pool, verdict, frame, buffer);
             }
         }
     }
 
-    private void Stage(BindingTable table, int pool, Verdict verdict, int frame, int buffer)
+    /// <summary>Bytes of an IEEE 802.1Q C-tag.</summary>
+    private const int CTagBytes = 4;
+
+    /// <summary>True when the frame in <paramref name="buffer"/> has an outer C-tag (TPID 0x8100) and something after it.</summary>
+    private bool IsCTagged(int buffer, int length) =>
+        length >= EthernetHeaderLength + CTagBytes
+        && BinaryPrimitives.ReadUInt16BigEndian(_buffers.Memory.Slice((buffer * _buffers.BufferSize) + 12)) == TransmitPolicy.CTagTpid;
+
+    /// <summary>
+    /// Strips the outer C-tag of the frame in <paramref name="buffer"/> in place: the 12 bytes of MACs move up over the tag (the one
+    /// memmove; the payload stays put), so the frame starts 4 bytes into its buffer. False, with nothing changed, for a frame without one.
+    /// </summary>
+    private bool TryStripInPlace(int buffer, int length, out ushort tci)
+    {
+        tci = 0;
+        if (!IsCTagged(buffer, length))
+        {
+            return false;
+        }
+
+        Span<byte> frame = _buffers.GetWritableBuffer(buffer);
+        tci = BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(14));
+        frame.Slice(0, 12).CopyTo(frame.Slice(CTagBytes));
+        return true;
+    }
+
+    /// <summary>Copies the C-tagged frame in <paramref name="from"/> into <paramref name="to"/> without its tag, laid out as a strip in place leaves it; returns the tag's TCI.</summary>
+    private ushort CopyStripped(int from, int to, int length)
+    {
+        ReadOnlySpan<byte> source = _buffers.Memory.Slice(from * _buffers.BufferSize, length);
+        Span<byte> target = _buffers.GetWritableBuffer(to);
+        source.Slice(0, 12).CopyTo(target.Slice(CTagBytes));
+        source.Slice(12 + CTagBytes).CopyTo(target.Slice(12 + CTagBytes));
+        return BinaryPrimitives.ReadUInt16BigEndian(source.Slice(14));
+    }
+
+    private void Stage(BindingTable table, int pool, Verdict verdict, int frame, int buffer, bool stripped = false, ushort tci = 0)
     {
         if (_stageCount == _stage.Length)
         {
@@ -412,7 +508,8 @@ public sealed partial class NicEmulator
         int queue = table.QueueMap[(pool * BindingTable.VerdictQueues) + verdict.Queue];
         int ring = (pool * _info.QueuesPerPool) + queue;
         int s = _stageCount++;
-        _stage[s] = new RxDescriptor(_frameSequences[frame], verdict, buffer, _slices[frame].Length, _buffers.GetGenerationUnchecked(buffer), pool, queue);
+        int length = _slices[frame].Length - (stripped ? CTagBytes : 0);
+        _stage[s] = new RxDescriptor(_frameSequences[frame], verdict, buffer, length, _buffers.GetGenerationUnchecked(buffer), pool, queue, tci, stripped);
         _stageRing[s] = ring;
         _stageNext[s] = -1;
         int last = _ringLast[ring];

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Threading;
 
 namespace Vmdq.Toolkit.Emulator;
@@ -8,6 +9,7 @@ namespace Vmdq.Toolkit.Emulator;
 public sealed partial class NicEmulator
 {
     private readonly TxQueue[] _txQueues;
+    private TransmitPolicy _txPolicy;
 
     // Frames posted by detached VMs (any thread, so interlocked).
     private long _txNotAttachedDrops;
@@ -21,16 +23,42 @@ public sealed partial class NicEmulator
     /// a dropped frame's buffer comes back at once. Name each rented buffer once.
     /// </summary>
     /// <returns>Frames posted. Every other frame is counted under a <see cref="TxDropReason"/>: <see cref="TxDropReason.Runt"/>,
-    /// <see cref="TxDropReason.Oversize"/>, or <see cref="TxDropReason.RingFull"/> once <see cref="RingSize"/> frames of the
-    /// queue are posted and not yet completed.</returns>
+    /// <see cref="TxDropReason.Oversize"/> (with the tag a <c>vlan-insert</c> pool adds), <see cref="TxDropReason.MacSpoof"/> or
+    /// <see cref="TxDropReason.VlanSpoof"/> (the pool's anti-spoofing, which also raises <see cref="SpoofedFrames"/>), or
+    /// <see cref="TxDropReason.RingFull"/> once <see cref="RingSize"/> frames of the queue are posted and not yet completed.
+    /// A posted frame of a <c>vlan-insert</c> pool is 4 bytes longer: the NIC inserted its C-tag in the buffer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">When the pool or queue is out of range, or a frame's buffer index or length is (checked before anything is posted).</exception>
     /// <exception cref="InvalidOperationException">When a frame's buffer is not rented (checked before anything is posted).</exception>
-    public int TransmitBurst(int pool, int queue, ReadOnlySpan<TxFrame> frames)
+    public int TransmitBurst(int pool, int queue, ReadOnlySpan<TxFrame> frames) => TransmitBurst(pool, queue, frames, null);
+
+    /// <summary>Posts frames for <paramref name="vm"/> (null: the host, on behalf of the pool's VM).</summary>
+    internal int TransmitBurst(int pool, int queue, ReadOnlySpan<TxFrame> frames, VmConsumer? vm)
     {
         CheckPool(pool);
         CheckQueue(queue);
         CheckTxFrames(frames);
-        return Post(_txQueues[(pool * _info.QueuesPerPool) + queue], frames);
+        return Post(_txQueues[(pool * _info.QueuesPerPool) + queue], frames, vm);
+    }
+
+    /// <summary>
+    /// Raised when anti-spoofing refuses frames a pool posts (<see cref="TxDropReason.MacSpoof"/>, <see cref="TxDropReason.VlanSpoof"/>):
+    /// once per check per burst, on the posting thread, after the burst is posted. Names the VM that posted them. A handler must be
+    /// quick; an exception from it propagates to the poster (the burst is posted and counted by then).
+    /// </summary>
+    public event EventHandler<SpoofedFramesEventArgs>? SpoofedFrames;
+
+    /// <summary>The transmit attributes in force: for a runtime dispatcher, those of its current rules (its pools' MACs and VLANs follow them).</summary>
+    private TransmitPolicy CurrentTransmitPolicy()
+    {
+        TransmitPolicy policy = Volatile.Read(ref _txPolicy);
+        if (_info.Runtime is { } engine && engine.Version != policy.Version)
+        {
+            var (version, pools) = engine.CurrentPools();
+            policy = TransmitPolicy.Of(_info.PoolCount, pools, version);
+            Volatile.Write(ref _txPolicy, policy);
+        }
+
+        return policy;
     }
 
     /// <summary>
@@ -100,8 +128,14 @@ public sealed partial class NicEmulator
         }
     }
 
-    private int Post(TxQueue queue, ReadOnlySpan<TxFrame> frames)
+    private int Post(TxQueue queue, ReadOnlySpan<TxFrame> frames, VmConsumer? vm)
     {
+        TransmitPolicy policy = CurrentTransmitPolicy();
+        int pool = queue.Pool;
+        AntiSpoofChecks checks = policy.Checks(pool);
+        ushort insertTci = policy.InsertTci(pool);
+        bool inspect = checks != AntiSpoofChecks.None || insertTci != 0;
+
         // Only a VM moved while posting competes for a queue, and only for one burst: wait it out.
         var spin = default(SpinWait);
         while (!queue.TryAcquirePoster())
@@ -110,6 +144,8 @@ public sealed partial class NicEmulator
         }
 
         long runts = 0, oversize = 0, ringFull = 0;
+        var macSpoof = default(SpoofTally);
+        var vlanSpoof = default(SpoofTally);
         int posted = 0;
         try
         {
@@ -127,14 +163,21 @@ public sealed partial class NicEmulator
                 {
                     var frame = frames[i];
                     int payload = frame.Length - (frame.IncludesFcs ? EthernetWire.FcsBytes : 0);
+
+                    // With a tag to insert the frame grows by 4 bytes (a frame with its FCS loses the FCS, which the NIC recomputes).
+                    int grown = insertTci != 0 ? payload + VlanTagBytes : frame.Length;
                     if (payload < EthernetHeaderLength)
                     {
                         runts++;
                         _buffers.ReleaseUnchecked(frame.BufferIndex);
                     }
-                    else if (frame.Length > _buffers.BufferSize)
+                    else if (grown > _buffers.BufferSize)
                     {
                         oversize++;
+                        _buffers.ReleaseUnchecked(frame.BufferIndex);
+                    }
+                    else if (inspect && Spoofed(policy, pool, checks, insertTci, frame.BufferIndex, payload, ref macSpoof, ref vlanSpoof))
+                    {
                         _buffers.ReleaseUnchecked(frame.BufferIndex);
                     }
                     else if (staged == room)
@@ -144,10 +187,17 @@ public sealed partial class NicEmulator
                     }
                     else
                     {
+                        bool includesFcs = frame.IncludesFcs;
+                        if (insertTci != 0)
+                        {
+                            InsertTag(frame.BufferIndex, payload, insertTci);
+                            includesFcs = false;
+                        }
+
                         long sequence = counters.Posted + staged;
                         stage[staged++] = new TxDescriptor(
-                            sequence, frame.BufferIndex, frame.Length, _buffers.GetGenerationUnchecked(frame.BufferIndex), queue.Pool, queue.Queue, frame.IncludesFcs);
-                        bytes += frame.Length;
+                            sequence, frame.BufferIndex, grown, _buffers.GetGenerationUnchecked(frame.BufferIndex), queue.Pool, queue.Queue, includesFcs);
+                        bytes += grown;
                     }
                 }
 
@@ -162,6 +212,8 @@ public sealed partial class NicEmulator
             Volatile.Write(ref counters.RuntDrops, counters.RuntDrops + runts);
             Volatile.Write(ref counters.OversizeDrops, counters.OversizeDrops + oversize);
             Volatile.Write(ref counters.RingFullDrops, counters.RingFullDrops + ringFull);
+            Volatile.Write(ref counters.MacSpoofDrops, counters.MacSpoofDrops + macSpoof.Frames);
+            Volatile.Write(ref counters.VlanSpoofDrops, counters.VlanSpoofDrops + vlanSpoof.Frames);
         }
         finally
         {
@@ -171,7 +223,94 @@ public sealed partial class NicEmulator
         _metrics.TxDropped(queue, TxDropReason.Runt, runts);
         _metrics.TxDropped(queue, TxDropReason.Oversize, oversize);
         _metrics.TxDropped(queue, TxDropReason.RingFull, ringFull);
+        _metrics.TxDropped(queue, TxDropReason.MacSpoof, macSpoof.Frames);
+        _metrics.TxDropped(queue, TxDropReason.VlanSpoof, vlanSpoof.Frames);
+        if (macSpoof.Frames != 0 || vlanSpoof.Frames != 0)
+        {
+            RaiseSpoofed(queue, vm, macSpoof, vlanSpoof);
+        }
+
         return posted;
+    }
+
+    /// <summary>Bytes of an IEEE 802.1Q tag (TPID and TCI).</summary>
+    private const int VlanTagBytes = 4;
+
+    /// <summary>
+    /// The anti-spoofing checks on a frame as the VM wrote it (before any tag is inserted): true, with the frame tallied, when one
+    /// refuses it. MAC first: a frame that fails both counts once, as a MAC spoof.
+    /// </summary>
+    private bool Spoofed(TransmitPolicy policy, int pool, AntiSpoofChecks checks, ushort insertTci, int buffer, int payload, ref SpoofTally macSpoof, ref SpoofTally vlanSpoof)
+    {
+        ReadOnlySpan<byte> frame = _buffers.Memory.Slice(buffer * _buffers.BufferSize, payload);
+        ulong source = BinaryPrimitives.ReadUInt64BigEndian(frame.Slice(4)) & 0xFFFF_FFFF_FFFFUL;
+        bool tagged = payload >= EthernetHeaderLength + VlanTagBytes && BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(12)) == TransmitPolicy.CTagTpid;
+        int vid = tagged ? BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(14)) & 0xFFF : 0;
+        if ((checks & AntiSpoofChecks.Mac) != 0 && !policy.OwnsMac(pool, source))
+        {
+            macSpoof.Add(source, tagged ? vid : -1);
+            return true;
+        }
+
+        // An untagged or priority-tagged frame is on no VLAN of its own: it passes only where the NIC puts it on the pool's VLAN.
+        bool onPoolVlan = vid != 0 ? policy.OnVlan(pool, vid) : insertTci != 0;
+        if ((checks & AntiSpoofChecks.Vlan) != 0 && !onPoolVlan)
+        {
+            vlanSpoof.Add(source, tagged ? vid : -1);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Inserts a C-tag (TPID 0x8100, <paramref name="tci"/>) after the source MAC of the frame in <paramref name="buffer"/>: everything after
+    /// the MACs moves up 4 bytes in place (the frame starts at its buffer's start, so there is no headroom to move the MACs into).
+    /// </summary>
+    private void InsertTag(int buffer, int payload, ushort tci)
+    {
+        Span<byte> frame = _buffers.GetWritableBuffer(buffer);
+        frame.Slice(12, payload - 12).CopyTo(frame.Slice(12 + VlanTagBytes));
+        BinaryPrimitives.WriteUInt16BigEndian(frame.Slice(12), TransmitPolicy.CTagTpid);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.Slice(14), tci);
+    }
+
+    private void RaiseSpoofed(TxQueue queue, VmConsumer? vm, in SpoofTally macSpoof, in SpoofTally vlanSpoof)
+    {
+        var handler = SpoofedFrames;
+        if (handler is null)
+        {
+            return;
+        }
+
+        string? vmName = vm?.Name ?? Volatile.Read(ref _vmByPool[queue.Pool])?.Name;
+        string poolName = _info.PoolName(queue.Pool);
+        if (macSpoof.Frames != 0)
+        {
+            handler(this, new SpoofedFramesEventArgs(queue.Pool, poolName, queue.Queue, vmName, AntiSpoofChecks.Mac, macSpoof.Frames, macSpoof.FirstSource, macSpoof.FirstVlan));
+        }
+
+        if (vlanSpoof.Frames != 0)
+        {
+            handler(this, new SpoofedFramesEventArgs(queue.Pool, poolName, queue.Queue, vmName, AntiSpoofChecks.Vlan, vlanSpoof.Frames, vlanSpoof.FirstSource, vlanSpoof.FirstVlan));
+        }
+    }
+
+    /// <summary>Frames of a burst one anti-spoofing check refused, and the first one's source MAC and VLAN (-1: untagged).</summary>
+    private struct SpoofTally
+    {
+        public long Frames;
+        public ulong FirstSource;
+        public int FirstVlan;
+
+        public void Add(ulong source, int vlan)
+        {
+            if (Frames++ == 0)
+            {
+                FirstSource = source;
+                FirstVlan = vlan;
+            }
+        }
     }
 
     private int ReapFrom(TxQueue queue, Span<TxCompletion> completions)

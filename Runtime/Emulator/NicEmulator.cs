@@ -97,6 +97,16 @@ public sealed partial class NicEmulator : IDisposable
         }
 
         _bindings = new BindingTable(sets);
+        _txPolicy = TransmitPolicy.Of(info);
+        _stripVlan = new bool[info.PoolCount];
+        foreach (var pool in info.Pools)
+        {
+            if ((uint)pool.Index < (uint)info.PoolCount)
+            {
+                _stripVlan[pool.Index] = pool.VlanInsert != 0;
+            }
+        }
+
         _vmByPool = new VmConsumer?[info.PoolCount];
 
         int stage = Math.Max(_maxBurst * 4, 64);

@@ -20,6 +20,8 @@ internal sealed class NicInstruments : IDisposable
     private readonly Counter<long> _balancerDecisions;
     private readonly KeyValuePair<string, object?>[] _reasonTags;
     private readonly KeyValuePair<string, object?>[] _txReasonTags;
+    private readonly KeyValuePair<string, object?> _macCheckTag;
+    private readonly KeyValuePair<string, object?> _vlanCheckTag;
 
     public NicInstruments(string nicName, RxQueue[] queues, TxQueue[] txQueues, BufferPool buffers, Func<double> wireUtilization, Func<Measurement<int>[]> poolQueues)
     {
@@ -56,6 +58,9 @@ internal sealed class NicInstruments : IDisposable
         {
             _txReasonTags[i] = new KeyValuePair<string, object?>(NicMetrics.ReasonTag, NicMetrics.ReasonName((TxDropReason)i));
         }
+
+        _macCheckTag = new KeyValuePair<string, object?>(NicMetrics.CheckTag, NicMetrics.CheckName(AntiSpoofChecks.Mac));
+        _vlanCheckTag = new KeyValuePair<string, object?>(NicMetrics.CheckTag, NicMetrics.CheckName(AntiSpoofChecks.Vlan));
     }
 
     public void PortFrames(long frames)
@@ -125,7 +130,15 @@ internal sealed class NicInstruments : IDisposable
     {
         if (_txDrops.Enabled && frames != 0)
         {
-            _txDrops.Add(frames, _txReasonTags[(int)reason], queue.PoolTag, queue.QueueTag);
+            if (reason is TxDropReason.MacSpoof or TxDropReason.VlanSpoof)
+            {
+                var check = reason == TxDropReason.MacSpoof ? _macCheckTag : _vlanCheckTag;
+                _txDrops.Add(frames, _txReasonTags[(int)reason], queue.PoolTag, queue.QueueTag, check);
+            }
+            else
+            {
+                _txDrops.Add(frames, _txReasonTags[(int)reason], queue.PoolTag, queue.QueueTag);
+            }
         }
     }
 

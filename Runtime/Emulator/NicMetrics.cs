@@ -28,6 +28,9 @@ public static class NicMetrics
     /// <summary>Instrument tag: the drop reason (<c>ring_full</c>, <c>no_buffer</c>, <c>rule_drop</c>, <c>runt</c>, <c>oversize</c>, <c>invalid_verdict</c>).</summary>
     public const string ReasonTag = "reason";
 
+    /// <summary>Instrument tag on <see cref="TxDrops"/> with reason <c>spoof</c>: the anti-spoofing check that refused the frames (<c>mac</c>, <c>vlan</c>).</summary>
+    public const string CheckTag = "check";
+
     /// <summary>Instrument tag: what a <see cref="QueueBalancer"/> decided (<c>grow</c>, <c>shrink</c>).</summary>
     public const string DecisionTag = "decision";
 
@@ -61,7 +64,10 @@ public static class NicMetrics
     /// <summary>Counter: bytes (as posted) of the frames that left on the wire from a TX queue; tags pool, queue.</summary>
     public const string TxBytes = "vmdq.nic.tx.bytes";
 
-    /// <summary>Counter: frames posted for transmit and dropped; tag reason (<c>ring_full</c>, <c>runt</c>, <c>oversize</c>, <c>not_attached</c>), plus pool and queue except for <c>not_attached</c>.</summary>
+    /// <summary>
+    /// Counter: frames posted for transmit and dropped; tag reason (<c>ring_full</c>, <c>runt</c>, <c>oversize</c>, <c>spoof</c>,
+    /// <c>not_attached</c>), plus pool and queue except for <c>not_attached</c>, plus check (<c>mac</c>, <c>vlan</c>) for <c>spoof</c>.
+    /// </summary>
     public const string TxDrops = "vmdq.nic.tx.drops";
 
     /// <summary>Gauge: descriptors waiting in a TX ring for the wire; tags pool, queue.</summary>
@@ -109,6 +115,15 @@ public static class NicMetrics
         TxDropReason.Runt => "runt",
         TxDropReason.Oversize => "oversize",
         TxDropReason.NotAttached => "not_attached",
+        TxDropReason.MacSpoof or TxDropReason.VlanSpoof => "spoof",
         _ => reason.ToString(),
+    };
+
+    /// <summary>The <see cref="CheckTag"/> value for an anti-spoofing check (<c>mac</c>, <c>vlan</c>).</summary>
+    public static string CheckName(AntiSpoofChecks check) => check switch
+    {
+        AntiSpoofChecks.Mac => "mac",
+        AntiSpoofChecks.Vlan => "vlan",
+        _ => check.ToString(),
     };
 }

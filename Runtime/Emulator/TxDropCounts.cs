@@ -6,15 +6,23 @@ namespace Vmdq.Toolkit.Emulator;
 public readonly struct TxDropCounts : IEquatable<TxDropCounts>
 {
     /// <summary>Number of values in <see cref="TxDropReason"/>.</summary>
-    public const int ReasonCount = 4;
+    public const int ReasonCount = 6;
+
+    /// <summary>Creates counts from one figure per reason, with no anti-spoofing drops.</summary>
+    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached)
+        : this(ringFull, runt, oversize, notAttached, 0, 0)
+    {
+    }
 
     /// <summary>Creates counts from one figure per reason.</summary>
-    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached)
+    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached, long macSpoof, long vlanSpoof)
     {
         RingFull = ringFull;
         Runt = runt;
         Oversize = oversize;
         NotAttached = notAttached;
+        MacSpoof = macSpoof;
+        VlanSpoof = vlanSpoof;
     }
 
     /// <summary>Frames dropped because the TX ring was full.</summary>
@@ -23,14 +31,20 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
     /// <summary>Frames shorter than an Ethernet header.</summary>
     public long Runt { get; }
 
-    /// <summary>Frames larger than a buffer.</summary>
+    /// <summary>Frames larger than a buffer (with the tag their pool inserts).</summary>
     public long Oversize { get; }
 
     /// <summary>Frames posted by a detached VM.</summary>
     public long NotAttached { get; }
 
+    /// <summary>Frames refused by MAC anti-spoofing.</summary>
+    public long MacSpoof { get; }
+
+    /// <summary>Frames refused by VLAN anti-spoofing.</summary>
+    public long VlanSpoof { get; }
+
     /// <summary>All drops together.</summary>
-    public long Total => RingFull + Runt + Oversize + NotAttached;
+    public long Total => RingFull + Runt + Oversize + NotAttached + MacSpoof + VlanSpoof;
 
     /// <summary>The count for <paramref name="reason"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">For a value that is not a <see cref="TxDropReason"/>.</exception>
@@ -40,12 +54,15 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
         TxDropReason.Runt => Runt,
         TxDropReason.Oversize => Oversize,
         TxDropReason.NotAttached => NotAttached,
+        TxDropReason.MacSpoof => MacSpoof,
+        TxDropReason.VlanSpoof => VlanSpoof,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, $"A transmit drop reason must be 0..{ReasonCount - 1}."),
     };
 
     /// <summary>Sums two sets of counts.</summary>
     public static TxDropCounts operator +(TxDropCounts left, TxDropCounts right) => new(
-        left.RingFull + right.RingFull, left.Runt + right.Runt, left.Oversize + right.Oversize, left.NotAttached + right.NotAttached);
+        left.RingFull + right.RingFull, left.Runt + right.Runt, left.Oversize + right.Oversize, left.NotAttached + right.NotAttached,
+        left.MacSpoof + right.MacSpoof, left.VlanSpoof + right.VlanSpoof);
 
     /// <summary>Equality of every count.</summary>
     public static bool operator ==(TxDropCounts left, TxDropCounts right) => left.Equals(right);
@@ -55,14 +72,16 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
 
     /// <inheritdoc />
     public bool Equals(TxDropCounts other) =>
-        RingFull == other.RingFull && Runt == other.Runt && Oversize == other.Oversize && NotAttached == other.NotAttached;
+        RingFull == other.RingFull && Runt == other.Runt && Oversize == other.Oversize && NotAttached == other.NotAttached
+        && MacSpoof == other.MacSpoof && VlanSpoof == other.VlanSpoof;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is TxDropCounts other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(RingFull, Runt, Oversize, NotAttached);
+    public override int GetHashCode() => HashCode.Combine(RingFull, Runt, Oversize, NotAttached, MacSpoof, VlanSpoof);
 
     /// <inheritdoc />
-    public override string ToString() => $"ring-full {RingFull}, runt {Runt}, oversize {Oversize}, not-attached {NotAttached}";
+    public override string ToString() =>
+        $"ring-full {RingFull}, runt {Runt}, oversize {Oversize}, not-attached {NotAttached}, mac-spoof {MacSpoof}, vlan-spoof {VlanSpoof}";
 }

@@ -17,4 +17,17 @@ public enum TxDropReason
 
     /// <summary>The VM posting it was detached from the NIC (it has no pool, so no TX queue). Counted per port.</summary>
     NotAttached = 3,
+
+    /// <summary>
+    /// MAC anti-spoofing: the frame's source MAC is not one of its pool's own MACs (<see cref="PoolInfo.SourceMacs"/>), and the pool
+    /// checks source MACs (<see cref="AntiSpoofChecks.Mac"/>). Counted per queue; raises <see cref="NicEmulator.SpoofedFrames"/>.
+    /// </summary>
+    MacSpoof = 4,
+
+    /// <summary>
+    /// VLAN anti-spoofing: the frame's C-VID, as the VM wrote it, is not one of its pool's VLANs (<see cref="PoolInfo.Vlans"/>), or
+    /// it is untagged on a pool that inserts no tag, and the pool checks VLANs (<see cref="AntiSpoofChecks.Vlan"/>). Counted per
+    /// queue; raises <see cref="NicEmulator.SpoofedFrames"/>.
+    /// </summary>
+    VlanSpoof = 5,
 }

@@ -90,6 +90,12 @@ internal struct TxQueueCounters
     [FieldOffset(RingIndices.CacheLine + 40)]
     public int PosterLease;
 
+    [FieldOffset(RingIndices.CacheLine + 48)]
+    public long MacSpoofDrops;
+
+    [FieldOffset(RingIndices.CacheLine + 56)]
+    public long VlanSpoofDrops;
+
     // Written by the wire only.
     [FieldOffset(2 * RingIndices.CacheLine)]
     public long Transmitted;

@@ -111,7 +111,7 @@ public sealed class VmConsumer
             return 0;
         }
 
-        return _nic.TransmitBurst(pool, queue, frames);
+        return _nic.TransmitBurst(pool, queue, frames, this);
     }
 
     /// <summary>Posts frames on TX queue 0 of its pool; see <see cref="TransmitBurst(int, ReadOnlySpan{TxFrame})"/>.</summary>

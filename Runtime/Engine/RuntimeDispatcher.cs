@@ -59,13 +59,30 @@ public sealed class RuntimeDispatcher
         Info = new DispatcherInfo(
             "runtime:" + System.IO.Path.GetFileName(path), System.IO.Path.GetFileName(path),
             model.Geometry.Pools, model.Geometry.QueuesPerPool, model.Geometry.RingSize, model.DefaultPool, model.VxlanPort,
-            model.Pools.Select(p => new PoolInfo(p.Name, p.Index, p.FirstQueue, p.LastQueue, p.Tenant, p.Priority, p.BandwidthPercent, p.Rss, p.RateBitsPerSecond)).ToArray(),
+            model.Pools.Select(p => PoolInfoOf(p, model)).ToArray(),
             Classify, ClassifyBatch, Replicas, ClassifyBatchPadded)
         {
             Runtime = this,
             Redirection = _redirection.Pools.Count > 0 ? _redirection : null,
             TrafficClasses = model.Classes.Select(c => new TrafficClassInfo(c.Name, c.TrafficClass, c.Strict, c.SharePercent, c.PriorityMask)).ToArray(),
         };
+    }
+
+    /// <summary>The <see cref="PoolInfo"/> of <paramref name="pool"/> under the rules of <paramref name="model"/>, as a generated dispatcher's <c>Info</c> carries it.</summary>
+    internal static PoolInfo PoolInfoOf(Vmdq.Rules.Model.ResolvedPool pool, Vmdq.Rules.Model.RuleSet model)
+    {
+        var transmit = Vmdq.Rules.Model.PoolTransmit.Of(pool, model.Rules);
+        var checks = (transmit.MacCheck ? AntiSpoofChecks.Mac : AntiSpoofChecks.None) | (transmit.VlanCheck ? AntiSpoofChecks.Vlan : AntiSpoofChecks.None);
+        return new PoolInfo(
+            pool.Name, pool.Index, pool.FirstQueue, pool.LastQueue, pool.Tenant, pool.Priority, pool.BandwidthPercent, pool.Rss,
+            checks, transmit.Macs.Count > 0 ? transmit.Macs.AsArray() : null, transmit.Vlans.Count > 0 ? transmit.Vlans.AsArray() : null, transmit.VlanInsert, pool.RateBitsPerSecond);
+    }
+
+    /// <summary>The pools of the rules in force (their MACs and VLANs follow runtime rule changes), with the version they are of.</summary>
+    internal (long Version, PoolInfo[] Pools) CurrentPools()
+    {
+        var current = _current;
+        return (current.Version, current.Model.Pools.Select(p => PoolInfoOf(p, current.Model)).ToArray());
     }
 
     /// <summary>Checks <paramref name="text"/> as the build checks a rules file and, when it has no errors, loads it. Never throws on bad text.</summary>

@@ -18,7 +18,7 @@ public class MessageTests
     [InlineData("vxlan 5001 iner 52:54:00:12:34:56 -> web", "Expected '->' and a target, found 'iner' (did you mean 'inner'?).")]
     [InlineData("mac 00:1b:21:0a:0b:01 vlna 5 -> web", "Expected '->' and a target, found 'vlna' (did you mean 'vlan'?).")]
     [InlineData("nic pools 8 queus 4", "Unknown nic setting 'queus' (did you mean 'queues'?). Expected 'pools', 'queues' or 'ring'.")]
-    [InlineData("pool db 2 priorty 3", "Unknown pool attribute 'priorty' (did you mean 'priority'?). Expected 'tenant', 'queues', 'priority', 'bandwidth', 'rss' or 'rate'.")]
+    [InlineData("pool db 2 priorty 3", "Unknown pool attribute 'priorty' (did you mean 'priority'?). Expected 'tenant', 'queues', 'priority', 'bandwidth', 'rss', 'antispoof', 'vlan-insert' or 'rate'.")]
     [InlineData("tenant red vnl 1-2", "Unknown tenant attribute 'vnl' (did you mean 'vni'?). Expected 'vlan', 'vni' or 'vsid'.")]
     [InlineData("frobnicate 1", "Unknown keyword 'frobnicate'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, tenant, pool, class, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).")]
     public void MisspeltKeywordsGetASuggestion(string line, string message) =>

@@ -95,7 +95,7 @@ public class StatementErrorTests
     [InlineData("pool web", 9, "Expected the pool's index after 'web', but the line ends")]
     [InlineData("pool web x", 10, "Expected the pool's index (a decimal or 0x-hex number), found 'x'")]
     [InlineData("pool web ,", 10, "Expected the pool's index (a decimal or 0x-hex number), found ','")]
-    [InlineData("pool web 1 color 3", 12, "Unknown pool attribute 'color'. Expected 'tenant', 'queues', 'priority', 'bandwidth', 'rss' or 'rate'")]
+    [InlineData("pool web 1 color 3", 12, "Unknown pool attribute 'color'. Expected 'tenant', 'queues', 'priority', 'bandwidth', 'rss', 'antispoof', 'vlan-insert' or 'rate'")]
     [InlineData("pool web 1 tenant", 18, "Expected a tenant name after 'tenant'")]
     [InlineData("pool web 1 tenant 9", 19, "Expected a tenant name (letters")]
     [InlineData("pool web 1 bandwidth 40", 22, "Expected a bandwidth share with '%', such as 40%, found '40'")]

@@ -43,9 +43,21 @@ namespace Contoso.Fabric
             "Contoso.Fabric.TenantDispatcher", "all-kinds.vmdq", PoolCount, QueuesPerPool, RingSize, DefaultPool, VxlanPort,
             new global::Vmdq.Toolkit.PoolInfo[]
             {
-                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 3, "blue", 0, 0),
-                new global::Vmdq.Toolkit.PoolInfo("storage", 2, 0, 3, "blue", 5, 40),
-                new global::Vmdq.Toolkit.PoolInfo("db", 3, 2, 3, "red", 0, 0),
+                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 3, "blue", 0, 0,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x1B210A0B01UL, // 00:1b:21:0a:0b:01
+                    }),
+                new global::Vmdq.Toolkit.PoolInfo("storage", 2, 0, 3, "blue", 5, 40,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x1B210A0B02UL, // 00:1b:21:0a:0b:02
+                    },
+                    Vlans: new int[] { 150 }),
+                new global::Vmdq.Toolkit.PoolInfo("db", 3, 2, 3, "red", 0, 0,
+                    Vlans: new int[] { 250 }),
             },
             Classify,
             ClassifyBatch,

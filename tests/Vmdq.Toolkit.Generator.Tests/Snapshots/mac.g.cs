@@ -43,8 +43,19 @@ namespace Vmdq.Generated
             "Vmdq.Generated.MacDispatcher", "mac.vmdq", PoolCount, QueuesPerPool, RingSize, DefaultPool, VxlanPort,
             new global::Vmdq.Toolkit.PoolInfo[]
             {
-                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 1, null, 0, 0),
-                new global::Vmdq.Toolkit.PoolInfo("storage", 2, 1, 1, null, 0, 0),
+                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 1, null, 0, 0,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x1B210A0B01UL, // 00:1b:21:0a:0b:01
+                    }),
+                new global::Vmdq.Toolkit.PoolInfo("storage", 2, 1, 1, null, 0, 0,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x1B210A0B02UL, // 00:1b:21:0a:0b:02
+                    },
+                    Vlans: new int[] { 150 }),
             },
             Classify,
             ClassifyBatch,

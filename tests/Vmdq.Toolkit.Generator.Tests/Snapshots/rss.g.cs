@@ -43,9 +43,15 @@ namespace Contoso.Fabric
             "Contoso.Fabric.RssDispatcher", "rss.vmdq", PoolCount, QueuesPerPool, RingSize, DefaultPool, VxlanPort,
             new global::Vmdq.Toolkit.PoolInfo[]
             {
-                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 3, null, 0, 0, Rss: true),
+                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 3, null, 0, 0, Rss: true,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x1B210A0B01UL, 0x1B210A0B02UL, // 00:1b:21:0a:0b:01, 00:1b:21:0a:0b:02
+                    }),
                 new global::Vmdq.Toolkit.PoolInfo("cache", 2, 2, 3, null, 0, 0, Rss: true),
-                new global::Vmdq.Toolkit.PoolInfo("db", 3, 0, 3, null, 0, 0),
+                new global::Vmdq.Toolkit.PoolInfo("db", 3, 0, 3, null, 0, 0,
+                    Vlans: new int[] { 250 }),
             },
             Classify,
             ClassifyBatch,

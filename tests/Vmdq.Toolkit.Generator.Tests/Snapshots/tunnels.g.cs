@@ -43,7 +43,12 @@ namespace Overlay
             "Overlay.TunnelDispatcher", "tunnels.vmdq", PoolCount, QueuesPerPool, RingSize, DefaultPool, VxlanPort,
             new global::Vmdq.Toolkit.PoolInfo[]
             {
-                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 1, null, 0, 0),
+                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 1, null, 0, 0,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x1B210A0B01UL, // 00:1b:21:0a:0b:01
+                    }),
                 new global::Vmdq.Toolkit.PoolInfo("storage", 2, 0, 1, null, 0, 0),
             },
             Classify,

@@ -43,7 +43,8 @@ namespace Vmdq.Generated
             "Vmdq.Generated.VlanDispatcher", "vlan.vmdq", PoolCount, QueuesPerPool, RingSize, DefaultPool, VxlanPort,
             new global::Vmdq.Toolkit.PoolInfo[]
             {
-                new global::Vmdq.Toolkit.PoolInfo("db", 2, 0, 1, null, 0, 0),
+                new global::Vmdq.Toolkit.PoolInfo("db", 2, 0, 1, null, 0, 0,
+                    Vlans: new int[] { 250, 251 }),
             },
             Classify,
             ClassifyBatch,
