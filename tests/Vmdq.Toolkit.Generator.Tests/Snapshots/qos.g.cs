@@ -43,10 +43,32 @@ namespace Contoso.Qos
             "Contoso.Qos.QosDispatcher", "qos.vmdq", PoolCount, QueuesPerPool, RingSize, DefaultPool, VxlanPort,
             new global::Vmdq.Toolkit.PoolInfo[]
             {
-                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 1, null, 0, 0, RateBitsPerSecond: 2500000000),
-                new global::Vmdq.Toolkit.PoolInfo("storage", 2, 0, 1, null, 4, 60),
-                new global::Vmdq.Toolkit.PoolInfo("backup", 3, 0, 1, null, 4, 0, Rss: true),
-                new global::Vmdq.Toolkit.PoolInfo("voice", 4, 0, 1, null, 6, 0, RateBitsPerSecond: 500000000),
+                new global::Vmdq.Toolkit.PoolInfo("web", 1, 0, 1, null, 0, 0,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x20000000001UL, // 02:00:00:00:00:01
+                    },
+                    RateBitsPerSecond: 2500000000),
+                new global::Vmdq.Toolkit.PoolInfo("storage", 2, 0, 1, null, 4, 60,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x20000000002UL, // 02:00:00:00:00:02
+                    }),
+                new global::Vmdq.Toolkit.PoolInfo("backup", 3, 0, 1, null, 4, 0, Rss: true,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x20000000003UL, // 02:00:00:00:00:03
+                    }),
+                new global::Vmdq.Toolkit.PoolInfo("voice", 4, 0, 1, null, 6, 0,
+                    AntiSpoof: global::Vmdq.Toolkit.AntiSpoofChecks.Mac,
+                    SourceMacs: new ulong[]
+                    {
+                        0x20000000004UL, // 02:00:00:00:00:04
+                    },
+                    RateBitsPerSecond: 500000000),
             },
             Classify,
             ClassifyBatch,
