@@ -239,20 +239,20 @@ public sealed partial class VmdqGenerator
                     ClassifyBatch,
                     Replicas,
                 """);
-            if (_plan.RssPools.Count == 0)
-            {
-                _w.WriteLine("    ClassifyBatchPadded);");
-            }
-            else
+            _w.WriteLine("    ClassifyBatchPadded)");
+            _w.WriteLine("{");
+            _w.Indentation++;
+            if (_plan.RssPools.Count > 0)
             {
                 // The tables the classify methods read, so a queue balancer driving an emulated NIC can rewrite them.
-                _w.WriteLine($$"""
-                        ClassifyBatchPadded)
-                    {
-                        Redirection = {{_tablesClass}}.Kernel.Redirection,
-                    };
-                    """);
+                _w.WriteLine($"Redirection = {_tablesClass}.Kernel.Redirection,");
             }
+
+            // The switch's mode and L2 forwarding data (docs/rules-language.md, "Switching"), for the NIC emulator.
+            _w.WriteLine($"Switching = {Rt}.SwitchMode.{(_plan.Switch == SwitchKind.Vepa ? "Vepa" : "Veb")},");
+            EmitL2Forwarding();
+            _w.Indentation--;
+            _w.WriteLine("};");
 
             _w.WriteLine($$"""
 
@@ -315,6 +315,46 @@ public sealed partial class VmdqGenerator
         }
 
         /// <summary>With <c>rss</c> pools: the host's access to their redirection tables (in the kernel's tables, which the classify methods read once per call).</summary>
+        /// <summary>The <c>L2Forwarding</c> initializer: the switch's L2 filters and VLAN membership, printed as data.</summary>
+        private void EmitL2Forwarding()
+        {
+            if (_plan.L2Rules.Count == 0 && _plan.VlanMembers.Count == 0)
+            {
+                return;
+            }
+
+            _w.WriteLine($"L2Forwarding = new {Rt}.L2ForwardingTable(");
+            _w.Indentation++;
+            _w.WriteLine($"new {Rt}.L2Filter[]");
+            _w.WriteLine("{");
+            _w.Indentation++;
+            foreach (var rule in _plan.L2Rules)
+            {
+                string kind = rule.Kind switch
+                {
+                    MatchKind.MacVlan => "MacVlan",
+                    MatchKind.Mac => "Mac",
+                    _ => "Vlan",
+                };
+                string drop = rule.IsDrop ? "true" : "false";
+                _w.WriteLine($"new({Rt}.L2FilterKind.{kind}, {Hex(rule.Mac)}, {Num(rule.Id)}, {drop}, {Num(rule.Pool)}, {Num(rule.Queue)}, {Num(rule.Line)}),");
+            }
+
+            _w.Indentation--;
+            _w.WriteLine("},");
+            _w.WriteLine($"new {Rt}.VlanMembership[]");
+            _w.WriteLine("{");
+            _w.Indentation++;
+            foreach (var member in _plan.VlanMembers)
+            {
+                _w.WriteLine($"new({Num(member.Pool)}, {Num(member.Lo)}, {Num(member.Hi)}),");
+            }
+
+            _w.Indentation--;
+            _w.WriteLine("}),");
+            _w.Indentation--;
+        }
+
         private void WriteRedirection()
         {
             var pools = _plan.RssPools;

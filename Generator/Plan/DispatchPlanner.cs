@@ -84,7 +84,10 @@ internal static class DispatchPlanner
             tables.DefaultBits,
             Group(tables.Broadcast),
             Group(tables.Multicast),
-            probes.ToEquatableArray());
+            probes.ToEquatableArray(),
+            model.Switch,
+            model.L2Rules().ToEquatableArray(),
+            model.VlanMembers);
     }
 
     private static string Precedence(TableKind kind) => kind switch

@@ -85,6 +85,8 @@ internal sealed partial class RulesChecker
                 p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line, p.Rss))
             .OrderBy(p => p.Index).ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToEquatableArray();
+        var rules = unique.Select(u => u.Rule).ToEquatableArray();
+        var tenantVlans = _tenants.Values.ToDictionary(t => t.Name, t => t.Vlan, StringComparer.Ordinal);
 
         return new RuleSet(
             _doc.Path,
@@ -96,7 +98,9 @@ internal sealed partial class RulesChecker
             (int)(_doc.VxlanPort?.Value ?? 4789),
             _doc.Profile?.Name,
             pools,
-            unique.Select(u => u.Rule).ToEquatableArray());
+            rules,
+            _doc.Switch?.Mode ?? SwitchKind.Veb,
+            Switching.Membership(pools, tenantVlans, rules));
     }
 
     private void CheckTenants()

@@ -45,9 +45,12 @@ internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsD
 /// <param name="Profile">The capacity profile named, if any.</param>
 /// <param name="Pools">Declared pools, by index.</param>
 /// <param name="Rules">Rules in file order; duplicates (same match, same target) appear once, at their first line.</param>
+/// <param name="Switch">The <c>switch</c> mode (VEB when not given).</param>
+/// <param name="VlanMembers">The pools' VLAN membership, for the switch's flooding (<see cref="Switching.Membership"/>).</param>
 internal sealed record RuleSet(
     string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort,
-    string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules)
+    string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules,
+    SwitchKind Switch = SwitchKind.Veb, EquatableArray<VlanMember> VlanMembers = default)
 {
     /// <summary>The dispatcher's namespace-qualified name.</summary>
     public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;

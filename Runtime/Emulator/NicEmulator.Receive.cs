@@ -44,6 +44,7 @@ public sealed partial class NicEmulator
     private long _nextSequence;
     private long _burstArrivals;
     private int _receiveGate;
+    private int _receiveOwner;
 
     /// <summary>
     /// Receives a burst of frames: copies each into a pool buffer (once), classifies the burst with
@@ -215,6 +216,8 @@ public sealed partial class NicEmulator
             throw new InvalidOperationException(
                 $"NIC '{Name}': a receive call is already running (on another thread, or an event handler called back into it). The receive path is single-producer: call ReceiveBurst from one thread.");
         }
+
+        Volatile.Write(ref _receiveOwner, Environment.CurrentManagedThreadId);
     }
 
     private void ExitReceive()
@@ -231,6 +234,7 @@ public sealed partial class NicEmulator
             }
         }
 
+        Volatile.Write(ref _receiveOwner, 0);
         Volatile.Write(ref _receiveGate, 0);
     }
 
@@ -357,6 +361,12 @@ public sealed partial class NicEmulator
         _chunkEnqueued = 0;
 
         // Last, with the NIC's state consistent: a congestion handler runs here, and may throw.
+        RunPendingCongestionChecks();
+        return enqueued;
+    }
+
+    private void RunPendingCongestionChecks()
+    {
         int pending = _pendingCount;
         _pendingCount = 0;
         for (int i = 0; i < pending; i++)
@@ -365,8 +375,6 @@ public sealed partial class NicEmulator
             _pendingFlags[ring] = false;
             CheckCongestion(_queues[ring]);
         }
-
-        return enqueued;
     }
 
     private void StageReplicas(BindingTable table, Verdict verdict, ReadOnlySpan<int> replicas, int frame, int buffer)
@@ -402,7 +410,10 @@ public sealed partial class NicEmulator
         }
     }
 
-    private void Stage(BindingTable table, int pool, Verdict verdict, int frame, int buffer)
+    private void Stage(BindingTable table, int pool, Verdict verdict, int frame, int buffer) =>
+        Stage(table, pool, verdict, _frameSequences[frame], _slices[frame].Length, buffer);
+
+    private void Stage(BindingTable table, int pool, Verdict verdict, long sequence, int length, int buffer)
     {
         if (_stageCount == _stage.Length)
         {
@@ -412,7 +423,7 @@ public sealed partial class NicEmulator
         int queue = table.QueueMap[(pool * BindingTable.VerdictQueues) + verdict.Queue];
         int ring = (pool * _info.QueuesPerPool) + queue;
         int s = _stageCount++;
-        _stage[s] = new RxDescriptor(_frameSequences[frame], verdict, buffer, _slices[frame].Length, _buffers.GetGenerationUnchecked(buffer), pool, queue);
+        _stage[s] = new RxDescriptor(sequence, verdict, buffer, length, _buffers.GetGenerationUnchecked(buffer), pool, queue);
         _stageRing[s] = ring;
         _stageNext[s] = -1;
         int last = _ringLast[ring];

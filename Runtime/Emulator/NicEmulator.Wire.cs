@@ -92,6 +92,7 @@ public sealed partial class NicEmulator
         }
 
         ITransmitSink? sink = WireSink;
+        L2ForwardingTable l2 = _info.L2Forwarding;
         int sent = 0;
         try
         {
@@ -123,10 +124,13 @@ public sealed partial class NicEmulator
                 TxQueue queue = _txQueues[q];
                 queue.Pending.TryDequeue(out TxDescriptor frame);
 
-                // The forwarding decision, made as the frame leaves its TX ring. Every frame goes to the uplink
-                // for now; VEB/VEPA switching (IEEE 802.1Qbg) decides here whether a frame goes to a local pool's
-                // RX ring instead (taking no wire time), or is dropped.
-                StartOnUplink(q, frame, start);
+                // The forwarding decision, made as the frame leaves its TX ring (NicEmulator.Switch.cs): VEB/VEPA
+                // switching (IEEE 802.1Qbg) decides whether the frame goes to local pools' RX rings (taking no wire
+                // time), is dropped, or goes to the uplink (a flooded frame does both).
+                if (!SwitchLocally(q, frame, start, l2))
+                {
+                    StartOnUplink(q, frame, start);
+                }
             }
 
             Volatile.Write(ref _wireClock, drain ? Math.Max(_wireClock, _wireFreeAt) : until);

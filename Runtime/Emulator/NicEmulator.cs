@@ -96,6 +96,9 @@ public sealed partial class NicEmulator : IDisposable
         }
 
         _bindings = new BindingTable(sets);
+        CheckL2(info);
+        _switchMode = info.Switching;
+        _floodPools = new int[info.PoolCount];
         _vmByPool = new VmConsumer?[info.PoolCount];
 
         int stage = Math.Max(_maxBurst * 4, 64);

@@ -6,11 +6,13 @@ namespace Vmdq.Toolkit.Emulator;
 public readonly struct TxDropCounts : IEquatable<TxDropCounts>
 {
     /// <summary>Number of values in <see cref="TxDropReason"/>.</summary>
-    public const int ReasonCount = 4;
+    public const int ReasonCount = 6;
 
     /// <summary>Creates counts from one figure per reason.</summary>
-    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached)
+    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached, long ruleDrop = 0, long toSender = 0)
     {
+        RuleDrop = ruleDrop;
+        ToSender = toSender;
         RingFull = ringFull;
         Runt = runt;
         Oversize = oversize;
@@ -29,8 +31,17 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
     /// <summary>Frames posted by a detached VM.</summary>
     public long NotAttached { get; }
 
+    /// <summary>Frames the switch's lookup dropped by a <c>-&gt; drop</c> rule (they were posted).</summary>
+    public long RuleDrop { get; }
+
+    /// <summary>Unicast frames the switch would have sent back to their sender (VEB; they were posted).</summary>
+    public long ToSender { get; }
+
+    /// <summary>Drops of frames that were posted and then dropped by the switch (<see cref="RuleDrop"/> and <see cref="ToSender"/>): they hold a completion.</summary>
+    public long Forwarding => RuleDrop + ToSender;
+
     /// <summary>All drops together.</summary>
-    public long Total => RingFull + Runt + Oversize + NotAttached;
+    public long Total => RingFull + Runt + Oversize + NotAttached + RuleDrop + ToSender;
 
     /// <summary>The count for <paramref name="reason"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">For a value that is not a <see cref="TxDropReason"/>.</exception>
@@ -40,12 +51,15 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
         TxDropReason.Runt => Runt,
         TxDropReason.Oversize => Oversize,
         TxDropReason.NotAttached => NotAttached,
+        TxDropReason.RuleDrop => RuleDrop,
+        TxDropReason.ToSender => ToSender,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, $"A transmit drop reason must be 0..{ReasonCount - 1}."),
     };
 
     /// <summary>Sums two sets of counts.</summary>
     public static TxDropCounts operator +(TxDropCounts left, TxDropCounts right) => new(
-        left.RingFull + right.RingFull, left.Runt + right.Runt, left.Oversize + right.Oversize, left.NotAttached + right.NotAttached);
+        left.RingFull + right.RingFull, left.Runt + right.Runt, left.Oversize + right.Oversize, left.NotAttached + right.NotAttached,
+        left.RuleDrop + right.RuleDrop, left.ToSender + right.ToSender);
 
     /// <summary>Equality of every count.</summary>
     public static bool operator ==(TxDropCounts left, TxDropCounts right) => left.Equals(right);
@@ -55,14 +69,15 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
 
     /// <inheritdoc />
     public bool Equals(TxDropCounts other) =>
-        RingFull == other.RingFull && Runt == other.Runt && Oversize == other.Oversize && NotAttached == other.NotAttached;
+        RingFull == other.RingFull && Runt == other.Runt && Oversize == other.Oversize && NotAttached == other.NotAttached
+        && RuleDrop == other.RuleDrop && ToSender == other.ToSender;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is TxDropCounts other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(RingFull, Runt, Oversize, NotAttached);
+    public override int GetHashCode() => HashCode.Combine(RingFull, Runt, Oversize, NotAttached, RuleDrop, ToSender);
 
     /// <inheritdoc />
-    public override string ToString() => $"ring-full {RingFull}, runt {Runt}, oversize {Oversize}, not-attached {NotAttached}";
+    public override string ToString() => $"ring-full {RingFull}, runt {Runt}, oversize {Oversize}, not-attached {NotAttached}, rule-drop {RuleDrop}, to-sender {ToSender}";
 }
