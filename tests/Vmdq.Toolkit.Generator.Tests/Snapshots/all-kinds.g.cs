@@ -50,7 +50,27 @@ namespace Contoso.Fabric
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = new global::Vmdq.Toolkit.L2ForwardingTable(
+                new global::Vmdq.Toolkit.L2Filter[]
+                {
+                    new(global::Vmdq.Toolkit.L2FilterKind.Mac, 0x1B210A0B01UL, 0, false, 1, 0, 8),
+                    new(global::Vmdq.Toolkit.L2FilterKind.MacVlan, 0x1B210A0B02UL, 150, false, 2, 0, 9),
+                    new(global::Vmdq.Toolkit.L2FilterKind.Vlan, 0x0UL, 250, false, 3, 2, 10),
+                    new(global::Vmdq.Toolkit.L2FilterKind.Mac, 0x1B210A0B66UL, 0, true, 0, 0, 15),
+                },
+                new global::Vmdq.Toolkit.VlanMembership[]
+                {
+                    new(1, -1, -1),
+                    new(1, 100, 199),
+                    new(2, 100, 199),
+                    new(2, 150, 150),
+                    new(3, 200, 299),
+                    new(3, 250, 250),
+                }),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>

@@ -49,7 +49,22 @@ namespace Vmdq.Generated
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = new global::Vmdq.Toolkit.L2ForwardingTable(
+                new global::Vmdq.Toolkit.L2Filter[]
+                {
+                    new(global::Vmdq.Toolkit.L2FilterKind.Mac, 0x1B210A0B01UL, 0, false, 1, 0, 4),
+                    new(global::Vmdq.Toolkit.L2FilterKind.MacVlan, 0x1B210A0B02UL, 150, false, 2, 1, 5),
+                    new(global::Vmdq.Toolkit.L2FilterKind.Mac, 0x1B210A0B66UL, 0, true, 0, 0, 6),
+                },
+                new global::Vmdq.Toolkit.VlanMembership[]
+                {
+                    new(1, -1, -1),
+                    new(2, 150, 150),
+                }),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>

@@ -48,7 +48,18 @@ namespace Vmdq.Generated
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = new global::Vmdq.Toolkit.L2ForwardingTable(
+                new global::Vmdq.Toolkit.L2Filter[]
+                {
+                },
+                new global::Vmdq.Toolkit.VlanMembership[]
+                {
+                    new(2, -1, -1),
+                }),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>

@@ -53,6 +53,20 @@ namespace Contoso.Fabric
             ClassifyBatchPadded)
         {
             Redirection = RssDispatcherTables.Kernel.Redirection,
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = new global::Vmdq.Toolkit.L2ForwardingTable(
+                new global::Vmdq.Toolkit.L2Filter[]
+                {
+                    new(global::Vmdq.Toolkit.L2FilterKind.Mac, 0x1B210A0B01UL, 0, false, 1, 0, 9),
+                    new(global::Vmdq.Toolkit.L2FilterKind.Mac, 0x1B210A0B02UL, 0, false, 1, 1, 10),
+                    new(global::Vmdq.Toolkit.L2FilterKind.Vlan, 0x0UL, 250, false, 3, 0, 12),
+                },
+                new global::Vmdq.Toolkit.VlanMembership[]
+                {
+                    new(1, -1, -1),
+                    new(2, -1, -1),
+                    new(3, 250, 250),
+                }),
         };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>

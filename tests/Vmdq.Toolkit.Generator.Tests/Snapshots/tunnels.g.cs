@@ -49,7 +49,20 @@ namespace Overlay
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = new global::Vmdq.Toolkit.L2ForwardingTable(
+                new global::Vmdq.Toolkit.L2Filter[]
+                {
+                    new(global::Vmdq.Toolkit.L2FilterKind.Mac, 0x1B210A0B01UL, 0, false, 1, 0, 7),
+                },
+                new global::Vmdq.Toolkit.VlanMembership[]
+                {
+                    new(1, -1, -1),
+                    new(2, -1, -1),
+                }),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>

@@ -48,7 +48,21 @@ namespace Vmdq.Generated
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = new global::Vmdq.Toolkit.L2ForwardingTable(
+                new global::Vmdq.Toolkit.L2Filter[]
+                {
+                    new(global::Vmdq.Toolkit.L2FilterKind.Vlan, 0x0UL, 250, false, 2, 0, 5),
+                    new(global::Vmdq.Toolkit.L2FilterKind.Vlan, 0x0UL, 251, false, 2, 1, 6),
+                },
+                new global::Vmdq.Toolkit.VlanMembership[]
+                {
+                    new(2, 250, 250),
+                    new(2, 251, 251),
+                }),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
