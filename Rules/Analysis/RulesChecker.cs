@@ -64,6 +64,7 @@ internal sealed partial class RulesChecker
         CheckTenants();
         CheckPools();
         CheckRss();
+        CheckSwitching();
         (int defaultPool, int defaultQueue) = ResolveDefaultPool();
         ResolveRules();
         CheckBrokenRuleTargets();

@@ -80,12 +80,15 @@ public static class RuleDescriptors
     /// <summary>An <c>rss</c> pool with one allowed queue: RSS has nothing to spread over.</summary>
     public static readonly RuleDescriptor RssOneQueue = new("VMDQ0023", "RSS pool with one queue", RuleSeverity.Warning);
 
+    /// <summary>With <c>switch vepa</c>, a pool with no station MAC: the station cannot filter its own reflected group frames.</summary>
+    public static readonly RuleDescriptor VepaNoStationMac = new("VMDQ0024", "VEPA pool without a station MAC", RuleSeverity.Warning);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity,
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue, VepaNoStationMac,
     };
 }
