@@ -211,10 +211,19 @@ public sealed partial class NicEmulator
 
     private void EnterReceive()
     {
-        if (Interlocked.CompareExchange(ref _receiveGate, 1, 0) != 0)
+        // A switch delivery (gate 2: the wire putting a locally switched frame on an RX ring, NicEmulator.Switch.cs) is
+        // one frame long: wait for it. Another receive call (gate 1) is an error: the receive path is single-producer.
+        var spin = default(SpinWait);
+        int seen;
+        while ((seen = Interlocked.CompareExchange(ref _receiveGate, 1, 0)) != 0)
         {
-            throw new InvalidOperationException(
-                $"NIC '{Name}': a receive call is already running (on another thread, or an event handler called back into it). The receive path is single-producer: call ReceiveBurst from one thread.");
+            if (seen != SwitchGate || Volatile.Read(ref _receiveOwner) == Environment.CurrentManagedThreadId)
+            {
+                throw new InvalidOperationException(
+                    $"NIC '{Name}': a receive call is already running (on another thread, or an event handler called back into it). The receive path is single-producer: call ReceiveBurst from one thread.");
+            }
+
+            spin.SpinOnce();
         }
 
         Volatile.Write(ref _receiveOwner, Environment.CurrentManagedThreadId);

@@ -12,8 +12,19 @@ public sealed partial class NicEmulator
 {
     private const ulong GroupBit = 0x0100_0000_0000UL;
 
+    /// <summary>The receive gate's value while a switch delivery holds the receive path (a receive call holds it with 1).</summary>
+    private const int SwitchGate = 2;
+
+    /// <summary>How long a switch delivery waits for the receive path before it gives up (see <see cref="EnterSwitchReceive"/>).</summary>
+    private static readonly TimeSpan SwitchWaitLimit = TimeSpan.FromSeconds(10);
+
     private readonly SwitchMode _switchMode;
     private readonly int[] _floodPools;
+
+    // Per TX queue, what the switch did this run of the wire (metrics are added once per run per queue).
+    private readonly long[] _runSwitched;
+    private readonly long[] _runRuleDrops;
+    private readonly long[] _runToSender;
 
     /// <summary>How this NIC switches what its VMs transmit (<see cref="DispatcherInfo.Switching"/>).</summary>
     public SwitchMode Switching => _switchMode;
@@ -38,7 +49,7 @@ public sealed partial class NicEmulator
         if (hit is { IsDrop: true })
         {
             CompleteInPlace(queue, frame, start, ref queue.Counters.RuleDrops);
-            _metrics.TxDropped(queue, TxDropReason.RuleDrop, 1);
+            _runRuleDrops[q]++;
             return true;
         }
 
@@ -71,13 +82,14 @@ public sealed partial class NicEmulator
         if (target.Pool == sender)
         {
             CompleteInPlace(queue, frame, start, ref queue.Counters.ToSenderDrops);
-            _metrics.TxDropped(queue, TxDropReason.ToSender, 1);
+            _runToSender[q]++;
             return true;
         }
 
         _floodPools[0] = target.Pool;
         var unicast = Verdict.Create(target.Pool, target.Queue, false, target.RuleLine, KindOf(target.Kind));
         DeliverLocally(_floodPools.AsSpan(0, 1), unicast, useFirstQueue: false, frame.BufferIndex, data.Length, queue, completion: (frame, start));
+        _runSwitched[q]++;
         return true;
     }
 
@@ -112,7 +124,6 @@ public sealed partial class NicEmulator
             {
                 Volatile.Write(ref counters.Switched, counters.Switched + 1);
                 from.Done.TryEnqueue(new TxCompletion(done.Frame.Sequence, done.Frame.BufferIndex, done.Frame.Length, done.Frame.Pool, done.Frame.Queue, done.Start, done.Start));
-                _metrics.TxSwitched(from, 1);
             }
 
             RunPendingCongestionChecks();
@@ -252,8 +263,13 @@ public sealed partial class NicEmulator
 
     /// <summary>
     /// Takes the receive path for a switch delivery (the wire thread, or the thread already inside it: then nested, true).
-    /// Unlike a second <c>ReceiveBurst</c>, which is refused, this waits: a receive burst on another thread is short.
+    /// Unlike a second <c>ReceiveBurst</c>, which is refused, this waits for a receive call on another thread, and a receive
+    /// call waits for it (<see cref="SwitchGate"/>): each holds the path for one burst or one frame. The one long hold is
+    /// another NIC's wire delivering here (<see cref="AsTransmitSink"/>) for the length of its run; after
+    /// <see cref="SwitchWaitLimit"/> of waiting (two NICs cabled to each other, their wires run on two threads, each holding
+    /// the other's receive path while switching locally) this gives up with an exception rather than deadlock.
     /// </summary>
+    /// <exception cref="InvalidOperationException">When the receive path stays taken for <see cref="SwitchWaitLimit"/>.</exception>
     private bool EnterSwitchReceive()
     {
         int me = Environment.CurrentManagedThreadId;
@@ -263,8 +279,20 @@ public sealed partial class NicEmulator
         }
 
         var spin = default(SpinWait);
-        while (Interlocked.CompareExchange(ref _receiveGate, 1, 0) != 0)
+        long started = 0;
+        while (Interlocked.CompareExchange(ref _receiveGate, SwitchGate, 0) != 0)
         {
+            if (spin.NextSpinWillYield)
+            {
+                started = started == 0 ? Environment.TickCount64 : started;
+                if (Environment.TickCount64 - started > SwitchWaitLimit.TotalMilliseconds)
+                {
+                    throw new InvalidOperationException(
+                        $"NIC '{Name}': the wire could not deliver a locally switched frame: the receive path stayed taken for {SwitchWaitLimit.TotalSeconds} s "
+                        + "(another NIC's wire delivering here for its whole run, on another thread?). Run the wires of NICs cabled to each other from one thread.");
+                }
+            }
+
             spin.SpinOnce();
         }
 
@@ -297,6 +325,17 @@ public sealed partial class NicEmulator
         L2FilterKind.Mac => RuleKind.Mac,
         _ => RuleKind.Vlan,
     };
+
+    private void PublishSwitchMetrics(int q)
+    {
+        TxQueue queue = _txQueues[q];
+        _metrics.TxSwitched(queue, _runSwitched[q]);
+        _metrics.TxDropped(queue, TxDropReason.RuleDrop, _runRuleDrops[q]);
+        _metrics.TxDropped(queue, TxDropReason.ToSender, _runToSender[q]);
+        _runSwitched[q] = 0;
+        _runRuleDrops[q] = 0;
+        _runToSender[q] = 0;
+    }
 
     /// <summary>Checks that the L2 forwarding data names pools and queues this NIC has (the constructor calls it).</summary>
     private static void CheckL2(DispatcherInfo info)

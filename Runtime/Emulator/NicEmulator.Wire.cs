@@ -207,6 +207,11 @@ public sealed partial class NicEmulator
     {
         for (int q = 0; q < _runFrames.Length; q++)
         {
+            if ((_runSwitched[q] | _runRuleDrops[q] | _runToSender[q]) != 0)
+            {
+                PublishSwitchMetrics(q);
+            }
+
             if (_runFrames[q] != 0)
             {
                 _metrics.Transmitted(_txQueues[q], _runFrames[q], _runBytes[q]);

@@ -82,6 +82,9 @@ public sealed partial class NicEmulator : IDisposable
         _txQueues = new TxQueue[ringCount];
         _runFrames = new long[ringCount];
         _runBytes = new long[ringCount];
+        _runSwitched = new long[ringCount];
+        _runRuleDrops = new long[ringCount];
+        _runToSender = new long[ringCount];
         var sets = new int[info.PoolCount][];
         for (int pool = 0; pool < info.PoolCount; pool++)
         {

@@ -1,9 +1,13 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
 using Vmdq.Generated;
 using Vmdq.Toolkit.Emulator;
 
@@ -275,5 +279,98 @@ public class SwitchingTests
         nic.DrainWire();
         Assert.Equal(2, uplink.Frames);
         Assert.Equal(0, nic.Snapshot().Transmit.LocalCopies);
+    }
+
+    [Fact]
+    public void The_switch_counts_switched_frames_and_its_drops_in_the_meter_by_reason()
+    {
+        string name = "switch-metrics-" + Guid.NewGuid().ToString("N");
+        var recorded = new ConcurrentQueue<(string Instrument, long Value, string? Reason, string? Pool)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == NicMetrics.MeterName
+                && instrument.Meter.Tags?.Any(t => t.Key == NicMetrics.NicTag && Equals(t.Value, name)) == true)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string? reason = null, pool = null;
+            foreach (var tag in tags)
+            {
+                reason = tag.Key == NicMetrics.ReasonTag ? (string?)tag.Value : reason;
+                pool = tag.Key == NicMetrics.PoolTag ? (string?)tag.Value : pool;
+            }
+
+            recorded.Enqueue((instrument.Name, value, reason, pool));
+        });
+        listener.Start();
+
+        using var nic = new NicEmulator(SwitchDispatcher.Info, new NicOptions { Name = name });
+        var a = nic.AttachVm("a", 1);
+        Send(a, s_exchange.Select((x, i) => Frame(x.Dst, A, x.Vlan, i)));
+        nic.DrainWire();
+
+        long Sum(string instrument, string? reason = null) =>
+            recorded.Where(r => r.Instrument == instrument && (reason is null || r.Reason == reason)).Sum(r => r.Value);
+        Assert.Equal(4, Sum(NicMetrics.TxSwitched));
+        Assert.All(recorded.Where(r => r.Instrument == NicMetrics.TxSwitched), r => Assert.Equal("a", r.Pool));
+        Assert.Equal(1, Sum(NicMetrics.TxDrops, "rule_drop"));
+        Assert.Equal(1, Sum(NicMetrics.TxDrops, "to_sender"));
+        Assert.Equal(4, Sum(NicMetrics.TxFrames));
+        Assert.Equal(9, Sum(NicMetrics.RxFrames));   // the local copies, through the receive path's enqueue
+    }
+
+    [Fact]
+    public async Task Local_deliveries_and_a_receive_thread_share_the_RX_rings_without_refusing_each_other()
+    {
+        using var nic = new NicEmulator(SwitchDispatcher.Info);
+        var a = nic.AttachVm("a", 1);
+        var b = nic.AttachVm("b", 2);
+        const int Rounds = 500;
+        var fromWire = Enumerable.Range(0, 8).Select(i => Frame(B, Unknown, -1, 1_000_000 + i)).ToArray();
+
+        // Each side keeps going until both did their rounds, so the two overlap for the whole run.
+        int received = 0, transmitted = 0, posted = 0;
+        var receiver = Task.Run(() =>
+        {
+            while (Volatile.Read(ref transmitted) < Rounds || received < Rounds)
+            {
+                nic.ReceiveBurst(fromWire);
+                Volatile.Write(ref received, received + 1);
+            }
+        });
+        var taken = new List<(int Sequence, int Queue, int Length)>();
+        var transmitter = Task.Run(() =>
+        {
+            while (Volatile.Read(ref received) < Rounds || transmitted < Rounds)
+            {
+                posted += Send(a, Enumerable.Range(transmitted * 8, 8).Select(s => Frame(B, A, -1, s)));
+                nic.DrainWire();
+                PollCompletions(a);
+                Volatile.Write(ref transmitted, transmitted + 1);
+            }
+        });
+
+        while (!(receiver.IsCompleted && transmitter.IsCompleted))
+        {
+            taken.AddRange(Drain([b])[2]);
+        }
+
+        await receiver;
+        await transmitter;
+        taken.AddRange(Drain([b])[2]);
+        PollCompletions(a);
+
+        var snapshot = nic.Snapshot();
+        Assert.Equal(transmitted * 8, posted);
+        Assert.Equal(transmitted * 8, snapshot.Transmit.Switched);
+        Assert.Equal(received * 8, snapshot.Received);
+        Assert.Equal(taken.Count, snapshot.Dequeued);
+        Assert.Equal((transmitted + received) * 8, taken.Count + snapshot.Drops.RingFull);
+        Assert.True(snapshot.IsBalanced, snapshot.ToString());
+        Assert.Equal(snapshot.Buffers.Total, snapshot.Buffers.Free);
     }
 }
