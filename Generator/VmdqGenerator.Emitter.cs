@@ -315,44 +315,71 @@ public sealed partial class VmdqGenerator
         }
 
         /// <summary>With <c>rss</c> pools: the host's access to their redirection tables (in the kernel's tables, which the classify methods read once per call).</summary>
-        /// <summary>The <c>L2Forwarding</c> initializer: the switch's L2 filters and VLAN membership, printed as data.</summary>
+        /// <summary>The <c>L2Forwarding</c> initializer: the switch's L2 data, read from the tables class's bytes.</summary>
         private void EmitL2Forwarding()
+        {
+            if (_plan.L2Rules.Count > 0 || _plan.VlanMembers.Count > 0)
+            {
+                _w.WriteLine($"L2Forwarding = {Rt}.L2ForwardingTable.FromBytes({_tablesClass}.L2Filters, {_tablesClass}.L2Members),");
+            }
+        }
+
+        /// <summary>The switch's L2 filters and VLAN membership as bytes (<c>L2ForwardingTable.FromBytes</c>), inline or packed as the hash tables are.</summary>
+        private void WriteL2Tables()
         {
             if (_plan.L2Rules.Count == 0 && _plan.VlanMembers.Count == 0)
             {
                 return;
             }
 
-            _w.WriteLine($"L2Forwarding = new {Rt}.L2ForwardingTable(");
-            _w.Indentation++;
-            _w.WriteLine($"new {Rt}.L2Filter[]");
-            _w.WriteLine("{");
-            _w.Indentation++;
-            foreach (var rule in _plan.L2Rules)
+            const int FilterBytes = 18, MemberBytes = 6;
+            var filters = new byte[_plan.L2Rules.Count * FilterBytes];
+            var comments = new List<string>();
+            for (int i = 0; i < _plan.L2Rules.Count; i++)
             {
-                string kind = rule.Kind switch
+                var rule = _plan.L2Rules[i];
+                int at = i * FilterBytes;
+                filters[at] = rule.Kind switch { MatchKind.MacVlan => 0, MatchKind.Mac => 1, _ => 2 };
+                filters[at + 1] = rule.IsDrop ? (byte)1 : (byte)0;
+                filters[at + 2] = (byte)rule.Id;
+                filters[at + 3] = (byte)(rule.Id >> 8);
+                for (int k = 0; k < 6; k++)
                 {
-                    MatchKind.MacVlan => "MacVlan",
-                    MatchKind.Mac => "Mac",
-                    _ => "Vlan",
-                };
-                string drop = rule.IsDrop ? "true" : "false";
-                _w.WriteLine($"new({Rt}.L2FilterKind.{kind}, {Hex(rule.Mac)}, {Num(rule.Id)}, {drop}, {Num(rule.Pool)}, {Num(rule.Queue)}, {Num(rule.Line)}),");
+                    filters[at + 4 + k] = (byte)(rule.Mac >> (40 - (8 * k)));
+                }
+
+                filters[at + 10] = (byte)rule.Pool;
+                filters[at + 11] = (byte)(rule.Pool >> 8);
+                filters[at + 12] = (byte)rule.Queue;
+                for (int k = 0; k < 4; k++)
+                {
+                    filters[at + 14 + k] = (byte)(rule.Line >> (8 * k));
+                }
+
+                comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}");
             }
 
-            _w.Indentation--;
-            _w.WriteLine("},");
-            _w.WriteLine($"new {Rt}.VlanMembership[]");
-            _w.WriteLine("{");
-            _w.Indentation++;
-            foreach (var member in _plan.VlanMembers)
+            var members = new byte[_plan.VlanMembers.Count * MemberBytes];
+            var memberComments = new List<string>();
+            for (int i = 0; i < _plan.VlanMembers.Count; i++)
             {
-                _w.WriteLine($"new({Num(member.Pool)}, {Num(member.Lo)}, {Num(member.Hi)}),");
+                var m = _plan.VlanMembers[i];
+                int at = i * MemberBytes;
+                members[at] = (byte)m.Pool;
+                members[at + 1] = (byte)(m.Pool >> 8);
+                members[at + 2] = (byte)m.Lo;
+                members[at + 3] = (byte)(m.Lo >> 8);
+                members[at + 4] = (byte)m.Hi;
+                members[at + 5] = (byte)(m.Hi >> 8);
+                memberComments.Add(m.Lo < 0 ? $"pool {Num(m.Pool)}: untagged" : $"pool {Num(m.Pool)}: VLAN {Num(m.Lo)}{(m.Hi == m.Lo ? string.Empty : "-" + Num(m.Hi))}");
             }
 
-            _w.Indentation--;
-            _w.WriteLine("}),");
-            _w.Indentation--;
+            _w.WriteLine();
+            _w.WriteLine("// The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.");
+            WriteBytes("L2Filters", filters, FilterBytes, comments.ToEquatableArray());
+            _w.WriteLine();
+            _w.WriteLine("// VLAN membership for the switch's flooding (docs/rules-language.md, \"Switching\"): pool, first VLAN, last VLAN (-1: untagged).");
+            WriteBytes("L2Members", members, MemberBytes, memberComments.ToEquatableArray());
         }
 
         private void WriteRedirection()
@@ -402,6 +429,7 @@ public sealed partial class VmdqGenerator
             }
 
             WriteKernelTables();
+            WriteL2Tables();
             _w.CloseBlock();
         }
 

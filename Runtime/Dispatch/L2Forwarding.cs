@@ -95,6 +95,54 @@ public sealed class L2ForwardingTable
         }
     }
 
+    /// <summary>Bytes per filter in <see cref="FromBytes"/>.</summary>
+    public const int FilterBytes = 18;
+
+    /// <summary>Bytes per membership in <see cref="FromBytes"/>.</summary>
+    public const int MemberBytes = 6;
+
+    /// <summary>
+    /// The table from the byte form generated dispatchers print (like their hash tables). Per filter, <see cref="FilterBytes"/>
+    /// bytes: the <see cref="L2FilterKind"/>, 1 for a drop, the VLAN (16 bits), the MAC (6 bytes, first octet first), the pool
+    /// (16 bits), the queue, 0, the rule line (32 bits); per membership, <see cref="MemberBytes"/> bytes: the pool, the first
+    /// and the last VLAN (16 bits each, signed, -1 for untagged). Numbers are little-endian.
+    /// </summary>
+    /// <exception cref="ArgumentException">When a length is not a whole number of records.</exception>
+    public static L2ForwardingTable FromBytes(ReadOnlySpan<byte> filters, ReadOnlySpan<byte> members)
+    {
+        if (filters.Length % FilterBytes != 0 || members.Length % MemberBytes != 0)
+        {
+            throw new ArgumentException($"L2 forwarding data is {FilterBytes} bytes a filter and {MemberBytes} bytes a membership; got {filters.Length} and {members.Length} bytes.");
+        }
+
+        var f = new L2Filter[filters.Length / FilterBytes];
+        for (int i = 0; i < f.Length; i++)
+        {
+            var r = filters.Slice(i * FilterBytes, FilterBytes);
+            ulong mac = 0;
+            for (int k = 4; k < 10; k++)
+            {
+                mac = (mac << 8) | r[k];
+            }
+
+            f[i] = new L2Filter(
+                (L2FilterKind)r[0], mac, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(r[2..]), r[1] != 0,
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(r[10..]), r[12], System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(r[14..]));
+        }
+
+        var m = new VlanMembership[members.Length / MemberBytes];
+        for (int i = 0; i < m.Length; i++)
+        {
+            var r = members.Slice(i * MemberBytes, MemberBytes);
+            m[i] = new VlanMembership(
+                System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(r),
+                System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(r[2..]),
+                System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(r[4..]));
+        }
+
+        return new L2ForwardingTable(f, m);
+    }
+
     /// <summary>A table with no filters and no members: every unicast frame is unknown, no pool is a member of any VLAN.</summary>
     public static L2ForwardingTable Empty { get; } = new([], []);
 
