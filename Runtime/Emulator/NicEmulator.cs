@@ -14,7 +14,9 @@ namespace Vmdq.Toolkit.Emulator;
 /// <para><b>Threading</b> (see also Runtime/Emulator/README.md):</para>
 /// <list type="bullet">
 /// <item><description>Receive path (<c>ReceiveBurst</c>): one thread at a time, the "wire". A second
-/// thread entering while one is inside gets an <see cref="InvalidOperationException"/>.</description></item>
+/// thread entering while one is inside gets an <see cref="InvalidOperationException"/>. The switch's local
+/// deliveries (the wire thread putting a transmitted frame on an RX ring, <see cref="Switching"/>) and a
+/// receive call wait for each other instead, one frame or one burst at a time.</description></item>
 /// <item><description>Consumers (<see cref="VmConsumer.Poll"/>, <see cref="ReceiveFromQueue"/>): any thread,
 /// typically one per VM. Each ring has at most one consumer at a time (an interlocked lease per burst);
 /// a ring that another thread is draining is skipped, never waited for.</description></item>
