@@ -307,41 +307,35 @@ public sealed partial class VmdqGenerator
                     ClassifyBatch,
                     Replicas,
                 """);
-            if (_plan.RssPools.Count == 0 && _plan.Classes.Count == 0)
+            _w.WriteLine("    ClassifyBatchPadded)");
+            _w.WriteLine("{");
+            _w.Indentation++;
+            if (_plan.RssPools.Count > 0)
             {
-                _w.WriteLine("    ClassifyBatchPadded);");
+                // The tables the classify methods read, so a queue balancer driving an emulated NIC can rewrite them.
+                _w.WriteLine($"Redirection = {_tablesClass}.Kernel.Redirection,");
             }
-            else
+
+            if (_plan.Classes.Count > 0)
             {
-                _w.WriteLine("""
-                        ClassifyBatchPadded)
-                    {
-                    """);
+                // The transmit side's traffic classes (IEEE 802.1Qaz), for the emulator's scheduler.
+                _w.WriteLine($"TrafficClasses = new {Rt}.TrafficClassInfo[]");
+                _w.WriteLine("{");
                 _w.Indentation += 1;
-                if (_plan.RssPools.Count > 0)
+                foreach (var c in _plan.Classes)
                 {
-                    // The tables the classify methods read, so a queue balancer driving an emulated NIC can rewrite them.
-                    _w.WriteLine($"Redirection = {_tablesClass}.Kernel.Redirection,");
-                }
-
-                if (_plan.Classes.Count > 0)
-                {
-                    // The transmit side's traffic classes (IEEE 802.1Qaz), for the emulator's scheduler.
-                    _w.WriteLine($"TrafficClasses = new {Rt}.TrafficClassInfo[]");
-                    _w.WriteLine("{");
-                    _w.Indentation += 1;
-                    foreach (var c in _plan.Classes)
-                    {
-                        _w.WriteLine($"new {Rt}.TrafficClassInfo({Literal(c.Name)}, {Num(c.TrafficClass)}, {(c.Strict ? "true" : "false")}, {Num(c.SharePercent)}, 0x{c.PriorityMask:X2}), // line {Num(c.Line)}");
-                    }
-
-                    _w.Indentation -= 1;
-                    _w.WriteLine("},");
+                    _w.WriteLine($"new {Rt}.TrafficClassInfo({Literal(c.Name)}, {Num(c.TrafficClass)}, {(c.Strict ? "true" : "false")}, {Num(c.SharePercent)}, 0x{c.PriorityMask:X2}), // line {Num(c.Line)}");
                 }
 
                 _w.Indentation -= 1;
-                _w.WriteLine("};");
+                _w.WriteLine("},");
             }
+
+            // The switch's mode and L2 forwarding data (docs/rules-language.md, "Switching"), for the NIC emulator.
+            _w.WriteLine($"Switching = {Rt}.SwitchMode.{(_plan.Switch == SwitchKind.Vepa ? "Vepa" : "Veb")},");
+            EmitL2Forwarding();
+            _w.Indentation--;
+            _w.WriteLine("};");
 
             _w.WriteLine($$"""
 
@@ -404,6 +398,73 @@ public sealed partial class VmdqGenerator
         }
 
         /// <summary>With <c>rss</c> pools: the host's access to their redirection tables (in the kernel's tables, which the classify methods read once per call).</summary>
+        /// <summary>The <c>L2Forwarding</c> initializer: the switch's L2 data, read from the tables class's bytes.</summary>
+        private void EmitL2Forwarding()
+        {
+            if (_plan.L2Rules.Count > 0 || _plan.VlanMembers.Count > 0)
+            {
+                _w.WriteLine($"L2Forwarding = {Rt}.L2ForwardingTable.FromBytes({_tablesClass}.L2Filters, {_tablesClass}.L2Members),");
+            }
+        }
+
+        /// <summary>The switch's L2 filters and VLAN membership as bytes (<c>L2ForwardingTable.FromBytes</c>), inline or packed as the hash tables are.</summary>
+        private void WriteL2Tables()
+        {
+            if (_plan.L2Rules.Count == 0 && _plan.VlanMembers.Count == 0)
+            {
+                return;
+            }
+
+            const int FilterBytes = 18, MemberBytes = 6;
+            var filters = new byte[_plan.L2Rules.Count * FilterBytes];
+            var comments = new List<string>();
+            for (int i = 0; i < _plan.L2Rules.Count; i++)
+            {
+                var rule = _plan.L2Rules[i];
+                int at = i * FilterBytes;
+                filters[at] = rule.Kind switch { MatchKind.MacVlan => 0, MatchKind.Mac => 1, _ => 2 };
+                filters[at + 1] = rule.IsDrop ? (byte)1 : (byte)0;
+                filters[at + 2] = (byte)rule.Id;
+                filters[at + 3] = (byte)(rule.Id >> 8);
+                for (int k = 0; k < 6; k++)
+                {
+                    filters[at + 4 + k] = (byte)(rule.Mac >> (40 - (8 * k)));
+                }
+
+                filters[at + 10] = (byte)rule.Pool;
+                filters[at + 11] = (byte)(rule.Pool >> 8);
+                filters[at + 12] = (byte)rule.Queue;
+                for (int k = 0; k < 4; k++)
+                {
+                    filters[at + 14 + k] = (byte)(rule.Line >> (8 * k));
+                }
+
+                comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}");
+            }
+
+            var members = new byte[_plan.VlanMembers.Count * MemberBytes];
+            var memberComments = new List<string>();
+            for (int i = 0; i < _plan.VlanMembers.Count; i++)
+            {
+                var m = _plan.VlanMembers[i];
+                int at = i * MemberBytes;
+                members[at] = (byte)m.Pool;
+                members[at + 1] = (byte)(m.Pool >> 8);
+                members[at + 2] = (byte)m.Lo;
+                members[at + 3] = (byte)(m.Lo >> 8);
+                members[at + 4] = (byte)m.Hi;
+                members[at + 5] = (byte)(m.Hi >> 8);
+                memberComments.Add(m.Lo < 0 ? $"pool {Num(m.Pool)}: untagged" : $"pool {Num(m.Pool)}: VLAN {Num(m.Lo)}{(m.Hi == m.Lo ? string.Empty : "-" + Num(m.Hi))}");
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("// The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.");
+            WriteBytes("L2Filters", filters, FilterBytes, comments.ToEquatableArray());
+            _w.WriteLine();
+            _w.WriteLine("// VLAN membership for the switch's flooding (docs/rules-language.md, \"Switching\"): pool, first VLAN, last VLAN (-1: untagged).");
+            WriteBytes("L2Members", members, MemberBytes, memberComments.ToEquatableArray());
+        }
+
         private void WriteRedirection()
         {
             var pools = _plan.RssPools;
@@ -451,6 +512,7 @@ public sealed partial class VmdqGenerator
             }
 
             WriteKernelTables();
+            WriteL2Tables();
             _w.CloseBlock();
         }
 

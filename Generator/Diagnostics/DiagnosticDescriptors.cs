@@ -114,6 +114,10 @@ internal static class DiagnosticDescriptors
         "VMDQ0023", "RSS pool with one queue", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: HelpBase + "vmdq0023");
 
+    public static readonly DiagnosticDescriptor VepaNoStationMac = new(
+        "VMDQ0024", "VEPA pool without a station MAC", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0024");
+
     public static readonly DiagnosticDescriptor AntiSpoofSendsNothing = new(
         "VMDQ0027", "Anti-spoofing pool can send nothing", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: HelpBase + "vmdq0027");
@@ -142,7 +146,7 @@ internal static class DiagnosticDescriptors
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue, VepaNoStationMac,
         AntiSpoofSendsNothing, InsertedVlanLeak, InsertedVlanUnowned,
         SharesOver100, NoTransmitShare, RateAboveLineRate);
 

@@ -36,6 +36,9 @@ namespace Vmdq.Generator.Plan;
 /// <param name="Probes">The table probes, highest precedence first (kernels run them in reverse, so the highest that hits wins).</param>
 /// <param name="Transmit">Each pool's transmit attributes (anti-spoofing, VLAN insert), in the order of <paramref name="Pools"/>.</param>
 /// <param name="Classes">Traffic classes, for <c>Info</c>.</param>
+/// <param name="Switch">The <c>switch</c> mode, for <c>Info</c>.</param>
+/// <param name="L2Rules">The switch's L2 filters (<c>mac</c>, <c>mac ... vlan</c>, <c>vlan</c> rules in file order), printed as data in <c>Info</c>.</param>
+/// <param name="VlanMembers">The pools' VLAN membership, printed as data in <c>Info</c>.</param>
 internal sealed record DispatchPlan(
     string FileName,
     string Namespace,
@@ -54,7 +57,10 @@ internal sealed record DispatchPlan(
     GroupPlan? Multicast,
     EquatableArray<ProbePlan> Probes,
     EquatableArray<PoolTransmit> Transmit,
-    EquatableArray<ResolvedClass> Classes = default)
+    EquatableArray<ResolvedClass> Classes = default,
+    SwitchKind Switch = SwitchKind.Veb,
+    EquatableArray<ResolvedRule> L2Rules = default,
+    EquatableArray<VlanMember> VlanMembers = default)
 {
     /// <summary>Name of the file-local class holding the tables and verdict constants.</summary>
     public string TablesClass => ClassName + "Tables";

@@ -86,7 +86,10 @@ internal static class DispatchPlanner
             Group(tables.Multicast),
             probes.ToEquatableArray(),
             model.Pools.Select(p => PoolTransmit.Of(p, model.Rules)).ToEquatableArray(),
-            model.Classes);
+            model.Classes,
+            model.Switch,
+            model.L2Rules().ToEquatableArray(),
+            model.VlanMembers);
     }
 
     private static string Precedence(TableKind kind) => kind switch

@@ -65,6 +65,7 @@ internal sealed partial class RulesChecker
         CheckPools();
         CheckRss();
         CheckQos();
+        CheckSwitching();
         (int defaultPool, int defaultQueue) = ResolveDefaultPool();
         ResolveRules();
         CheckBrokenRuleTargets();
@@ -86,6 +87,8 @@ internal sealed partial class RulesChecker
             .Select(Resolve)
             .OrderBy(p => p.Index).ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToEquatableArray();
+        var rules = unique.Select(u => u.Rule).ToEquatableArray();
+        var tenantVlans = _tenants.Values.ToDictionary(t => t.Name, t => t.Vlan, StringComparer.Ordinal);
 
         return new RuleSet(
             _doc.Path,
@@ -97,8 +100,10 @@ internal sealed partial class RulesChecker
             (int)(_doc.VxlanPort?.Value ?? 4789),
             _doc.Profile?.Name,
             pools,
-            unique.Select(u => u.Rule).ToEquatableArray(),
-            ResolvedClasses());
+            rules,
+            ResolvedClasses(),
+            _doc.Switch?.Mode ?? SwitchKind.Veb,
+            Switching.Membership(pools, tenantVlans, rules));
     }
 
     private void CheckTenants()

@@ -80,6 +80,9 @@ public static class RuleDescriptors
     /// <summary>An <c>rss</c> pool with one allowed queue: RSS has nothing to spread over.</summary>
     public static readonly RuleDescriptor RssOneQueue = new("VMDQ0023", "RSS pool with one queue", RuleSeverity.Warning);
 
+    /// <summary>With <c>switch vepa</c>, a pool with no station MAC: the station cannot filter its own reflected group frames.</summary>
+    public static readonly RuleDescriptor VepaNoStationMac = new("VMDQ0024", "VEPA pool without a station MAC", RuleSeverity.Warning);
+
     /// <summary>A pool whose anti-spoofing drops every frame it sends: MAC checking with no MAC of its own, or VLAN checking with no VLAN.</summary>
     public static readonly RuleDescriptor AntiSpoofSendsNothing = new("VMDQ0027", "Anti-spoofing pool can send nothing", RuleSeverity.Warning);
 
@@ -104,7 +107,7 @@ public static class RuleDescriptors
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity,
         ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
-        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue,
+        DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue, VepaNoStationMac,
         AntiSpoofSendsNothing, InsertedVlanLeak, InsertedVlanUnowned,
         SharesOver100, NoTransmitShare, RateAboveLineRate,
     };

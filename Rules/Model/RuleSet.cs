@@ -61,9 +61,12 @@ internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsD
 /// <param name="Pools">Declared pools, by index.</param>
 /// <param name="Rules">Rules in file order; duplicates (same match, same target) appear once, at their first line.</param>
 /// <param name="Classes">Traffic classes (<c>class</c> statements), by traffic class number; empty when the file declares none.</param>
+/// <param name="Switch">The <c>switch</c> mode (VEB when not given).</param>
+/// <param name="VlanMembers">The pools' VLAN membership, for the switch's flooding (<see cref="Switching.Membership"/>).</param>
 internal sealed record RuleSet(
     string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort,
-    string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules, EquatableArray<ResolvedClass> Classes = default)
+    string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules, EquatableArray<ResolvedClass> Classes = default,
+    SwitchKind Switch = SwitchKind.Veb, EquatableArray<VlanMember> VlanMembers = default)
 {
     /// <summary>The dispatcher's namespace-qualified name.</summary>
     public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;

@@ -8,13 +8,14 @@ internal sealed partial class Parser
 {
     private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
     private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };
+    private static readonly string[] s_switchModes = { "veb", "vepa" };
     private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss", "antispoof", "vlan-insert", "rate" };
     private static readonly string[] s_antiSpoofChecks = { "mac", "vlan", "none" };
     private static readonly string[] s_classAttributes = { "tc", "ets", "strict", "priorities" };
 
     private readonly HashSet<string> _seenSingletons = new();
 
-    /// <summary>dispatcher, nic, default-pool, vxlan-port and profile may each appear once.</summary>
+    /// <summary>dispatcher, nic, default-pool, vxlan-port, profile and switch may each appear once.</summary>
     private void Once(Token keyword)
     {
         if (!_seenSingletons.Add(keyword.Text))
@@ -190,6 +191,29 @@ internal sealed partial class Parser
         EndStatement();
         Once(keyword);
         _doc.Profile = (name.Text, name.Span);
+    }
+
+    /// <summary><c>switch veb</c> or <c>switch vepa</c>: how the NIC switches what its VMs transmit (IEEE 802.1Qbg).</summary>
+    private void ParseSwitch()
+    {
+        Token keyword = _tokens[_pos++];
+        Token mode = NextWord("a switch mode ('veb' or 'vepa')");
+        SwitchKind kind = SwitchKind.Veb;
+        switch (mode.Text)
+        {
+            case "veb":
+                break;
+            case "vepa":
+                kind = SwitchKind.Vepa;
+                break;
+            default:
+                UnknownWord(mode, "switch mode", s_switchModes);
+                break;
+        }
+
+        EndStatement();
+        Once(keyword);
+        _doc.Switch = (kind, mode.Span);
     }
 
     private void ParseTenant()

@@ -59,6 +59,9 @@ internal sealed class RulesDocument
     /// <summary>The <c>profile</c> name.</summary>
     public (string Name, SourceSpan Span)? Profile { get; internal set; }
 
+    /// <summary>The <c>switch</c> mode and where it is written.</summary>
+    public (SwitchKind Mode, SourceSpan Span)? Switch { get; internal set; }
+
     /// <summary>Tenants, in file order.</summary>
     public List<TenantDecl> Tenants { get; } = new();
 

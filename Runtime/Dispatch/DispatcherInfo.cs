@@ -76,6 +76,7 @@ public sealed record TrafficClassInfo(string Name, int TrafficClass, bool Strict
 public sealed class DispatcherInfo
 {
     private readonly Dictionary<int, PoolInfo> _poolsByIndex = new();
+    private readonly L2ForwardingTable _l2 = L2ForwardingTable.Empty;
 
     /// <summary>Creates the description (generated code calls this once).</summary>
     public DispatcherInfo(
@@ -134,6 +135,20 @@ public sealed class DispatcherInfo
     /// transmit side by them (strict priority, then ETS); otherwise round robin.
     /// </summary>
     public IReadOnlyList<TrafficClassInfo> TrafficClasses { get; init; } = Array.Empty<TrafficClassInfo>();
+
+    /// <summary>How the NIC switches frames its VMs transmit (the rules file's <c>switch</c> statement; <see cref="SwitchMode.Veb"/> when not given).</summary>
+    public SwitchMode Switching { get; init; }
+
+    /// <summary>
+    /// The L2 forwarding data the NIC's switch uses for transmitted frames (the <c>mac</c>, <c>mac ... vlan</c> and <c>vlan</c> rules
+    /// and the pools' VLAN membership). For a runtime-loaded dispatcher, that of the rules in force. <see cref="L2ForwardingTable.Empty"/>
+    /// when not given: every transmitted frame then goes to the uplink.
+    /// </summary>
+    public L2ForwardingTable L2Forwarding
+    {
+        get => Runtime?.L2Forwarding ?? _l2;
+        init => _l2 = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>The runtime dispatcher this describes, or null for a generated one (whose rules are fixed at build time).</summary>
     internal RuntimeDispatcher? Runtime { get; init; }

@@ -6,11 +6,12 @@ namespace Vmdq.Toolkit.Emulator;
 public readonly struct DropCounts : IEquatable<DropCounts>
 {
     /// <summary>Number of values in <see cref="DropReason"/>.</summary>
-    public const int ReasonCount = 6;
+    public const int ReasonCount = 7;
 
     /// <summary>Creates counts from one figure per reason.</summary>
-    public DropCounts(long ringFull, long noBuffer, long ruleDrop, long runt, long oversize, long invalidVerdict)
+    public DropCounts(long ringFull, long noBuffer, long ruleDrop, long runt, long oversize, long invalidVerdict, long reflected = 0)
     {
+        Reflected = reflected;
         RingFull = ringFull;
         NoBuffer = noBuffer;
         RuleDrop = ruleDrop;
@@ -37,8 +38,11 @@ public readonly struct DropCounts : IEquatable<DropCounts>
     /// <summary>Frames (replicas) whose verdict named a pool outside the NIC.</summary>
     public long InvalidVerdict { get; }
 
+    /// <summary>Reflected frames (replicas) with no station but their sender (VEPA).</summary>
+    public long Reflected { get; }
+
     /// <summary>All drops together.</summary>
-    public long Total => RingFull + NoBuffer + RuleDrop + Runt + Oversize + InvalidVerdict;
+    public long Total => RingFull + NoBuffer + RuleDrop + Runt + Oversize + InvalidVerdict + Reflected;
 
     /// <summary>The count for <paramref name="reason"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">For a value that is not a <see cref="DropReason"/>.</exception>
@@ -50,6 +54,7 @@ public readonly struct DropCounts : IEquatable<DropCounts>
         DropReason.Runt => Runt,
         DropReason.Oversize => Oversize,
         DropReason.InvalidVerdict => InvalidVerdict,
+        DropReason.Reflected => Reflected,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, $"A drop reason must be 0..{ReasonCount - 1}."),
     };
 
@@ -60,7 +65,8 @@ public readonly struct DropCounts : IEquatable<DropCounts>
         left.RuleDrop + right.RuleDrop,
         left.Runt + right.Runt,
         left.Oversize + right.Oversize,
-        left.InvalidVerdict + right.InvalidVerdict);
+        left.InvalidVerdict + right.InvalidVerdict,
+        left.Reflected + right.Reflected);
 
     /// <summary>Equality of every count.</summary>
     public static bool operator ==(DropCounts left, DropCounts right) => left.Equals(right);
@@ -71,15 +77,15 @@ public readonly struct DropCounts : IEquatable<DropCounts>
     /// <inheritdoc />
     public bool Equals(DropCounts other) =>
         RingFull == other.RingFull && NoBuffer == other.NoBuffer && RuleDrop == other.RuleDrop
-        && Runt == other.Runt && Oversize == other.Oversize && InvalidVerdict == other.InvalidVerdict;
+        && Runt == other.Runt && Oversize == other.Oversize && InvalidVerdict == other.InvalidVerdict && Reflected == other.Reflected;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is DropCounts other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(RingFull, NoBuffer, RuleDrop, Runt, Oversize, InvalidVerdict);
+    public override int GetHashCode() => HashCode.Combine(RingFull, NoBuffer, RuleDrop, Runt, Oversize, InvalidVerdict, Reflected);
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"ring-full {RingFull}, no-buffer {NoBuffer}, rule-drop {RuleDrop}, runt {Runt}, oversize {Oversize}, invalid-verdict {InvalidVerdict}";
+        $"ring-full {RingFull}, no-buffer {NoBuffer}, rule-drop {RuleDrop}, runt {Runt}, oversize {Oversize}, invalid-verdict {InvalidVerdict}, reflected {Reflected}";
 }

@@ -20,4 +20,10 @@ public enum DropReason
 
     /// <summary>The classifier named a pool outside the NIC's geometry (a dispatcher/NIC mismatch). Counted per port, per replica.</summary>
     InvalidVerdict = 5,
+
+    /// <summary>
+    /// VEPA: a frame the adjacent bridge reflected (<see cref="ReflectiveRelayBridge"/>) has no station to go to but the one that
+    /// sent it, which the station filters out by source MAC (IEEE 802.1Qbg reflective relay), or none at all. Counted per port, per replica.
+    /// </summary>
+    Reflected = 6,
 }

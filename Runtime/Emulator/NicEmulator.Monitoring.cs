@@ -82,7 +82,8 @@ public sealed partial class NicEmulator
             Volatile.Read(ref _portDrops[(int)DropReason.RuleDrop]),
             Volatile.Read(ref _portDrops[(int)DropReason.Runt]),
             Volatile.Read(ref _portDrops[(int)DropReason.Oversize]),
-            Volatile.Read(ref _portDrops[(int)DropReason.InvalidVerdict]));
+            Volatile.Read(ref _portDrops[(int)DropReason.InvalidVerdict]),
+            Volatile.Read(ref _portDrops[(int)DropReason.Reflected]));
         return new NicSnapshot(
             Volatile.Read(ref _received),
             Volatile.Read(ref _receivedBytes),
@@ -105,6 +106,10 @@ public sealed partial class NicEmulator
             // Downstream first (completed, then transmitted, then posted), so a concurrent snapshot never shows more out than in.
             long completed = Volatile.Read(ref counters.Completed);
             int awaiting = q.Done.Count;
+            long switched = Volatile.Read(ref counters.Switched);
+            long localCopies = Volatile.Read(ref counters.LocalCopies);
+            long ruleDrops = Volatile.Read(ref counters.RuleDrops);
+            long toSender = Volatile.Read(ref counters.ToSenderDrops);
             long transmitted = Volatile.Read(ref counters.Transmitted);
             long transmittedBytes = Volatile.Read(ref counters.TransmittedBytes);
             long wireBytes = Volatile.Read(ref counters.WireBytes);
@@ -120,10 +125,12 @@ public sealed partial class NicEmulator
                 completed,
                 new TxDropCounts(
                     Volatile.Read(ref counters.RingFullDrops), Volatile.Read(ref counters.RuntDrops), Volatile.Read(ref counters.OversizeDrops), 0,
-                    Volatile.Read(ref counters.MacSpoofDrops), Volatile.Read(ref counters.VlanSpoofDrops)),
+                    Volatile.Read(ref counters.MacSpoofDrops), Volatile.Read(ref counters.VlanSpoofDrops), ruleDrops, toSender),
                 occupancy,
                 awaiting,
-                q.Capacity);
+                q.Capacity,
+                switched,
+                localCopies);
         }
 
         return new TransmitSnapshot(

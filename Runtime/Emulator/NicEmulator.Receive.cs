@@ -48,6 +48,7 @@ public sealed partial class NicEmulator
     private long _nextSequence;
     private long _burstArrivals;
     private int _receiveGate;
+    private int _receiveOwner;
 
     /// <summary>
     /// Receives a burst of frames: copies each into a pool buffer (once), classifies the burst with
@@ -214,11 +215,22 @@ public sealed partial class NicEmulator
 
     private void EnterReceive()
     {
-        if (Interlocked.CompareExchange(ref _receiveGate, 1, 0) != 0)
+        // A switch delivery (gate 2: the wire putting a locally switched frame on an RX ring, NicEmulator.Switch.cs) is
+        // one frame long: wait for it. Another receive call (gate 1) is an error: the receive path is single-producer.
+        var spin = default(SpinWait);
+        int seen;
+        while ((seen = Interlocked.CompareExchange(ref _receiveGate, 1, 0)) != 0)
         {
-            throw new InvalidOperationException(
-                $"NIC '{Name}': a receive call is already running (on another thread, or an event handler called back into it). The receive path is single-producer: call ReceiveBurst from one thread.");
+            if (seen != SwitchGate || Volatile.Read(ref _receiveOwner) == Environment.CurrentManagedThreadId)
+            {
+                throw new InvalidOperationException(
+                    $"NIC '{Name}': a receive call is already running (on another thread, or an event handler called back into it). The receive path is single-producer: call ReceiveBurst from one thread.");
+            }
+
+            spin.SpinOnce();
         }
+
+        Volatile.Write(ref _receiveOwner, Environment.CurrentManagedThreadId);
     }
 
     private void ExitReceive()
@@ -235,6 +247,7 @@ public sealed partial class NicEmulator
             }
         }
 
+        Volatile.Write(ref _receiveOwner, 0);
         Volatile.Write(ref _receiveGate, 0);
     }
 
@@ -369,6 +382,12 @@ public sealed partial class NicEmulator
         _chunkEnqueued = 0;
 
         // Last, with the NIC's state consistent: a congestion handler runs here, and may throw.
+        RunPendingCongestionChecks();
+        return enqueued;
+    }
+
+    private void RunPendingCongestionChecks()
+    {
         int pending = _pendingCount;
         _pendingCount = 0;
         for (int i = 0; i < pending; i++)
@@ -377,8 +396,6 @@ public sealed partial class NicEmulator
             _pendingFlags[ring] = false;
             CheckCongestion(_queues[ring]);
         }
-
-        return enqueued;
     }
 
     private void StageReplicas(BindingTable table, Verdict verdict, ReadOnlySpan<int> replicas, int frame, int buffer)
@@ -498,7 +515,10 @@ public sealed partial class NicEmulator
         return BinaryPrimitives.ReadUInt16BigEndian(source.Slice(14));
     }
 
-    private void Stage(BindingTable table, int pool, Verdict verdict, int frame, int buffer, bool stripped = false, ushort tci = 0)
+    private void Stage(BindingTable table, int pool, Verdict verdict, int frame, int buffer, bool stripped = false, ushort tci = 0) =>
+        Stage(table, pool, verdict, _frameSequences[frame], _slices[frame].Length - (stripped ? CTagBytes : 0), buffer, stripped, tci);
+
+    private void Stage(BindingTable table, int pool, Verdict verdict, long sequence, int length, int buffer, bool stripped = false, ushort tci = 0)
     {
         if (_stageCount == _stage.Length)
         {
@@ -508,8 +528,7 @@ public sealed partial class NicEmulator
         int queue = table.QueueMap[(pool * BindingTable.VerdictQueues) + verdict.Queue];
         int ring = (pool * _info.QueuesPerPool) + queue;
         int s = _stageCount++;
-        int length = _slices[frame].Length - (stripped ? CTagBytes : 0);
-        _stage[s] = new RxDescriptor(_frameSequences[frame], verdict, buffer, length, _buffers.GetGenerationUnchecked(buffer), pool, queue, tci, stripped);
+        _stage[s] = new RxDescriptor(sequence, verdict, buffer, length, _buffers.GetGenerationUnchecked(buffer), pool, queue, tci, stripped);
         _stageRing[s] = ring;
         _stageNext[s] = -1;
         int last = _ringLast[ring];

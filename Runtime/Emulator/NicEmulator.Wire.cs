@@ -102,6 +102,7 @@ public sealed partial class NicEmulator
         }
 
         ITransmitSink? sink = WireSink;
+        L2ForwardingTable l2 = _info.L2Forwarding;
         int sent = 0;
 
         // When only rate-limited queues are backlogged the wire idles until the first may send (the scheduler says when).
@@ -142,10 +143,13 @@ public sealed partial class NicEmulator
                 TxQueue queue = _txQueues[q];
                 queue.Pending.TryDequeue(out TxDescriptor frame);
 
-                // The forwarding decision, made as the frame leaves its TX ring. Every frame goes to the uplink
-                // for now; VEB/VEPA switching (IEEE 802.1Qbg) decides here whether a frame goes to a local pool's
-                // RX ring instead (taking no wire time), or is dropped.
-                StartOnUplink(q, frame, start);
+                // The forwarding decision, made as the frame leaves its TX ring (NicEmulator.Switch.cs): VEB/VEPA
+                // switching (IEEE 802.1Qbg) decides whether the frame goes to local pools' RX rings (taking no wire
+                // time), is dropped, or goes to the uplink (a flooded frame does both).
+                if (!SwitchLocally(q, frame, start, l2))
+                {
+                    StartOnUplink(q, frame, start);
+                }
             }
 
             Volatile.Write(ref _wireClock, drain ? Math.Max(_wireClock, _wireFreeAt) : until);
@@ -222,6 +226,11 @@ public sealed partial class NicEmulator
     {
         for (int q = 0; q < _runFrames.Length; q++)
         {
+            if ((_runSwitched[q] | _runRuleDrops[q] | _runToSender[q]) != 0)
+            {
+                PublishSwitchMetrics(q);
+            }
+
             if (_runFrames[q] != 0)
             {
                 _metrics.Transmitted(_txQueues[q], _runFrames[q], _runBytes[q]);

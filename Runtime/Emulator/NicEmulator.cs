@@ -14,7 +14,9 @@ namespace Vmdq.Toolkit.Emulator;
 /// <para><b>Threading</b> (see also Runtime/Emulator/README.md):</para>
 /// <list type="bullet">
 /// <item><description>Receive path (<c>ReceiveBurst</c>): one thread at a time, the "wire". A second
-/// thread entering while one is inside gets an <see cref="InvalidOperationException"/>.</description></item>
+/// thread entering while one is inside gets an <see cref="InvalidOperationException"/>. The switch's local
+/// deliveries (the wire thread putting a transmitted frame on an RX ring, <see cref="Switching"/>) and a
+/// receive call wait for each other instead, one frame or one burst at a time.</description></item>
 /// <item><description>Consumers (<see cref="VmConsumer.Poll"/>, <see cref="ReceiveFromQueue"/>): any thread,
 /// typically one per VM. Each ring has at most one consumer at a time (an interlocked lease per burst);
 /// a ring that another thread is draining is skipped, never waited for.</description></item>
@@ -83,6 +85,9 @@ public sealed partial class NicEmulator : IDisposable
         _txQueues = new TxQueue[ringCount];
         _runFrames = new long[ringCount];
         _runBytes = new long[ringCount];
+        _runSwitched = new long[ringCount];
+        _runRuleDrops = new long[ringCount];
+        _runToSender = new long[ringCount];
         var sets = new int[info.PoolCount][];
         for (int pool = 0; pool < info.PoolCount; pool++)
         {
@@ -106,7 +111,9 @@ public sealed partial class NicEmulator : IDisposable
                 _stripVlan[pool.Index] = pool.VlanInsert != 0;
             }
         }
-
+        CheckL2(info);
+        _switchMode = info.Switching;
+        _floodPools = new int[info.PoolCount];
         _vmByPool = new VmConsumer?[info.PoolCount];
 
         int stage = Math.Max(_maxBurst * 4, 64);

@@ -17,6 +17,7 @@ internal sealed class NicInstruments : IDisposable
     private readonly Counter<long> _txFrames;
     private readonly Counter<long> _txBytes;
     private readonly Counter<long> _txDrops;
+    private readonly Counter<long> _txSwitched;
     private readonly Counter<long> _balancerDecisions;
     private readonly KeyValuePair<string, object?>[] _reasonTags;
     private readonly KeyValuePair<string, object?>[] _txReasonTags;
@@ -41,6 +42,7 @@ internal sealed class NicInstruments : IDisposable
         _txFrames = _meter.CreateCounter<long>(NicMetrics.TxFrames, "{frame}", "Frames that left on the wire from a TX queue.");
         _txBytes = _meter.CreateCounter<long>(NicMetrics.TxBytes, "By", "Bytes (as posted) of the frames that left on the wire from a TX queue.");
         _txDrops = _meter.CreateCounter<long>(NicMetrics.TxDrops, "{frame}", "Frames posted for transmit and dropped, by reason.");
+        _txSwitched = _meter.CreateCounter<long>(NicMetrics.TxSwitched, "{frame}", "Frames a TX queue sent that the NIC's switch delivered to local pools without the wire.");
         _meter.CreateObservableGauge(NicMetrics.TxRingOccupancy, () => PerTxQueue(txQueues), "{descriptor}", "Descriptors waiting in a TX ring for the wire.");
         _meter.CreateObservableGauge(NicMetrics.WireUtilization, wireUtilization, "1", "Share of the wire's simulated time spent sending.");
         _meter.CreateObservableGauge(NicMetrics.BuffersFree, () => buffers.FreeCount, "{buffer}", "Buffers on the free list.");
@@ -139,6 +141,14 @@ internal sealed class NicInstruments : IDisposable
             {
                 _txDrops.Add(frames, _txReasonTags[(int)reason], queue.PoolTag, queue.QueueTag);
             }
+        }
+    }
+
+    public void TxSwitched(TxQueue queue, long frames)
+    {
+        if (_txSwitched.Enabled && frames != 0)
+        {
+            _txSwitched.Add(frames, queue.PoolTag, queue.QueueTag);
         }
     }
 

@@ -105,8 +105,12 @@ public static class NicMetrics
         DropReason.Runt => "runt",
         DropReason.Oversize => "oversize",
         DropReason.InvalidVerdict => "invalid_verdict",
+        DropReason.Reflected => "reflected",
         _ => reason.ToString(),
     };
+
+    /// <summary>Frames a TX queue sent that the NIC's switch delivered to local pools' RX rings without the wire (counted once per frame).</summary>
+    public const string TxSwitched = "vmdq.nic.tx.switched";
 
     /// <summary>The <see cref="ReasonTag"/> value for a transmit drop reason (on <see cref="TxDrops"/>).</summary>
     public static string ReasonName(TxDropReason reason) => reason switch
@@ -116,6 +120,8 @@ public static class NicMetrics
         TxDropReason.Oversize => "oversize",
         TxDropReason.NotAttached => "not_attached",
         TxDropReason.MacSpoof or TxDropReason.VlanSpoof => "spoof",
+        TxDropReason.RuleDrop => "rule_drop",
+        TxDropReason.ToSender => "to_sender",
         _ => reason.ToString(),
     };
 

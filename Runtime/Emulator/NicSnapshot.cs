@@ -83,9 +83,10 @@ public sealed record NicSnapshot(
     }
 
     /// <summary>
-    /// True when every receive descriptor is accounted for: received + replica copies = delivered + waiting in rings + dropped.
+    /// True when every receive descriptor is accounted for: received + replica copies + the switch's local copies of transmitted
+    /// frames (<see cref="TransmitSnapshot.LocalCopies"/>) = delivered + waiting in rings + dropped.
     /// </summary>
-    public bool IsReceiveBalanced => Received + ReplicaCopies == Dequeued + InRings + Drops.Total;
+    public bool IsReceiveBalanced => Received + ReplicaCopies + Transmit.LocalCopies == Dequeued + InRings + Drops.Total;
 
     /// <summary>
     /// True when every frame in both directions is accounted for: offered (received + posted for transmit) plus replica

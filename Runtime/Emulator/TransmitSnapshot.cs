@@ -16,12 +16,14 @@ namespace Vmdq.Toolkit.Emulator;
 /// <param name="Occupancy">Descriptors waiting for the wire.</param>
 /// <param name="AwaitingCompletion">Frames sent whose completions are not yet polled.</param>
 /// <param name="Capacity">The ring's size: the most frames posted and not yet completed.</param>
+/// <param name="Switched">Frames the NIC's switch delivered to local pools' RX rings only, never on the wire (VEB).</param>
+/// <param name="LocalCopies">RX-ring copies the switch made of this queue's frames (a frame to N local pools makes N, flooded frames included).</param>
 public readonly record struct TxQueueSnapshot(
     int Pool, int Queue, long Posted, long PostedBytes, long Transmitted, long TransmittedBytes, long WireBytes, long Completed,
-    TxDropCounts Drops, int Occupancy, int AwaitingCompletion, int Capacity)
+    TxDropCounts Drops, int Occupancy, int AwaitingCompletion, int Capacity, long Switched = 0, long LocalCopies = 0)
 {
-    /// <summary>Frames offered to this queue: posted or dropped.</summary>
-    public long Offered => Posted + Drops.Total;
+    /// <summary>Frames offered to this queue: posted, or dropped before posting (frames the switch dropped were posted).</summary>
+    public long Offered => Posted + Drops.Total - Drops.Forwarding;
 }
 
 /// <summary>
@@ -44,6 +46,12 @@ public sealed record TransmitSnapshot(
 
     /// <summary>Frames that left on the wire.</summary>
     public long Transmitted => Sum(static q => q.Transmitted);
+
+    /// <summary>Frames the switch delivered locally only (never on the wire).</summary>
+    public long Switched => Sum(static q => q.Switched);
+
+    /// <summary>RX-ring copies the switch made of transmitted frames (they count on the receive side: <see cref="NicSnapshot.IsReceiveBalanced"/>).</summary>
+    public long LocalCopies => Sum(static q => q.LocalCopies);
 
     /// <summary>Their bytes, as posted.</summary>
     public long TransmittedBytes => Sum(static q => q.TransmittedBytes);
@@ -82,12 +90,13 @@ public sealed record TransmitSnapshot(
     public TimeSpan Clock => EthernetWire.FromPicoseconds(ClockPicoseconds);
 
     /// <summary>
-    /// True when every frame offered for transmit is accounted for: offered = transmitted + waiting in TX rings + in flight
-    /// + dropped, and every transmitted frame's completion is polled or waiting to be.
+    /// True when every frame offered for transmit is accounted for: offered = transmitted + switched locally + waiting in TX rings
+    /// + in flight + dropped, and every frame that left its ring (transmitted, switched, or dropped by the switch) has its completion
+    /// polled or waiting to be.
     /// </summary>
     public bool IsBalanced =>
-        Offered == Transmitted + InRings + InFlight + Drops.Total
-        && Transmitted == Completed + AwaitingCompletion;
+        Offered == Transmitted + Switched + InRings + InFlight + Drops.Total
+        && Transmitted + Switched + Drops.Forwarding == Completed + AwaitingCompletion;
 
     /// <summary>The snapshot of TX queue <paramref name="queue"/> of pool <paramref name="pool"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">When there is no such queue.</exception>
@@ -106,7 +115,7 @@ public sealed record TransmitSnapshot(
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"offered {Offered}, transmitted {Transmitted} ({TransmittedBytes} B), in TX rings {InRings}, in flight {InFlight}, "
+        $"offered {Offered}, transmitted {Transmitted} ({TransmittedBytes} B), switched {Switched} ({LocalCopies} copies), in TX rings {InRings}, in flight {InFlight}, "
         + $"awaiting completion {AwaitingCompletion}, drops {Drops.Total} ({Drops}), wire {Utilization:P1} busy at {Clock}";
 
     private long Sum(Func<TxQueueSnapshot, long> figure)

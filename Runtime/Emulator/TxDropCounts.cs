@@ -6,17 +6,13 @@ namespace Vmdq.Toolkit.Emulator;
 public readonly struct TxDropCounts : IEquatable<TxDropCounts>
 {
     /// <summary>Number of values in <see cref="TxDropReason"/>.</summary>
-    public const int ReasonCount = 6;
-
-    /// <summary>Creates counts from one figure per reason, with no anti-spoofing drops.</summary>
-    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached)
-        : this(ringFull, runt, oversize, notAttached, 0, 0)
-    {
-    }
+    public const int ReasonCount = 8;
 
     /// <summary>Creates counts from one figure per reason.</summary>
-    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached, long macSpoof, long vlanSpoof)
+    public TxDropCounts(long ringFull, long runt, long oversize, long notAttached, long macSpoof = 0, long vlanSpoof = 0, long ruleDrop = 0, long toSender = 0)
     {
+        RuleDrop = ruleDrop;
+        ToSender = toSender;
         RingFull = ringFull;
         Runt = runt;
         Oversize = oversize;
@@ -43,8 +39,17 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
     /// <summary>Frames refused by VLAN anti-spoofing.</summary>
     public long VlanSpoof { get; }
 
+    /// <summary>Frames the switch's lookup dropped by a <c>-&gt; drop</c> rule (they were posted).</summary>
+    public long RuleDrop { get; }
+
+    /// <summary>Unicast frames the switch would have sent back to their sender (VEB; they were posted).</summary>
+    public long ToSender { get; }
+
+    /// <summary>Drops of frames that were posted and then dropped by the switch (<see cref="RuleDrop"/> and <see cref="ToSender"/>): they hold a completion.</summary>
+    public long Forwarding => RuleDrop + ToSender;
+
     /// <summary>All drops together.</summary>
-    public long Total => RingFull + Runt + Oversize + NotAttached + MacSpoof + VlanSpoof;
+    public long Total => RingFull + Runt + Oversize + NotAttached + MacSpoof + VlanSpoof + RuleDrop + ToSender;
 
     /// <summary>The count for <paramref name="reason"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">For a value that is not a <see cref="TxDropReason"/>.</exception>
@@ -56,13 +61,15 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
         TxDropReason.NotAttached => NotAttached,
         TxDropReason.MacSpoof => MacSpoof,
         TxDropReason.VlanSpoof => VlanSpoof,
+        TxDropReason.RuleDrop => RuleDrop,
+        TxDropReason.ToSender => ToSender,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, $"A transmit drop reason must be 0..{ReasonCount - 1}."),
     };
 
     /// <summary>Sums two sets of counts.</summary>
     public static TxDropCounts operator +(TxDropCounts left, TxDropCounts right) => new(
         left.RingFull + right.RingFull, left.Runt + right.Runt, left.Oversize + right.Oversize, left.NotAttached + right.NotAttached,
-        left.MacSpoof + right.MacSpoof, left.VlanSpoof + right.VlanSpoof);
+        left.MacSpoof + right.MacSpoof, left.VlanSpoof + right.VlanSpoof, left.RuleDrop + right.RuleDrop, left.ToSender + right.ToSender);
 
     /// <summary>Equality of every count.</summary>
     public static bool operator ==(TxDropCounts left, TxDropCounts right) => left.Equals(right);
@@ -73,15 +80,15 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
     /// <inheritdoc />
     public bool Equals(TxDropCounts other) =>
         RingFull == other.RingFull && Runt == other.Runt && Oversize == other.Oversize && NotAttached == other.NotAttached
-        && MacSpoof == other.MacSpoof && VlanSpoof == other.VlanSpoof;
+        && MacSpoof == other.MacSpoof && VlanSpoof == other.VlanSpoof && RuleDrop == other.RuleDrop && ToSender == other.ToSender;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is TxDropCounts other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(RingFull, Runt, Oversize, NotAttached, MacSpoof, VlanSpoof);
+    public override int GetHashCode() => HashCode.Combine(RingFull, Runt, Oversize, NotAttached, MacSpoof, VlanSpoof, RuleDrop, ToSender);
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"ring-full {RingFull}, runt {Runt}, oversize {Oversize}, not-attached {NotAttached}, mac-spoof {MacSpoof}, vlan-spoof {VlanSpoof}";
+        $"ring-full {RingFull}, runt {Runt}, oversize {Oversize}, not-attached {NotAttached}, mac-spoof {MacSpoof}, vlan-spoof {VlanSpoof}, rule-drop {RuleDrop}, to-sender {ToSender}";
 }

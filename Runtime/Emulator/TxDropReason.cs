@@ -30,4 +30,16 @@ public enum TxDropReason
     /// queue; raises <see cref="NicEmulator.SpoofedFrames"/>.
     /// </summary>
     VlanSpoof = 5,
+
+    /// <summary>
+    /// The NIC switch's L2 lookup for the frame (its destination MAC and VLAN, docs/rules-language.md "Switching") found a
+    /// <c>-&gt; drop</c> rule: the frame was posted, never left, and its completion is posted at once. Counted per queue.
+    /// </summary>
+    RuleDrop = 6,
+
+    /// <summary>
+    /// In VEB mode the lookup sent a unicast frame to the pool that sent it: a bridge never forwards a frame back through
+    /// the port it came in on (IEEE 802.1Q, 8.6.1, active topology enforcement). Posted, never left, completed at once. Counted per queue.
+    /// </summary>
+    ToSender = 7,
 }

@@ -106,6 +106,20 @@ internal struct TxQueueCounters
     [FieldOffset(2 * RingIndices.CacheLine + 16)]
     public long WireBytes;
 
+    // Frames the switch delivered locally and never put on the wire, the RX-ring copies it made (flooded frames too),
+    // and the frames its lookup dropped (rule drop, to sender).
+    [FieldOffset(2 * RingIndices.CacheLine + 24)]
+    public long Switched;
+
+    [FieldOffset(2 * RingIndices.CacheLine + 32)]
+    public long LocalCopies;
+
+    [FieldOffset(2 * RingIndices.CacheLine + 40)]
+    public long RuleDrops;
+
+    [FieldOffset(2 * RingIndices.CacheLine + 48)]
+    public long ToSenderDrops;
+
     // Written by the reaper (lease holder) only.
     [FieldOffset(3 * RingIndices.CacheLine)]
     public long Completed;

@@ -17,6 +17,7 @@ internal sealed class RulesSnapshot
     private RulesSnapshot(RuleSet model, ClassifierTables tables, KernelRunner kernel, long version)
     {
         Model = model;
+        L2 = L2Of(model);
         Tables = tables;
         Kernel = kernel;
         Version = version;
@@ -30,6 +31,9 @@ internal sealed class RulesSnapshot
 
     /// <summary>The kernel instantiation for the rule kinds present.</summary>
     public KernelRunner Kernel { get; }
+
+    /// <summary>The switch's L2 forwarding data of these rules.</summary>
+    public L2ForwardingTable L2 { get; }
 
     /// <summary>1 for the loaded file, then one more per accepted change.</summary>
     public long Version { get; }
@@ -57,6 +61,16 @@ internal sealed class RulesSnapshot
             built.Broadcast is not null || built.Multicast is not null, model.Spreads, depth);
         return new RulesSnapshot(model, tables, kernel, version);
     }
+
+    /// <summary>
+    /// The switch's L2 forwarding data of <paramref name="model"/>: the same filters and membership, in the same order, as a generated
+    /// dispatcher prints (Generator/Plan: <c>Switching.L2Rules</c>, <c>RuleSet.VlanMembers</c>).
+    /// </summary>
+    public static L2ForwardingTable L2Of(RuleSet model) => new(
+        model.L2Rules().Select(r => new L2Filter(
+            r.Kind switch { MatchKind.MacVlan => L2FilterKind.MacVlan, MatchKind.Mac => L2FilterKind.Mac, _ => L2FilterKind.Vlan },
+            r.Mac, (int)r.Id, r.IsDrop, r.Pool, r.Queue, r.Line)).ToArray(),
+        model.VlanMembers.Select(m => new VlanMembership(m.Pool, m.Lo, m.Hi)).ToArray());
 
     /// <summary>The redirection tables of <paramref name="model"/>'s <c>rss</c> pools, each round robin over its queues.</summary>
     public static RedirectionTables RedirectionOf(RuleSet model) =>

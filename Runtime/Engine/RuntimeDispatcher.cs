@@ -63,6 +63,7 @@ public sealed class RuntimeDispatcher
             Classify, ClassifyBatch, Replicas, ClassifyBatchPadded)
         {
             Runtime = this,
+            Switching = model.Switch == Vmdq.Rules.Model.SwitchKind.Vepa ? SwitchMode.Vepa : SwitchMode.Veb,
             Redirection = _redirection.Pools.Count > 0 ? _redirection : null,
             TrafficClasses = model.Classes.Select(c => new TrafficClassInfo(c.Name, c.TrafficClass, c.Strict, c.SharePercent, c.PriorityMask)).ToArray(),
         };
@@ -124,6 +125,9 @@ public sealed class RuntimeDispatcher
 
     /// <summary>Bytes of lookup-table data in force.</summary>
     public long TableBytes => _current.Tables.TableBytes;
+
+    /// <summary>The switch's L2 forwarding data of the rules in force (<see cref="DispatcherInfo.L2Forwarding"/> reads it).</summary>
+    public L2ForwardingTable L2Forwarding => _current.L2;
 
     /// <summary>The UDP destination port that carries VXLAN (<c>vxlan-port</c>).</summary>
     public int VxlanPort => _current.Model.VxlanPort;

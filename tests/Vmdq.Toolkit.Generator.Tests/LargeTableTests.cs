@@ -93,6 +93,19 @@ public class LargeTableTests
     }
 
     [Fact]
+    public void A_packed_L2_forwarding_table_is_the_one_the_runtime_engine_builds()
+    {
+        var (rules, _) = ManyRules(1500);
+        string source = CompilationHarness.GenerateSource("large.vmdq", rules);
+        Assert.Contains("public static readonly byte[] L2Filters = global::Vmdq.Toolkit.Classification.TableData.Unpack(", source);
+        var info = (DispatcherInfo)CompilationHarness.CompileSource(source).GetProperty("Info")!.GetValue(null)!;
+        var runtime = RuntimeDispatcher.Load(rules, "large.vmdq").Dispatcher!.Info.L2Forwarding;
+        Assert.Equal(1500 + 1500 + 1500, info.L2Forwarding.Filters.Count);   // mac, mac+vlan, vlan; no tunnel rule
+        Assert.Equal(runtime.Filters, info.L2Forwarding.Filters);
+        Assert.Equal(runtime.Members, info.L2Forwarding.Members);
+    }
+
+    [Fact]
     public void TablesPastTheTextBudgetAreBase64AndClassifyEveryRule()
     {
         var (rules, frames) = ManyRules(600);

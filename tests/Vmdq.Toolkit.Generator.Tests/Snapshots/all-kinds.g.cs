@@ -62,7 +62,11 @@ namespace Contoso.Fabric
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = global::Vmdq.Toolkit.L2ForwardingTable.FromBytes(TenantDispatcherTables.L2Filters, TenantDispatcherTables.L2Members),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
@@ -287,5 +291,35 @@ namespace Contoso.Fabric
             macVlan: new global::Vmdq.Toolkit.Classification.ProbeTable(MacVlanDisplacements.ToArray(), MacVlanKeys.ToArray(), MacVlanVerdicts.ToArray(), MacVlanBucketShift, MacVlanShift),
             mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacKeys.ToArray(), MacVerdicts.ToArray(), MacBucketShift, MacShift),
             vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanKeys.ToArray(), VlanVerdicts.ToArray(), VlanBucketShift, VlanShift));
+
+        // The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.
+        public static global::System.ReadOnlySpan<byte> L2Filters => new byte[]
+        {
+            // slot 0: line 8: mac 00:1b:21:0a:0b:01 -> pool 1:0
+            0x01, 0x00, 0x00, 0x00, 0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x01, 0x01, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00,
+            // slot 1: line 9: mac 00:1b:21:0a:0b:02 vlan 150 -> pool 2:0
+            0x00, 0x00, 0x96, 0x00, 0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x02, 0x02, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00,
+            // slot 2: line 10: vlan 250 -> pool 3:2
+            0x02, 0x00, 0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x02, 0x00, 0x0A, 0x00, 0x00, 0x00,
+            // slot 3: line 15: mac 00:1b:21:0a:0b:66 -> drop
+            0x01, 0x01, 0x00, 0x00, 0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x66, 0x00, 0x00, 0x00, 0x00, 0x0F, 0x00, 0x00, 0x00,
+        };
+
+        // VLAN membership for the switch's flooding (docs/rules-language.md, "Switching"): pool, first VLAN, last VLAN (-1: untagged).
+        public static global::System.ReadOnlySpan<byte> L2Members => new byte[]
+        {
+            // slot 0: pool 1: untagged
+            0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+            // slot 1: pool 1: VLAN 100-199
+            0x01, 0x00, 0x64, 0x00, 0xC7, 0x00,
+            // slot 2: pool 2: VLAN 100-199
+            0x02, 0x00, 0x64, 0x00, 0xC7, 0x00,
+            // slot 3: pool 2: VLAN 150
+            0x02, 0x00, 0x96, 0x00, 0x96, 0x00,
+            // slot 4: pool 3: VLAN 200-299
+            0x03, 0x00, 0xC8, 0x00, 0x2B, 0x01,
+            // slot 5: pool 3: VLAN 250
+            0x03, 0x00, 0xFA, 0x00, 0xFA, 0x00,
+        };
     }
 }

@@ -48,7 +48,11 @@ namespace Vmdq.Generated
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = global::Vmdq.Toolkit.L2ForwardingTable.FromBytes(NvgreDispatcherTables.L2Filters, NvgreDispatcherTables.L2Members),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
@@ -204,5 +208,17 @@ namespace Vmdq.Generated
             macVlan: default,
             mac: default,
             vlan: default);
+
+        // The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.
+        public static global::System.ReadOnlySpan<byte> L2Filters => new byte[]
+        {
+        };
+
+        // VLAN membership for the switch's flooding (docs/rules-language.md, "Switching"): pool, first VLAN, last VLAN (-1: untagged).
+        public static global::System.ReadOnlySpan<byte> L2Members => new byte[]
+        {
+            // slot 0: pool 2: untagged
+            0x02, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+        };
     }
 }

@@ -59,6 +59,8 @@ namespace Contoso.Fabric
             ClassifyBatchPadded)
         {
             Redirection = RssDispatcherTables.Kernel.Redirection,
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = global::Vmdq.Toolkit.L2ForwardingTable.FromBytes(RssDispatcherTables.L2Filters, RssDispatcherTables.L2Members),
         };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
@@ -253,5 +255,27 @@ namespace Contoso.Fabric
             mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacKeys.ToArray(), MacVerdicts.ToArray(), MacBucketShift, MacShift),
             vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanKeys.ToArray(), VlanVerdicts.ToArray(), VlanBucketShift, VlanShift),
             redirection: new global::Vmdq.Toolkit.Classification.RedirectionTables(new global::Vmdq.Toolkit.Classification.RssPool[] { new(1, 0, 3), new(2, 2, 3) }));
+
+        // The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.
+        public static global::System.ReadOnlySpan<byte> L2Filters => new byte[]
+        {
+            // slot 0: line 9: mac 00:1b:21:0a:0b:01 -> pool 1:0
+            0x01, 0x00, 0x00, 0x00, 0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x01, 0x01, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00,
+            // slot 1: line 10: mac 00:1b:21:0a:0b:02 -> pool 1:1
+            0x01, 0x00, 0x00, 0x00, 0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x02, 0x01, 0x00, 0x01, 0x00, 0x0A, 0x00, 0x00, 0x00,
+            // slot 2: line 12: vlan 250 -> pool 3:0
+            0x02, 0x00, 0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x0C, 0x00, 0x00, 0x00,
+        };
+
+        // VLAN membership for the switch's flooding (docs/rules-language.md, "Switching"): pool, first VLAN, last VLAN (-1: untagged).
+        public static global::System.ReadOnlySpan<byte> L2Members => new byte[]
+        {
+            // slot 0: pool 1: untagged
+            0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+            // slot 1: pool 2: untagged
+            0x02, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+            // slot 2: pool 3: VLAN 250
+            0x03, 0x00, 0xFA, 0x00, 0xFA, 0x00,
+        };
     }
 }

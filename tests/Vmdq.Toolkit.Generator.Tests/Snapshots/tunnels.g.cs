@@ -54,7 +54,11 @@ namespace Overlay
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = global::Vmdq.Toolkit.L2ForwardingTable.FromBytes(TunnelDispatcherTables.L2Filters, TunnelDispatcherTables.L2Members),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
@@ -210,5 +214,21 @@ namespace Overlay
             macVlan: default,
             mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacKeys.ToArray(), MacVerdicts.ToArray(), MacBucketShift, MacShift),
             vlan: default);
+
+        // The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.
+        public static global::System.ReadOnlySpan<byte> L2Filters => new byte[]
+        {
+            // slot 0: line 7: mac 00:1b:21:0a:0b:01 -> pool 1:0
+            0x01, 0x00, 0x00, 0x00, 0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x01, 0x01, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00,
+        };
+
+        // VLAN membership for the switch's flooding (docs/rules-language.md, "Switching"): pool, first VLAN, last VLAN (-1: untagged).
+        public static global::System.ReadOnlySpan<byte> L2Members => new byte[]
+        {
+            // slot 0: pool 1: untagged
+            0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+            // slot 1: pool 2: untagged
+            0x02, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+        };
     }
 }

@@ -49,7 +49,11 @@ namespace Vmdq.Generated
             Classify,
             ClassifyBatch,
             Replicas,
-            ClassifyBatchPadded);
+            ClassifyBatchPadded)
+        {
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = global::Vmdq.Toolkit.L2ForwardingTable.FromBytes(VlanDispatcherTables.L2Filters, VlanDispatcherTables.L2Members),
+        };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
         /// <param name="frame">An Ethernet frame from its first byte; any length.</param>
@@ -182,5 +186,23 @@ namespace Vmdq.Generated
             macVlan: default,
             mac: default,
             vlan: new global::Vmdq.Toolkit.Classification.ProbeTable(VlanDisplacements.ToArray(), VlanKeys.ToArray(), VlanVerdicts.ToArray(), VlanBucketShift, VlanShift));
+
+        // The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.
+        public static global::System.ReadOnlySpan<byte> L2Filters => new byte[]
+        {
+            // slot 0: line 5: vlan 250 -> pool 2:0
+            0x02, 0x00, 0xFA, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00,
+            // slot 1: line 6: vlan 251 -> pool 2:1
+            0x02, 0x00, 0xFB, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00,
+        };
+
+        // VLAN membership for the switch's flooding (docs/rules-language.md, "Switching"): pool, first VLAN, last VLAN (-1: untagged).
+        public static global::System.ReadOnlySpan<byte> L2Members => new byte[]
+        {
+            // slot 0: pool 2: VLAN 250
+            0x02, 0x00, 0xFA, 0x00, 0xFA, 0x00,
+            // slot 1: pool 2: VLAN 251
+            0x02, 0x00, 0xFB, 0x00, 0xFB, 0x00,
+        };
     }
 }

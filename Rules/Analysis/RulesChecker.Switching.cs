@@ -1,0 +1,38 @@
+using System;
+using System.Linq;
+using Vmdq.Rules.Diagnostics;
+using Vmdq.Rules.Model;
+
+namespace Vmdq.Rules.Analysis;
+
+internal sealed partial class RulesChecker
+{
+    /// <summary>
+    /// VMDQ0024: with <c>switch vepa</c>, a pool with no station address of its own (no <c>mac</c> or <c>mac ... vlan</c> rule to it)
+    /// cannot be told apart as the sender of a frame the adjacent bridge reflects (the station filters by source MAC, IEEE 802.1Qbg),
+    /// so its own broadcast and multicast frames come back to it.
+    /// </summary>
+    private void CheckSwitching()
+    {
+        if (_doc.Switch is not { Mode: SwitchKind.Vepa } vepa)
+        {
+            return;
+        }
+
+        foreach (var pool in _pools.Values.OrderBy(p => p.Line))
+        {
+            bool hasStation = _doc.Rules.Any(r =>
+                r.Match.Kind is MatchKind.Mac or MatchKind.MacVlan
+                && !r.Target.IsDrop
+                && r.Target.Pools.Count == 1
+                && string.Equals(r.Target.Pools[0].Name, pool.Name, StringComparison.Ordinal));
+            if (!hasStation)
+            {
+                Report(RuleDescriptors.VepaNoStationMac, pool.NameSpan,
+                    $"Pool {Echo.Quoted(pool.Name)} has no MAC of its own ('mac' rule), and this NIC is in VEPA mode (switch, line {vepa.Span.Line}): the station recognizes "
+                    + "a frame the adjacent bridge reflects back by its source MAC, so this pool's own broadcast and multicast frames come back to it. "
+                    + $"Give it a station MAC (mac M -> {pool.Name}), or use 'switch veb'.");
+            }
+        }
+    }
+}
