@@ -159,8 +159,10 @@ public class AntiSpoofAndVlanTagTests
         var sink = new RecordingSink();
         nic.WireSink = sink;
         var vm = nic.AttachVm("vm-tagged", Tagged);
-        byte[] plain = Frame(Mac(9), Mac(3), length: 100);
-        byte[] withFcs = Frame(Mac(9), Mac(3), length: 70);
+        // Broadcasts, so the switch (VEB) puts them on the wire: a unicast on the pool's VLAN 150 would be switched by 'vlan 150 -> tagged'
+        // back to the pool itself, which a bridge never does (TxDropReason.ToSender).
+        byte[] plain = Frame(0xFFFF_FFFF_FFFF, Mac(3), length: 100);
+        byte[] withFcs = Frame(0xFFFF_FFFF_FFFF, Mac(3), length: 70);
         Assert.Equal(2, vm.TransmitBurst(new[] { Rent(vm, plain), Rent(vm, withFcs, includesFcs: true) }));
         nic.DrainWire();
         Reap(vm);
@@ -173,6 +175,17 @@ public class AntiSpoofAndVlanTagTests
         // A frame posted with its FCS loses it (the NIC appends a new one over the tagged frame): same length, tag in, FCS out.
         Assert.Equal(withFcs[..12].Concat(tag).Concat(withFcs[12..^4]).ToArray(), sink.Frames[1].Data);
         Assert.Equal(104 + 70, nic.Snapshot().Transmit.TransmittedBytes);
+
+        // The switch also gave the other members of VLAN 150, web and db (tenant blue's range), their copies, tagged alike.
+        var received = new RxDescriptor[4];
+        foreach (int pool in new[] { Web, Db })
+        {
+            var member = nic.AttachVm($"vm-{pool}", pool);
+            Assert.Equal(2, member.Poll(received));
+            Assert.Equal(sink.Frames[0].Data, member.GetFrame(received[0]).ToArray());
+            member.Release(received.AsSpan(0, 2));
+        }
+
         AssertAllBuffersBack(nic);
     }
 

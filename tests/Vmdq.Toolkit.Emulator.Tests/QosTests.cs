@@ -30,6 +30,9 @@ public class QosTests
     {
         private readonly Dictionary<long, long>[] _posted;
 
+        /// <summary>The low byte of a destination MAC (02:00:00:00:00:ee) that no rule of these tests names.</summary>
+        private const byte UplinkOnly = 0xEE;
+
         public Host(string rules)
         {
             // These tests measure the scheduler: the frames they send carry test source MACs, so the MAC anti-spoofing
@@ -80,7 +83,8 @@ public class QosTests
                 int n = 0;
                 while (n < Math.Min(count, burst.Length) && vm.TryRentTxBuffer(out int buffer))
                 {
-                    TestNic.Write(vm.GetTxBuffer(buffer).Slice(0, length), (byte)pool, NextSequence[pool] + n, 0);
+                    // To an address no rule names: unknown unicast, which the NIC's switch (VEB) sends to the uplink.
+                    TestNic.Write(vm.GetTxBuffer(buffer).Slice(0, length), UplinkOnly, NextSequence[pool] + n, 0);
                     burst[n++] = new TxFrame(buffer, length, false);
                 }
 

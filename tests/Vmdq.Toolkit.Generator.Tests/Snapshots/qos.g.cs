@@ -82,6 +82,8 @@ namespace Contoso.Qos
                 new global::Vmdq.Toolkit.TrafficClassInfo("storage", 4, false, 60, 0x30), // line 9
                 new global::Vmdq.Toolkit.TrafficClassInfo("voice", 6, true, 0, 0xC0), // line 10
             },
+            Switching = global::Vmdq.Toolkit.SwitchMode.Veb,
+            L2Forwarding = global::Vmdq.Toolkit.L2ForwardingTable.FromBytes(QosDispatcherTables.L2Filters, QosDispatcherTables.L2Members),
         };
 
         /// <summary>Parses <paramref name="frame"/> as this dispatcher does (with its <see cref="VxlanPort"/>), to explain a verdict.</summary>
@@ -254,5 +256,31 @@ namespace Contoso.Qos
             mac: new global::Vmdq.Toolkit.Classification.ProbeTable(MacDisplacements.ToArray(), MacKeys.ToArray(), MacVerdicts.ToArray(), MacBucketShift, MacShift),
             vlan: default,
             redirection: new global::Vmdq.Toolkit.Classification.RedirectionTables(new global::Vmdq.Toolkit.Classification.RssPool[] { new(3, 0, 1) }));
+
+        // The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.
+        public static global::System.ReadOnlySpan<byte> L2Filters => new byte[]
+        {
+            // slot 0: line 11: mac 02:00:00:00:00:01 -> pool 1:0
+            0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x0B, 0x00, 0x00, 0x00,
+            // slot 1: line 12: mac 02:00:00:00:00:02 -> pool 2:0
+            0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x0C, 0x00, 0x00, 0x00,
+            // slot 2: line 13: mac 02:00:00:00:00:03 -> pool 3:0
+            0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x03, 0x03, 0x00, 0x00, 0x00, 0x0D, 0x00, 0x00, 0x00,
+            // slot 3: line 14: mac 02:00:00:00:00:04 -> pool 4:0
+            0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x04, 0x04, 0x00, 0x00, 0x00, 0x0E, 0x00, 0x00, 0x00,
+        };
+
+        // VLAN membership for the switch's flooding (docs/rules-language.md, "Switching"): pool, first VLAN, last VLAN (-1: untagged).
+        public static global::System.ReadOnlySpan<byte> L2Members => new byte[]
+        {
+            // slot 0: pool 1: untagged
+            0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+            // slot 1: pool 2: untagged
+            0x02, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+            // slot 2: pool 3: untagged
+            0x03, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+            // slot 3: pool 4: untagged
+            0x04, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+        };
     }
 }
