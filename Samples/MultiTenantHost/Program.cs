@@ -7,7 +7,8 @@ using Vmdq.Toolkit.Emulator;
 
 // The main job: tenants.vmdq is compiled at build time into Contoso.Fabric.TenantDispatcher; this
 // program explains a few verdicts, then drives the NIC emulator with VM consumer threads, shows the
-// pools and queues live, rebalances, and checks that no frame was lost or delivered twice.
+// pools and queues live, rebalances, and checks that no frame was lost or delivered twice; then it runs the
+// transmit side (VEB switching, anti-spoofing, ETS) on a simulated clock.
 var options = HostOptions.Parse(args, out string? error);
 if (options is null)
 {
@@ -179,4 +180,7 @@ else
 // 4. Summary: every frame is accounted for, and every buffer is back.
 AnsiConsole.Write(HostDashboard.Summary(run, out bool conserved));
 AnsiConsole.MarkupLine(conserved ? "[green]conservation: OK[/]" : "[red]conservation: FAILED[/]");
-return conserved ? 0 : 1;
+
+// 5. The transmit side: VM-to-VM switching, anti-spoofing, and ETS sharing the wire, on a simulated clock.
+bool transmitConserved = TransmitDemo.Run(TenantDispatcher.Info);
+return conserved && transmitConserved ? 0 : 1;

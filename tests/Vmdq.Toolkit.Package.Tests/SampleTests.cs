@@ -25,6 +25,12 @@ public class SampleTests
         // depend on timing too (QueueBalancerTests measure them on a fake clock).
         Assert.Contains("rss pool analytics: redirection table on queue 0 only", output);
         Assert.Contains("attached analytics-vm to pool analytics (queues 0,1,2,3; one vCPU per queue 0-3)", output);
+
+        // The transmit scenes run on a simulated clock: their figures are the same on every machine.
+        Assert.Contains("1,000 delivered to storage's RX ring by the NIC's switch, 0 on the wire (1,000 switched locally", output);
+        Assert.Contains("refused (1 MAC spoof drop); event: VM 'web-vm' on web queue 0: 1 frame(s) refused by MAC anti-spoofing", output);
+        Assert.Contains("53.8%", output);
+        Assert.Contains("transmit conservation: OK", output);
     }
 
     [Fact]
