@@ -133,3 +133,68 @@ public class RuntimeRulesChanges
         return _rules.Remove(added.Added.ToArray()).Version;
     }
 }
+
+/// <summary>
+/// Classification throughput while rules change (issue 10): runtime <c>ClassifyBatch</c> on the 10K file's mix, alone and with
+/// another thread adding and removing one rule in a loop for the whole run (warm-up included) (each change re-checks the file and rebuilds
+/// the tables: about one <c>Load</c>, ~20 MB allocated). Readers never block; what the changes cost them is the second core
+/// the change thread takes, the garbage collections its allocations cause, and the tables leaving the caches at each swap.
+/// </summary>
+[MemoryDiagnoser]
+public class RuntimeClassifyUnderChanges10K
+{
+    private const int Frames = FrameMix.Count;
+    private byte[] _buffer = null!;
+    private FrameSlice[] _slices = null!;
+    private Verdict[] _verdicts = null!;
+    private RuntimeDispatcher _runtime = null!;
+    private System.Threading.Thread? _changer;
+    private volatile bool _stop;
+    private long _changes;
+
+    /// <summary>Whether a thread changes the rules meanwhile.</summary>
+    [Params(false, true)]
+    public bool Changing { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var mix = FrameMix.Create(D10K.Filters);
+        (_buffer, _slices) = (mix.Buffer, mix.Slices);
+        _verdicts = new Verdict[Frames];
+        var load = RuntimeDispatcher.Load(BenchRules.Write(D10K.Filters), "filters-10000.vmdq");
+        _runtime = load.Dispatcher ?? throw new InvalidOperationException(string.Join("\n", load.Diagnostics));
+        if (Changing)
+        {
+            StartChanges();
+        }
+    }
+
+    private void StartChanges()
+    {
+        _stop = false;
+        _changer = new System.Threading.Thread(() =>
+        {
+            while (!_stop)
+            {
+                var added = _runtime.Apply("mac 02:50:ff:00:00:01 -> p7");
+                _runtime.Remove(added.Added.ToArray());
+                System.Threading.Interlocked.Add(ref _changes, 2);
+            }
+        }) { IsBackground = true, Name = "rule changes" };
+        _changer.Start();
+    }
+
+    [GlobalCleanup]
+    public void StopChanges()
+    {
+        _stop = true;
+        _changer?.Join();
+        _changer = null;
+        Console.WriteLine($"// rule changes applied during the run: {System.Threading.Interlocked.Read(ref _changes)}");
+    }
+
+    /// <summary>Runtime <c>ClassifyBatch(buffer, slices)</c> over the mix.</summary>
+    [Benchmark(OperationsPerInvoke = Frames)]
+    public void RuntimeBatch() => _runtime.ClassifyBatch(_buffer, _slices, _verdicts);
+}
