@@ -233,7 +233,6 @@ public sealed partial class NicEmulator
         ulong dst = BinaryPrimitives.ReadUInt64BigEndian(frame) >> 16;
         ulong src = BinaryPrimitives.ReadUInt64BigEndian(frame[4..]) & 0xFFFF_FFFF_FFFFUL;
         int vlan = VlanOf(frame);
-        int sender = l2.StationPool(src);
         L2Filter? hit = l2.Lookup(dst, vlan);
         BindingTable table = Volatile.Read(ref _bindings);
         if (hit is { IsDrop: true })
@@ -245,7 +244,7 @@ public sealed partial class NicEmulator
 
         if ((dst & GroupBit) != 0)
         {
-            int members = FloodSet(l2, vlan, sender);
+            int members = FloodSet(l2, vlan, sender: -1, station: src);
             if (members == 0)
             {
                 CountPortDrop(DropReason.Reflected, 1);
@@ -302,7 +301,7 @@ public sealed partial class NicEmulator
             return;
         }
 
-        if (hit is not { } target || (uint)target.Pool >= (uint)_info.PoolCount || target.Pool == sender)
+        if (hit is not { } target || (uint)target.Pool >= (uint)_info.PoolCount || l2.IsStation(src, target.Pool))
         {
             CountPortDrop(DropReason.Reflected, 1);
             _buffers.ReleaseUnchecked(buffer);
@@ -337,13 +336,16 @@ public sealed partial class NicEmulator
         return stripping;
     }
 
-    /// <summary>Fills <see cref="_floodPools"/> with the pools that are members of <paramref name="vlan"/>, but <paramref name="sender"/>; returns how many.</summary>
-    private int FloodSet(L2ForwardingTable l2, int vlan, int sender)
+    /// <summary>
+    /// Fills <see cref="_floodPools"/> with the pools that are members of <paramref name="vlan"/>, but <paramref name="sender"/> and
+    /// (a reflected frame) every pool whose station address <paramref name="station"/> is; returns how many.
+    /// </summary>
+    private int FloodSet(L2ForwardingTable l2, int vlan, int sender, ulong? station = null)
     {
         int n = 0;
         for (int pool = 0; pool < _info.PoolCount; pool++)
         {
-            if (pool != sender && l2.IsMember(pool, vlan))
+            if (pool != sender && l2.IsMember(pool, vlan) && !(station is { } mac && l2.IsStation(mac, pool)))
             {
                 _floodPools[n++] = pool;
             }
