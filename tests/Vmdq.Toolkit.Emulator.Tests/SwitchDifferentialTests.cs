@@ -123,7 +123,8 @@ public class SwitchDifferentialTests
             return 300 + rng.Next(20);
         }
 
-        // Each MAC belongs to one pool (several rules may give it to that pool: mac, and mac+vlan).
+        // Most MACs belong to one pool (several rules may give it to that pool: mac, and mac+vlan); now and then a mac+vlan
+        // rule gives another pool's MAC to a pool on another VLAN (two stations, one address: VEPA's source filter must cope).
         var usedMac = new HashSet<ulong>();
         var usedMacVlan = new HashSet<(ulong, int)>();
         var usedVlan = new HashSet<int>();
@@ -140,6 +141,11 @@ public class SwitchDifferentialTests
                     text.AppendLine(CultureInfo.InvariantCulture, $"mac {Mac(mac)} -> {target}");
                     break;
                 case 1:
+                    if (target != "drop" && rng.Next(4) == 0)
+                    {
+                        mac = (mac & ~0xFF00UL) | ((ulong)pools[rng.Next(pools.Count)] << 8);
+                    }
+
                     int v = VlanFor(p);
                     if (usedMacVlan.Add((mac, v)))
                     {
