@@ -2,8 +2,11 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Vmdq.Rules.Model;
 using Vmdq.Rules.Reference;
 using Vmdq.Toolkit.Emulator;
 
@@ -194,6 +197,7 @@ public class SwitchDifferentialTests
             2 when g.Macs.Count > 0 => g.Macs[rng.Next(g.Macs.Count)],
             _ => 0x0200_00BB_0000UL | (uint)rng.Next(4),
         };
+        int? stag = rng.Next(8) == 0 ? 10 + rng.Next(3) : null;   // now and then an outer S-tag (802.1ad) before the C-tag, if any
         int? tci = rng.Next(5) switch
         {
             0 or 1 => g.Vlans[rng.Next(g.Vlans.Count)] | (rng.Next(8) << 13),
@@ -209,11 +213,18 @@ public class SwitchDifferentialTests
         BinaryPrimitives.WriteUInt64BigEndian(srcBytes, src << 16);
         srcBytes.AsSpan(0, 6).CopyTo(frame.AsSpan(6));
         int at = 12;
+        if (stag is { } s)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at), 0x88A8);
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at + 2), (ushort)s);
+            at += 4;
+        }
+
         if (tci is { } t)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8100);
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(14), (ushort)t);
-            at = 16;
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at), 0x8100);
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at + 2), (ushort)t);
+            at += 4;
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(at), MarkerEtherType);
@@ -248,15 +259,14 @@ public class SwitchDifferentialTests
             }
 
             ran++;
-            frames += RunCase(rng, g, loaded.Dispatcher!, reference!, ran, outcomes);
+            frames += RunCase(rng, g, loaded.Dispatcher!.Info, reference!, ran, outcomes);
         }
 
         return new Tally(ran, frames, outcomes);
     }
 
-    private static int RunCase(Random rng, Generated g, RuntimeDispatcher dispatcher, ReferenceSwitch reference, int caseNumber, Dictionary<string, int> outcomes)
+    private static int RunCase(Random rng, Generated g, DispatcherInfo info, ReferenceSwitch reference, int caseNumber, Dictionary<string, int> outcomes)
     {
-        var info = dispatcher.Info;
         using var nic = new NicEmulator(info);
         var wire = new Tap();
         var onward = new Tap();
@@ -298,7 +308,11 @@ public class SwitchDifferentialTests
             var vm = vms[sender];
             Assert.True(vm.TryRentTxBuffer(out int buffer), where);
             frame.CopyTo(vm.GetTxBuffer(buffer));
-            int posted = vm.TransmitBurst(0, [new TxFrame(buffer, frame.Length)]);
+
+            // Now and then the VM posts the frame with an FCS (not checked; the NIC strips it and appends its own on the wire).
+            bool withFcs = rng.Next(6) == 0;
+            vm.GetTxBuffer(buffer).Slice(frame.Length, 4).Fill(0xFC);
+            int posted = vm.TransmitBurst(0, [new TxFrame(buffer, frame.Length + (withFcs ? 4 : 0), withFcs)]);
             nic.DrainWire();
             var completions = new TxCompletion[4];
             while (vm.PollCompletions(completions) > 0)
@@ -385,6 +399,40 @@ public class SwitchDifferentialTests
         {
             Assert.True(tally.Outcomes.GetValueOrDefault(key) > 0, $"No frame had outcome {key}: " + string.Join(", ", tally.Outcomes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}")));
         }
+    }
+
+    /// <summary>The rules of a checked-in file as <see cref="RandomFrame"/> draws from them.</summary>
+    private static Generated FromFile(string name, [CallerFilePath] string here = "")
+    {
+        string text = File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, name));
+        var reference = ReferenceSwitch.FromText(name, text)!;
+        var rules = reference.Rules;
+        var macs = rules.Rules.Where(r => r.Kind is MatchKind.Mac or MatchKind.MacVlan).Select(r => r.Mac).Distinct().ToList();
+        var vlans = rules.Rules.Where(r => r.Kind is MatchKind.Vlan or MatchKind.MacVlan).Select(r => (int)r.Id)
+            .Concat(rules.Pools.Where(p => p.VlanInsert > 0).Select(p => p.VlanInsert)).Concat([120, 199, 250]).Distinct().ToList();
+        return new Generated(text, rules.Pools.Select(p => p.Index).ToList(), macs, vlans);
+    }
+
+    [Theory]
+    [InlineData("switch.vmdq", 1221)]
+    [InlineData("spoof.vmdq", 1222)]
+    public void A_generated_dispatcher_matches_the_reference_switch_frame_by_frame(string file, int seed)
+    {
+        DispatcherInfo info = file == "switch.vmdq" ? Vmdq.Generated.SwitchDispatcher.Info : Vmdq.Generated.SpoofDispatcher.Info;
+        var g = FromFile(file);
+        var reference = ReferenceSwitch.FromText(file, g.Text)!;
+        var rng = new Random(seed);
+        var outcomes = new Dictionary<string, int>();
+        int frames = 0;
+        for (int c = 1; c <= 20; c++)
+        {
+            frames += RunCase(rng, g, info, reference, c, outcomes);
+        }
+
+        Assert.Equal(20 * FramesPerCase, frames);
+        var tally = new Tally(20, frames, outcomes);
+        AssertCovers(tally, "veb.Sent.local", "veb.Sent.local.wire", "veb.Sent.wire", "veb.ToSender", "veb.MacSpoof");
+        AssertCovers(tally, file == "switch.vmdq" ? ["veb.RuleDrop"] : ["veb.VlanSpoof", "veb.Sent.local.strip", "veb.Sent.local.wire.strip"]);
     }
 
     [Theory]
