@@ -246,9 +246,9 @@ internal sealed class ReferenceSwitch
     }
 
     /// <summary>
-    /// "a declared pool is a member of VLAN V when a non-drop vlan V or mac M vlan V rule targets it or V is in its tenant's vlan
-    /// range; it is a member of the untagged set when a non-drop mac M rule (without vlan) targets it, or when it is a member of no
-    /// VLAN at all." <paramref name="vlan"/> null or 0 (priority-tagged) is the untagged set.
+    /// "a declared pool is a member of VLAN V when a non-drop vlan V or mac M vlan V rule targets it, V is its vlan-insert VLAN, or
+    /// V is in its tenant's vlan range; it is a member of the untagged set when a non-drop mac M rule (without vlan) targets it, or
+    /// when it is a member of no VLAN at all." <paramref name="vlan"/> null or 0 (priority-tagged) is the untagged set.
     /// </summary>
     public bool IsMember(int pool, int? vlan)
     {
@@ -261,10 +261,11 @@ internal sealed class ReferenceSwitch
         if (vlan is { } v && v != 0)
         {
             return (tenantRange is { } range && v >= range.Lo && v <= range.Hi)
+                || p.VlanInsert == v
                 || _rules.Rules.Any(x => !x.IsDrop && x.Pool == pool && x.Kind is MatchKind.Vlan or MatchKind.MacVlan && (int)x.Id == v);
         }
 
-        bool onSomeVlan = tenantRange is not null || _rules.Rules.Any(x => !x.IsDrop && x.Pool == pool && x.Kind is MatchKind.Vlan or MatchKind.MacVlan);
+        bool onSomeVlan = tenantRange is not null || p.VlanInsert > 0 || _rules.Rules.Any(x => !x.IsDrop && x.Pool == pool && x.Kind is MatchKind.Vlan or MatchKind.MacVlan);
         return !onSomeVlan || _rules.Rules.Any(x => !x.IsDrop && x.Pool == pool && x.Kind == MatchKind.Mac);
     }
 
