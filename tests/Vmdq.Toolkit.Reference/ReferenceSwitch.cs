@@ -53,6 +53,9 @@ internal sealed class ReferenceSwitch
 {
     private const int TpidCTag = 0x8100;
 
+    /// <summary>The 64-byte Ethernet minimum without its FCS.</summary>
+    private const int MinimumFrameWithoutFcs = 60;
+
     private readonly RuleSet _rules;
     private readonly Dictionary<string, (int Lo, int Hi)> _tenantVlans;
 
@@ -303,12 +306,21 @@ internal sealed class ReferenceSwitch
                 return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, frame, false, onward, false, none);
             }
 
+            // The wire pads a short frame to its 64-byte minimum: it comes back as 60 bytes (zeros after the frame) and an FCS
+            // (Runtime/Emulator/README.md, the wire).
+            byte[] back = frame;
+            if (frame.Length < MinimumFrameWithoutFcs)
+            {
+                back = new byte[MinimumFrameWithoutFcs];
+                frame.CopyTo(back, 0);
+            }
+
             // "filters out the copy for the pool that sent it, which it finds by the frame's source MAC".
             var stations = StationPools(Mac48(frame, 6));
             var targets = group
                 ? Flood(vlan).Where(p => !stations.Contains(p)).Select(p => (p, FirstQueue(p))).ToList()
                 : stations.Contains(hit!.Pool) ? new List<(int, int)>() : new List<(int, int)> { (hit!.Pool, hit.Queue) };
-            var copies = Deliver(targets, frame);
+            var copies = Deliver(targets, back);
             return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, frame, true, onward, copies.Count == 0, copies);
         }
 
