@@ -240,7 +240,7 @@ public class SwitchDifferentialTests
     /// <summary>What each frame did, for the mutation checks: counts by outcome over a whole run.</summary>
     private sealed record Tally(int Cases, int Frames, Dictionary<string, int> Outcomes);
 
-    private static Tally RunCases(bool vepa, int seed, int cases)
+    private static Tally RunCases(bool vepa, int seed, int cases, bool batched = false)
     {
         var rng = new Random(seed);
         var outcomes = new Dictionary<string, int>();
@@ -259,7 +259,9 @@ public class SwitchDifferentialTests
             }
 
             ran++;
-            frames += RunCase(rng, g, loaded.Dispatcher!.Info, reference!, ran, outcomes);
+            frames += batched
+                ? RunBatchedCase(rng, g, loaded.Dispatcher!.Info, reference!, ran, outcomes)
+                : RunCase(rng, g, loaded.Dispatcher!.Info, reference!, ran, outcomes);
         }
 
         return new Tally(ran, frames, outcomes);
@@ -393,6 +395,110 @@ public class SwitchDifferentialTests
         return FramesPerCase;
     }
 
+    /// <summary>
+    /// A whole case's frames posted from their VMs (one burst each) before the wire runs once, the rings read after: the same
+    /// fates as frame by frame, with buffers shared between frames in flight, local copies and reflections all at once.
+    /// Compared as multisets (the scheduler interleaves the TX queues).
+    /// </summary>
+    private static int RunBatchedCase(Random rng, Generated g, DispatcherInfo info, ReferenceSwitch reference, int caseNumber, Dictionary<string, int> outcomes)
+    {
+        using var nic = new NicEmulator(info);
+        var wire = new Tap();
+        var onward = new Tap();
+        ReflectiveRelayBridge? bridge = reference.IsVepa ? new ReflectiveRelayBridge(nic, onward) : null;
+        wire.Next = bridge;
+        nic.WireSink = wire;
+        var vms = g.PoolIndices.ToDictionary(p => p, p => nic.AttachVm("vm" + p.ToString(CultureInfo.InvariantCulture), p));
+
+        var expectedDeliveries = new List<string>();
+        var expectedWire = new List<string>();
+        var expectedOnward = new List<string>();
+        var expectedOutcomes = new Dictionary<ReferenceTxOutcome, int>();
+        int expectedReflected = 0, expectedReflectedDrops = 0, posted = 0, expectedPosted = 0;
+        for (int i = 0; i < FramesPerCase; i++)
+        {
+            int sender = g.PoolIndices[rng.Next(g.PoolIndices.Count)];
+            byte[] frame = RandomFrame(rng, g, reference, sender, (caseNumber * 1000) + i);
+            var expected = reference.Transmit(sender, frame);
+            string key = (reference.IsVepa ? "vepa." : "veb.") + "batched." + expected.Outcome;
+            outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
+            expectedDeliveries.AddRange(expected.Deliveries.Select(d => $"{d.Pool}:{d.Queue} {d.StrippedTci} {Convert.ToHexString(d.Bytes)}"));
+            if (expected.Wire is { } w)
+            {
+                expectedWire.Add(Convert.ToHexString(w));
+                if (expected.Onward)
+                {
+                    expectedOnward.Add(Convert.ToHexString(w));
+                }
+            }
+
+            expectedOutcomes[expected.Outcome] = expectedOutcomes.GetValueOrDefault(expected.Outcome) + 1;
+            expectedReflected += expected.Reflected ? 1 : 0;
+            expectedReflectedDrops += expected.ReflectedDrop ? 1 : 0;
+            expectedPosted += expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof ? 0 : 1;
+
+            var vm = vms[sender];
+            Assert.True(vm.TryRentTxBuffer(out int buffer));
+            frame.CopyTo(vm.GetTxBuffer(buffer));
+            posted += vm.TransmitBurst(0, [new TxFrame(buffer, frame.Length)]);
+        }
+
+        nic.DrainWire();
+        foreach (var vm in vms.Values)
+        {
+            var completions = new TxCompletion[64];
+            while (vm.PollCompletions(completions) > 0)
+            {
+            }
+        }
+
+        // Read every ring while holding every descriptor (so no buffer is reused before all are read), then release.
+        var got = new List<string>();
+        var held = new List<(VmConsumer Vm, RxDescriptor D)>();
+        foreach (var consumer in vms.Values)
+        {
+            var burst = new RxDescriptor[64];
+            int n;
+            while ((n = consumer.Poll(burst)) > 0)
+            {
+                for (int k = 0; k < n; k++)
+                {
+                    var d = burst[k];
+                    got.Add($"{d.Pool}:{d.Queue} {(d.VlanStripped ? d.VlanTag : null)} {Convert.ToHexString(consumer.GetFrame(d))}");
+                    held.Add((consumer, d));
+                }
+            }
+        }
+
+        foreach (var (consumer, d) in held)
+        {
+            consumer.Release(d);
+        }
+
+        string where = $"case {caseNumber} (batched)\n{g.Text}";
+        expectedDeliveries.Sort(StringComparer.Ordinal);
+        got.Sort(StringComparer.Ordinal);
+        Assert.True(expectedDeliveries.SequenceEqual(got), $"deliveries differ: expected {expectedDeliveries.Count}, got {got.Count}; {where}");
+        expectedWire.Sort(StringComparer.Ordinal);
+        Assert.True(expectedWire.SequenceEqual(wire.Frames.Select(Convert.ToHexString).Order(StringComparer.Ordinal)), $"wire differs; {where}");
+        expectedOnward.Sort(StringComparer.Ordinal);
+        Assert.True(expectedOnward.SequenceEqual(onward.Frames.Select(Convert.ToHexString).Order(StringComparer.Ordinal)), $"onward differs; {where}");
+
+        var end = nic.Snapshot();
+        var tx = end.Transmit.Drops;
+        Assert.Equal(expectedPosted, posted);
+        Assert.Equal(
+            (expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.MacSpoof), expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.VlanSpoof),
+             expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.RuleDrop), expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.ToSender)),
+            ((int)tx.MacSpoof, (int)tx.VlanSpoof, (int)tx.RuleDrop, (int)tx.ToSender));
+        Assert.Equal(expectedReflected, (int)(bridge?.Reflected ?? 0));
+        Assert.Equal(expectedReflectedDrops, (int)end.Drops.Reflected);
+        Assert.Equal(expectedReflectedDrops, (int)end.Drops.Total);
+        Assert.True(end.IsBalanced, end.ToString());
+        Assert.Equal(end.Buffers.Total, end.Buffers.Free);
+        return FramesPerCase;
+    }
+
     private static void AssertCovers(Tally tally, params string[] keys)
     {
         foreach (string key in keys)
@@ -443,6 +549,17 @@ public class SwitchDifferentialTests
         var tally = RunCases(vepa: false, seed, cases: 80);
         Assert.Equal(80 * FramesPerCase, tally.Frames);
         AssertCovers(tally, "veb.Sent.local", "veb.Sent.local.wire", "veb.Sent.wire", "veb.MacSpoof", "veb.VlanSpoof", "veb.RuleDrop", "veb.ToSender", "veb.Sent.local.strip");
+    }
+
+    [Theory]
+    [InlineData(false, 1231)]
+    [InlineData(true, 1232)]
+    public void Frames_posted_together_and_switched_in_one_wire_run_match_the_reference(bool vepa, int seed)
+    {
+        var tally = RunCases(vepa, seed, cases: 60, batched: true);
+        Assert.Equal(60 * FramesPerCase, tally.Frames);
+        string mode = vepa ? "vepa" : "veb";
+        AssertCovers(tally, $"{mode}.batched.Sent", $"{mode}.batched.MacSpoof", $"{mode}.batched.VlanSpoof", $"{mode}.batched.RuleDrop");
     }
 
     [Theory]
