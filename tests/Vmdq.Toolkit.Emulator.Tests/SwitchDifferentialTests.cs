@@ -294,6 +294,11 @@ public class SwitchDifferentialTests
             int sender = g.PoolIndices[rng.Next(g.PoolIndices.Count)];
             int marker = (caseNumber * 1000) + i;
             byte[] frame = RandomFrame(rng, g, reference, sender, marker);
+            if (rng.Next(40) == 0)
+            {
+                frame = frame[..rng.Next(14)];   // a runt: refused on posting
+            }
+
             var expected = reference.Transmit(sender, frame);
             string where = $"case {caseNumber} frame {i}: pool {sender} sends {Convert.ToHexString(frame.AsSpan(0, Math.Min(18, frame.Length)))}...\n{g.Text}";
             string key = reference.IsVepa ? "vepa." : "veb.";
@@ -357,7 +362,8 @@ public class SwitchDifferentialTests
             // Transmit drops by reason, and what was posted.
             var tx = after.Transmit.Drops;
             var tx0 = before.Transmit.Drops;
-            Assert.Equal(expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof ? 0 : 1, posted);
+            Assert.Equal(expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof or ReferenceTxOutcome.Runt ? 0 : 1, posted);
+            Assert.Equal(expected.Outcome == ReferenceTxOutcome.Runt ? 1 : 0, tx.Runt - tx0.Runt);
             Assert.Equal(
                 (expected.Outcome == ReferenceTxOutcome.MacSpoof ? 1 : 0, expected.Outcome == ReferenceTxOutcome.VlanSpoof ? 1 : 0,
                  expected.Outcome == ReferenceTxOutcome.RuleDrop ? 1 : 0, expected.Outcome == ReferenceTxOutcome.ToSender ? 1 : 0),
@@ -548,7 +554,7 @@ public class SwitchDifferentialTests
     {
         var tally = RunCases(vepa: false, seed, cases: 80);
         Assert.Equal(80 * FramesPerCase, tally.Frames);
-        AssertCovers(tally, "veb.Sent.local", "veb.Sent.local.wire", "veb.Sent.wire", "veb.MacSpoof", "veb.VlanSpoof", "veb.RuleDrop", "veb.ToSender", "veb.Sent.local.strip");
+        AssertCovers(tally, "veb.Sent.local", "veb.Sent.local.wire", "veb.Sent.wire", "veb.MacSpoof", "veb.VlanSpoof", "veb.RuleDrop", "veb.ToSender", "veb.Sent.local.strip", "veb.Runt");
     }
 
     [Theory]
@@ -569,6 +575,6 @@ public class SwitchDifferentialTests
     {
         var tally = RunCases(vepa: true, seed, cases: 80);
         Assert.Equal(80 * FramesPerCase, tally.Frames);
-        AssertCovers(tally, "vepa.Sent.local.wire", "vepa.Sent.wire", "vepa.Sent.wire.reflected-drop", "vepa.MacSpoof", "vepa.VlanSpoof", "vepa.RuleDrop", "vepa.Sent.local.wire.strip");
+        AssertCovers(tally, "vepa.Sent.local.wire", "vepa.Sent.wire", "vepa.Sent.wire.reflected-drop", "vepa.MacSpoof", "vepa.VlanSpoof", "vepa.RuleDrop", "vepa.Sent.local.wire.strip", "vepa.Runt");
     }
 }

@@ -13,6 +13,9 @@ internal enum ReferenceTxOutcome
     /// <summary>Not dropped on transmit: it went to local pools, to the uplink, or both.</summary>
     Sent,
 
+    /// <summary>Refused on posting: shorter than an Ethernet header, 14 bytes (<c>TxDropReason.Runt</c>).</summary>
+    Runt,
+
     /// <summary>Refused on posting by MAC anti-spoofing (<c>TxDropReason.MacSpoof</c>).</summary>
     MacSpoof,
 
@@ -100,9 +103,14 @@ internal sealed class ReferenceSwitch
 
     /// <summary>The full transmit path of <paramref name="frame"/> posted by <paramref name="sender"/>: anti-spoofing, tag insertion, switching, strip.</summary>
     /// <param name="sender">The sending pool.</param>
-    /// <param name="frame">The frame as the VM wrote it (no FCS), at least 14 bytes.</param>
+    /// <param name="frame">The frame as the VM wrote it (no FCS); one shorter than an Ethernet header is a runt.</param>
     public ReferenceSwitchDecision Transmit(int sender, byte[] frame)
     {
+        if (frame is null || frame.Length < 14)
+        {
+            return new ReferenceSwitchDecision(ReferenceTxOutcome.Runt, null, false, false, false, Array.Empty<ReferenceDelivery>());
+        }
+
         var spoof = AntiSpoof(sender, frame);
         if (spoof != ReferenceTxOutcome.Sent)
         {
