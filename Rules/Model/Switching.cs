@@ -29,8 +29,8 @@ internal static class Switching
     public static IEnumerable<ResolvedRule> L2Rules(this RuleSet model) => model.Rules.Where(r => IsL2(r.Kind));
 
     /// <summary>
-    /// VLAN membership: pool P is a member of VLAN V when a non-drop <c>vlan V</c> or <c>mac M vlan V</c> rule targets it or V is in
-    /// its tenant's <c>vlan</c> range; of untagged frames when a non-drop <c>mac M</c> rule targets it or it is a member of no VLAN at
+    /// VLAN membership: pool P is a member of VLAN V when a non-drop <c>vlan V</c> or <c>mac M vlan V</c> rule targets it, V is its
+    /// <c>vlan-insert</c> VLAN, or V is in its tenant's <c>vlan</c> range; of untagged frames when a non-drop <c>mac M</c> rule targets it or it is a member of no VLAN at
     /// all. Only declared pools are members of anything. Sorted by pool, then untagged first, then by VLAN; adjacent single VLANs are not merged (each rule is one entry).
     /// </summary>
     /// <param name="pools">The declared pools.</param>
@@ -46,6 +46,12 @@ internal static class Switching
             if (pool.Tenant is not null && tenantVlans.TryGetValue(pool.Tenant, out var range) && range is not null)
             {
                 members.Add(new VlanMember(pool.Index, (int)range.Lo, (int)range.Hi));
+            }
+
+            if (pool.VlanInsert != 0)
+            {
+                // An access port is on its VLAN (a VF given a port VLAN is in that VLAN's filter).
+                members.Add(new VlanMember(pool.Index, pool.VlanInsert, pool.VlanInsert));
             }
         }
 

@@ -62,7 +62,7 @@ public sealed class L2ForwardingTable
     private readonly Dictionary<(ulong Mac, int Vlan), int> _macVlan = new();
     private readonly Dictionary<ulong, int> _mac = new();
     private readonly Dictionary<int, int> _vlan = new();
-    private readonly Dictionary<ulong, int> _stations = new();
+    private readonly HashSet<(ulong Mac, int Pool)> _stations = new();
 
     /// <summary>Creates the table. When a match appears twice the first entry wins (a checked rules file has no conflicts).</summary>
     /// <exception cref="ArgumentNullException">When an argument is null.</exception>
@@ -90,7 +90,7 @@ public sealed class L2ForwardingTable
 
             if (f.Kind != L2FilterKind.Vlan && !f.IsDrop)
             {
-                _stations.TryAdd(f.Mac, f.Pool);
+                _stations.Add((f.Mac, f.Pool));
             }
         }
     }
@@ -186,6 +186,9 @@ public sealed class L2ForwardingTable
         return false;
     }
 
-    /// <summary>The pool whose station address <paramref name="mac"/> is (the target of a non-drop <c>mac</c> or <c>mac ... vlan</c> rule for it), or -1.</summary>
-    public int StationPool(ulong mac) => _stations.TryGetValue(mac, out int pool) ? pool : -1;
+    /// <summary>
+    /// True when <paramref name="mac"/> is a station address of <paramref name="pool"/>: the target of a non-drop <c>mac</c> or
+    /// <c>mac ... vlan</c> rule for it. One address can be several pools' (on different VLANs): it is each one's.
+    /// </summary>
+    public bool IsStation(ulong mac, int pool) => _stations.Contains((mac, pool));
 }

@@ -104,8 +104,27 @@ public sealed partial class NicEmulator
         bool nested = EnterSwitchReceive();
         try
         {
+            // vlan-insert pools receive a C-tagged frame without its tag: a stripped copy in a buffer of its own (the transmitted
+            // buffer stays as it is: a flooded frame also goes to the uplink). No buffer: those copies are NoBuffer drops.
+            int stripping = CountStripping(pools, buffer, length);
+            int strippedBuffer = -1;
+            ushort tci = 0;
+            if (stripping > 0)
+            {
+                if (_buffers.TryRent(out int copy))
+                {
+                    tci = CopyStripped(buffer, copy, length);
+                    _buffers.SetRefCount(copy, stripping);
+                    strippedBuffer = copy;
+                }
+                else
+                {
+                    CountPortDrop(DropReason.NoBuffer, stripping);
+                }
+            }
+
             // One reference per copy, added before any is published: each copy's consumer (or its ring-full drop) gives one back.
-            _buffers.AddReferences(buffer, pools.Length);
+            _buffers.AddReferences(buffer, pools.Length - stripping);
             BindingTable table = Volatile.Read(ref _bindings);
             int savedEnqueued = _chunkEnqueued;
             foreach (int pool in pools)
@@ -113,7 +132,17 @@ public sealed partial class NicEmulator
                 Verdict v = useFirstQueue ? Verdict.Create(pool, FirstQueueOf(pool), false, verdict.RuleLine, verdict.Kind) : verdict;
                 long sequence = _nextSequence;
                 Volatile.Write(ref _nextSequence, sequence + 1);
-                Stage(table, pool, v, sequence, length, buffer);
+                if (stripping > 0 && _stripVlan[pool])
+                {
+                    if (strippedBuffer >= 0)
+                    {
+                        Stage(table, pool, v, sequence, length - CTagBytes, strippedBuffer, stripped: true, tci);
+                    }
+                }
+                else
+                {
+                    Stage(table, pool, v, sequence, length, buffer);
+                }
             }
 
             Flush();
@@ -204,7 +233,6 @@ public sealed partial class NicEmulator
         ulong dst = BinaryPrimitives.ReadUInt64BigEndian(frame) >> 16;
         ulong src = BinaryPrimitives.ReadUInt64BigEndian(frame[4..]) & 0xFFFF_FFFF_FFFFUL;
         int vlan = VlanOf(frame);
-        int sender = l2.StationPool(src);
         L2Filter? hit = l2.Lookup(dst, vlan);
         BindingTable table = Volatile.Read(ref _bindings);
         if (hit is { IsDrop: true })
@@ -216,7 +244,7 @@ public sealed partial class NicEmulator
 
         if ((dst & GroupBit) != 0)
         {
-            int members = FloodSet(l2, vlan, sender);
+            int members = FloodSet(l2, vlan, sender: -1, station: src);
             if (members == 0)
             {
                 CountPortDrop(DropReason.Reflected, 1);
@@ -226,33 +254,98 @@ public sealed partial class NicEmulator
 
             Verdict group = GroupVerdict(dst);
             Volatile.Write(ref _replicaCopies, _replicaCopies + members - 1);
-            _buffers.SetRefCount(buffer, members);
+
+            // As for replicas from the wire: the vlan-insert pools get the frame without its C-tag (stripped in place when every
+            // copy strips, else a stripped copy in a buffer of its own; no buffer: those copies are NoBuffer drops).
+            int stripping = CountStripping(_floodPools.AsSpan(0, members), buffer, frame.Length);
+            int keeping = members - stripping;
+            int strippedBuffer = -1;
+            ushort tci = 0;
+            if (stripping > 0 && keeping == 0)
+            {
+                TryStripInPlace(buffer, frame.Length, out tci);
+                strippedBuffer = buffer;
+            }
+            else if (stripping > 0)
+            {
+                if (_buffers.TryRent(out int copy))
+                {
+                    tci = CopyStripped(buffer, copy, frame.Length);
+                    _buffers.SetRefCount(copy, stripping);
+                    strippedBuffer = copy;
+                }
+                else
+                {
+                    CountPortDrop(DropReason.NoBuffer, stripping);
+                }
+            }
+
+            _buffers.SetRefCount(buffer, strippedBuffer == buffer ? members : keeping);
             for (int i = 0; i < members; i++)
             {
                 int pool = _floodPools[i];
-                Stage(table, pool, Verdict.Create(pool, FirstQueueOf(pool), false, 0, group.Kind), sequence, frame.Length, buffer);
+                var v = Verdict.Create(pool, FirstQueueOf(pool), false, 0, group.Kind);
+                if (stripping > 0 && _stripVlan[pool])
+                {
+                    if (strippedBuffer >= 0)
+                    {
+                        Stage(table, pool, v, sequence, frame.Length - CTagBytes, strippedBuffer, stripped: true, tci);
+                    }
+                }
+                else
+                {
+                    Stage(table, pool, v, sequence, frame.Length, buffer);
+                }
             }
 
             return;
         }
 
-        if (hit is not { } target || (uint)target.Pool >= (uint)_info.PoolCount || target.Pool == sender)
+        if (hit is not { } target || (uint)target.Pool >= (uint)_info.PoolCount || l2.IsStation(src, target.Pool))
         {
             CountPortDrop(DropReason.Reflected, 1);
             _buffers.ReleaseUnchecked(buffer);
             return;
         }
 
-        Stage(table, target.Pool, Verdict.Create(target.Pool, target.Queue, false, target.RuleLine, KindOf(target.Kind)), sequence, frame.Length, buffer);
+        var unicast = Verdict.Create(target.Pool, target.Queue, false, target.RuleLine, KindOf(target.Kind));
+        if (_stripVlan[target.Pool] && TryStripInPlace(buffer, frame.Length, out ushort strippedTci))
+        {
+            Stage(table, target.Pool, unicast, sequence, frame.Length - CTagBytes, buffer, stripped: true, strippedTci);
+        }
+        else
+        {
+            Stage(table, target.Pool, unicast, sequence, frame.Length, buffer);
+        }
     }
 
-    /// <summary>Fills <see cref="_floodPools"/> with the pools that are members of <paramref name="vlan"/>, but <paramref name="sender"/>; returns how many.</summary>
-    private int FloodSet(L2ForwardingTable l2, int vlan, int sender)
+    /// <summary>How many of <paramref name="pools"/> strip the frame in <paramref name="buffer"/>: the vlan-insert pools, when the frame has an outer C-tag.</summary>
+    private int CountStripping(ReadOnlySpan<int> pools, int buffer, int length)
+    {
+        if (!IsCTagged(buffer, length))
+        {
+            return 0;
+        }
+
+        int stripping = 0;
+        foreach (int pool in pools)
+        {
+            stripping += _stripVlan[pool] ? 1 : 0;
+        }
+
+        return stripping;
+    }
+
+    /// <summary>
+    /// Fills <see cref="_floodPools"/> with the pools that are members of <paramref name="vlan"/>, but <paramref name="sender"/> and
+    /// (a reflected frame) every pool whose station address <paramref name="station"/> is; returns how many.
+    /// </summary>
+    private int FloodSet(L2ForwardingTable l2, int vlan, int sender, ulong? station = null)
     {
         int n = 0;
         for (int pool = 0; pool < _info.PoolCount; pool++)
         {
-            if (pool != sender && l2.IsMember(pool, vlan))
+            if (pool != sender && l2.IsMember(pool, vlan) && !(station is { } mac && l2.IsStation(mac, pool)))
             {
                 _floodPools[n++] = pool;
             }

@@ -241,6 +241,86 @@ public class AntiSpoofAndVlanTagTests
         AssertAllBuffersBack(nic);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FramesTheSwitchDeliversToAVlanInsertPoolAreStrippedAndTheWireAndOtherPoolsKeepTheTag(bool vepa)
+    {
+        DispatcherInfo info = Vmdq.Generated.SpoofDispatcher.Info;
+        if (vepa)
+        {
+            var load = RuntimeDispatcher.Load(RulesText() + "switch vepa\n", "spoof.vmdq");
+            Assert.True(load.Succeeded, string.Join("\n", load.Diagnostics));
+            info = load.Dispatcher!.Info;
+        }
+
+        using var nic = new NicEmulator(info);
+        var wire = new RecordingSink();
+        nic.WireSink = vepa ? new ReflectiveRelayBridge(nic, wire) : wire;
+        var web = nic.AttachVm("vm-web", Web);
+        var tagged = nic.AttachVm("vm-tagged", Tagged);
+        var db = nic.AttachVm("vm-db", Db);
+        byte[] unicast = Frame(Mac(3), Mac(1), tci: (2 << 13) | 150, length: 90);      // tagged's MAC, on its VLAN
+        byte[] broadcast = Frame(0xFFFF_FFFF_FFFF, Mac(1), tci: 120, length: 80);        // blue's VLAN 120: db, tagged (tenant range)
+        Assert.Equal(2, web.TransmitBurst([Rent(web, unicast), Rent(web, broadcast)]));
+        nic.DrainWire();
+        Reap(web);
+
+        var mine = new RxDescriptor[8];
+        Assert.Equal(2, tagged.Poll(mine));
+        Assert.All(mine.Take(2), d => Assert.True(d.VlanStripped));
+        Assert.Equal([(2 << 13) | 150, 120], mine.Take(2).Select(d => (int)d.VlanTag));
+        Assert.Equal(unicast[..12].Concat(unicast[16..]).ToArray(), tagged.GetFrame(mine[0]).ToArray());
+        Assert.Equal(broadcast[..12].Concat(broadcast[16..]).ToArray(), tagged.GetFrame(mine[1]).ToArray());
+
+        // db keeps the tag; so does the copy that goes on to the network (the uplink, or on from the bridge).
+        var theirs = new RxDescriptor[8];
+        Assert.Equal(1, db.Poll(theirs));
+        Assert.False(theirs[0].VlanStripped);
+        Assert.Equal(broadcast, db.GetFrame(theirs[0]).ToArray());
+        Assert.Equal(broadcast, Assert.Single(wire.Frames).Data);
+
+        tagged.Release(mine.AsSpan(0, 2));
+        db.Release(theirs.AsSpan(0, 1));
+        AssertAllBuffersBack(nic);
+    }
+
+    [Fact]
+    public void AccessPortsOnOneVlanReceiveEachOthersBroadcastsThroughTheSwitch()
+    {
+        // a and b are access ports on VLAN 150 with no tenant: members of VLAN 150 by their vlan-insert alone.
+        var load = RuntimeDispatcher.Load("""
+            nic pools 4 queues 1 ring 16
+            pool plain 0
+            pool a 1 vlan-insert 150
+            pool b 2 vlan-insert 150
+            pool c 3 vlan-insert 160
+            mac 52:54:00:00:00:0a -> a
+            mac 52:54:00:00:00:0b -> b
+            """, "access.vmdq");
+        Assert.True(load.Succeeded, string.Join("\n", load.Diagnostics));
+        using var nic = new NicEmulator(load.Dispatcher!.Info);
+        var wire = new RecordingSink();
+        nic.WireSink = wire;
+        var vms = Enumerable.Range(0, 4).Select(p => nic.AttachVm("vm" + p, p)).ToArray();
+        byte[] arp = Frame(0xFFFF_FFFF_FFFF, Mac(0x0a), length: 64);
+        Assert.Equal(1, vms[1].TransmitBurst([Rent(vms[1], arp)]));
+        nic.DrainWire();
+        Reap(vms[1]);
+
+        var d = new RxDescriptor[4];
+        Assert.Equal(1, vms[2].Poll(d));
+        Assert.Equal((true, 150), (d[0].VlanStripped, d[0].VlanId));
+        Assert.Equal(arp, vms[2].GetFrame(d[0]).ToArray());
+        vms[2].Release(d[0]);
+        Assert.Equal(0, vms[0].Poll(d));   // untagged only
+        Assert.Equal(0, vms[3].Poll(d));   // VLAN 160
+        Assert.Equal(0, vms[1].Poll(d));   // the sender
+        var sent = Assert.Single(wire.Frames).Data;
+        Assert.Equal(arp[..12].Concat(new byte[] { 0x81, 0x00, 0x00, 150 }).Concat(arp[12..]).ToArray(), sent);
+        AssertAllBuffersBack(nic);
+    }
+
     private const string TwoAccessPorts = """
         nic pools 4 queues 1 ring 16
         pool a 1 vlan-insert 150
