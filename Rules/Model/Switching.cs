@@ -30,7 +30,7 @@ internal static class Switching
 
     /// <summary>
     /// VLAN membership: pool P is a member of VLAN V when a non-drop <c>vlan V</c> or <c>mac M vlan V</c> rule targets it, V is its
-    /// <c>vlan-insert</c> VLAN, or V is in its tenant's <c>vlan</c> range; of untagged frames when a non-drop <c>mac M</c> rule targets it or it is a member of no VLAN at
+    /// <c>vlan-insert</c> VLAN, or V is in its tenant's <c>vlan</c> range; of untagged frames when it has no <c>vlan-insert</c> and a non-drop <c>mac M</c> rule targets it, or it is a member of no VLAN at
     /// all. Only declared pools are members of anything. Sorted by pool, then untagged first, then by VLAN; adjacent single VLANs are not merged (each rule is one entry).
     /// </summary>
     /// <param name="pools">The declared pools.</param>
@@ -55,14 +55,16 @@ internal static class Switching
             }
         }
 
+        var inserts = new HashSet<int>(pools.Where(p => p.VlanInsert != 0).Select(p => p.Index));
         foreach (var rule in rules.Where(r => !r.IsDrop))
         {
             if (rule.Kind is MatchKind.MacVlan or MatchKind.Vlan)
             {
                 members.Add(new VlanMember(rule.Pool, (int)rule.Id, (int)rule.Id));
             }
-            else if (rule.Kind == MatchKind.Mac)
+            else if (rule.Kind == MatchKind.Mac && !inserts.Contains(rule.Pool))
             {
+                // (A vlan-insert pool is an access port: on the wire side its frames are on its VLAN, never untagged.)
                 members.Add(new VlanMember(rule.Pool, -1, -1));
             }
         }

@@ -190,6 +190,33 @@ public class AntiSpoofAndVlanTagTests
     }
 
     [Fact]
+    public void AnAccessPortIsNoMemberOfTheUntaggedSetEvenWithAPlainMacRule()
+    {
+        // Pool open (untagged) floods an untagged broadcast. Host (no VLAN at all) and web ('mac ... -> web') are untagged
+        // members; tagged has 'mac 52:54:00:00:00:03 -> tagged' too, but it is an access port on VLAN 150 (vlan-insert): on
+        // the wire side its frames are tagged, so untagged floods are not for it (as a VF with a port VLAN gets none).
+        using var nic = new NicEmulator(Vmdq.Generated.SpoofDispatcher.Info);
+        nic.WireSink = new RecordingSink();
+        var sender = nic.AttachVm("vm-open", Open);
+        Assert.Equal(1, sender.TransmitBurst(new[] { Rent(sender, Frame(0xFFFF_FFFF_FFFF, Mac(4), length: 64)) }));
+        nic.DrainWire();
+        Reap(sender);
+
+        var received = new RxDescriptor[4];
+        var counts = new Dictionary<int, int>();
+        foreach (int pool in new[] { 0, Web, Db, Tagged })
+        {
+            var vm = nic.AttachVm($"vm-{pool}", pool);
+            int n = vm.Poll(received);
+            counts[pool] = n;
+            vm.Release(received.AsSpan(0, n));
+        }
+
+        Assert.Equal(new Dictionary<int, int> { [0] = 1, [Web] = 1, [Db] = 0, [Tagged] = 0 }, counts);
+        AssertAllBuffersBack(nic);
+    }
+
+    [Fact]
     public void AFrameThatWouldOutgrowItsBufferWithTheTagIsOversize()
     {
         using var nic = new NicEmulator(Vmdq.Generated.SpoofDispatcher.Info);

@@ -258,8 +258,8 @@ internal sealed class ReferenceSwitch
 
     /// <summary>
     /// "a declared pool is a member of VLAN V when a non-drop vlan V or mac M vlan V rule targets it, V is its vlan-insert VLAN, or
-    /// V is in its tenant's vlan range; it is a member of the untagged set when a non-drop mac M rule (without vlan) targets it, or
-    /// when it is a member of no VLAN at all." <paramref name="vlan"/> null or 0 (priority-tagged) is the untagged set.
+    /// V is in its tenant's vlan range; it is a member of the untagged set when it has no vlan-insert and a non-drop mac M rule (without
+    /// vlan) targets it, or when it is a member of no VLAN at all." <paramref name="vlan"/> null or 0 (priority-tagged) is the untagged set.
     /// </summary>
     public bool IsMember(int pool, int? vlan)
     {
@@ -277,7 +277,8 @@ internal sealed class ReferenceSwitch
         }
 
         bool onSomeVlan = tenantRange is not null || p.VlanInsert > 0 || _rules.Rules.Any(x => !x.IsDrop && x.Pool == pool && x.Kind is MatchKind.Vlan or MatchKind.MacVlan);
-        return !onSomeVlan || _rules.Rules.Any(x => !x.IsDrop && x.Pool == pool && x.Kind == MatchKind.Mac);
+        // "... it is a member of the untagged set when it has no vlan-insert and a non-drop mac M rule (without vlan) targets it"
+        return !onSomeVlan || (p.VlanInsert == 0 && _rules.Rules.Any(x => !x.IsDrop && x.Pool == pool && x.Kind == MatchKind.Mac));
     }
 
     /// <summary>The pools a non-drop <c>mac</c> or <c>mac ... vlan</c> rule gives <paramref name="mac"/> (VEPA's station filter).</summary>
