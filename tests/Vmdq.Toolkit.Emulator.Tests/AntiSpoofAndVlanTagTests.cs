@@ -5,7 +5,6 @@ using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Vmdq.Toolkit.Emulator;
 
 namespace Vmdq.Toolkit.Emulator.Tests;
@@ -18,7 +17,7 @@ public class AntiSpoofAndVlanTagTests
 {
     private const int Web = 1, Db = 2, Tagged = 3, Open = 4;
 
-    private static string RulesText([CallerFilePath] string here = "") => File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "spoof.vmdq"));
+    private static string RulesText() => RulesFiles.Read("spoof.vmdq");
 
     private static ulong Mac(int last) => 0x5254_0000_0000UL | (uint)last;
 

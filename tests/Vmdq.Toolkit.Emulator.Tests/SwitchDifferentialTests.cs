@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Vmdq.Rules.Model;
 using Vmdq.Rules.Reference;
@@ -514,9 +513,9 @@ public class SwitchDifferentialTests
     }
 
     /// <summary>The rules of a checked-in file as <see cref="RandomFrame"/> draws from them.</summary>
-    private static Generated FromFile(string name, [CallerFilePath] string here = "")
+    private static Generated FromFile(string name)
     {
-        string text = File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, name));
+        string text = RulesFiles.Read(name);
         var reference = ReferenceSwitch.FromText(name, text)!;
         var rules = reference.Rules;
         var macs = rules.Rules.Where(r => r.Kind is MatchKind.Mac or MatchKind.MacVlan).Select(r => r.Mac).Distinct().ToList();

@@ -5,7 +5,6 @@ using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Vmdq.Generated;
@@ -47,7 +46,7 @@ public class SwitchingTests
         [4] = [1, 3],       // d
     };
 
-    private static string RulesText([CallerFilePath] string here = "") => File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "switch.vmdq"));
+    private static string RulesText() => RulesFiles.Read("switch.vmdq");
 
     private static DispatcherInfo VepaInfo()
     {
