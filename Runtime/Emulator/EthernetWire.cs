@@ -20,6 +20,9 @@ public static class EthernetWire
     /// <summary>The minimum frame, FCS included; shorter frames are padded to it.</summary>
     public const int MinimumFrameBytes = 64;
 
+    /// <summary>The minimum frame without its FCS: a receiver gets a shorter frame padded with zeros to this length.</summary>
+    internal const int MinimumFrameBytesWithoutFcs = MinimumFrameBytes - FcsBytes;
+
     /// <summary>Picoseconds per second: the wire clock's unit.</summary>
     public const long PicosecondsPerSecond = 1_000_000_000_000;
 
@@ -43,4 +46,23 @@ public static class EthernetWire
 
     /// <summary>Wire-clock picoseconds as a <see cref="TimeSpan"/> (rounded down to its 100 ns ticks).</summary>
     public static TimeSpan FromPicoseconds(long picoseconds) => TimeSpan.FromTicks(picoseconds / (PicosecondsPerSecond / TimeSpan.TicksPerSecond));
+
+    /// <summary>
+    /// A frame as a receiver gets it from the wire: itself when it has at least <see cref="MinimumFrameBytesWithoutFcs"/> bytes,
+    /// else a copy in <paramref name="scratch"/> padded with zeros to that length (the sender padded it to the 64-byte minimum).
+    /// </summary>
+    /// <param name="frame">The frame as sent, without its FCS.</param>
+    /// <param name="scratch">At least <see cref="MinimumFrameBytesWithoutFcs"/> bytes the caller owns (e.g. on its stack).</param>
+    internal static ReadOnlySpan<byte> PadShort(ReadOnlySpan<byte> frame, Span<byte> scratch)
+    {
+        if (frame.Length >= MinimumFrameBytesWithoutFcs)
+        {
+            return frame;
+        }
+
+        Span<byte> padded = scratch[..MinimumFrameBytesWithoutFcs];
+        padded.Clear();
+        frame.CopyTo(padded);
+        return padded;
+    }
 }

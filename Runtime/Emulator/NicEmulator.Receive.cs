@@ -133,21 +133,7 @@ public sealed partial class NicEmulator
     {
         for (int i = 0; i < frames.Length; i++)
         {
-            var frame = frames[i];
-            if ((uint)frame.BufferIndex >= (uint)_buffers.BufferCount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(frames), frame.BufferIndex, $"Frame {i} names buffer {frame.BufferIndex}; a buffer index must be 0..{_buffers.BufferCount - 1}.");
-            }
-
-            if (frame.Length < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(frames), frame.Length, $"Frame {i} has a negative length; a length must be 0..{_buffers.BufferSize}.");
-            }
-
-            if (_buffers.GetRefCount(frame.BufferIndex) <= 0)
-            {
-                throw new InvalidOperationException($"Frame {i} names buffer {frame.BufferIndex}, which is free: rent it with Buffers.TryRent before writing a frame into it.");
-            }
+            CheckRentedFrame(i, frames[i].BufferIndex, frames[i].Length, nameof(frames), "rent it with Buffers.TryRent");
         }
 
         EnterReceive();
@@ -174,6 +160,28 @@ public sealed partial class NicEmulator
         }
     }
 
+    /// <summary>
+    /// Checks frame <paramref name="i"/> of a burst the caller wrote into the NIC's buffers (received in place or transmitted):
+    /// its buffer exists and is rented, its length is not negative. Throws with a message naming the frame and the fix.
+    /// </summary>
+    private void CheckRentedFrame(int i, int bufferIndex, int length, string paramName, string rentHint)
+    {
+        if ((uint)bufferIndex >= (uint)_buffers.BufferCount)
+        {
+            throw new ArgumentOutOfRangeException(paramName, bufferIndex, $"Frame {i} names buffer {bufferIndex}; a buffer index must be 0..{_buffers.BufferCount - 1}.");
+        }
+
+        if (length < 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, length, $"Frame {i} has a negative length; a length must be 0..{_buffers.BufferSize}.");
+        }
+
+        if (_buffers.GetRefCount(bufferIndex) <= 0)
+        {
+            throw new InvalidOperationException($"Frame {i} names buffer {bufferIndex}, which is free: {rentHint} before writing a frame into it.");
+        }
+    }
+
     /// <summary>Another NIC's wire starts delivering into this one: its thread is the receive thread until <see cref="EndWireReceive"/>.</summary>
     internal void BeginWireReceive() => EnterReceive();
 
@@ -181,18 +189,8 @@ public sealed partial class NicEmulator
     internal void LandFromWire(ReadOnlySpan<byte> frame)
     {
         // The sender padded a short frame to the 64-byte minimum: it arrives as 60 bytes and an FCS.
-        const int Padded = EthernetWire.MinimumFrameBytes - EthernetWire.FcsBytes;
-        if (frame.Length < Padded)
-        {
-            Span<byte> padded = stackalloc byte[Padded];
-            padded.Clear();
-            frame.CopyTo(padded);
-            LandCopy(padded);
-        }
-        else
-        {
-            LandCopy(frame);
-        }
+        Span<byte> scratch = stackalloc byte[EthernetWire.MinimumFrameBytesWithoutFcs];
+        LandCopy(EthernetWire.PadShort(frame, scratch));
 
         if (_chunkCount == _maxBurst)
         {

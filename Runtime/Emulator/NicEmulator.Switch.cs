@@ -181,18 +181,8 @@ public sealed partial class NicEmulator
     internal void ReceiveReflected(ReadOnlySpan<byte> frame)
     {
         // The sender padded a short frame to the 64-byte minimum: it arrives as 60 bytes and an FCS.
-        const int Padded = EthernetWire.MinimumFrameBytes - EthernetWire.FcsBytes;
-        if (frame.Length < Padded)
-        {
-            Span<byte> padded = stackalloc byte[Padded];
-            padded.Clear();
-            frame.CopyTo(padded);
-            ReceiveReflectedPadded(padded);
-        }
-        else
-        {
-            ReceiveReflectedPadded(frame);
-        }
+        Span<byte> scratch = stackalloc byte[EthernetWire.MinimumFrameBytesWithoutFcs];
+        ReceiveReflectedPadded(EthernetWire.PadShort(frame, scratch));
     }
 
     private void ReceiveReflectedPadded(ReadOnlySpan<byte> frame)

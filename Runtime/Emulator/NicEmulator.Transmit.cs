@@ -110,21 +110,7 @@ public sealed partial class NicEmulator
     {
         for (int i = 0; i < frames.Length; i++)
         {
-            var frame = frames[i];
-            if ((uint)frame.BufferIndex >= (uint)_buffers.BufferCount)
-            {
-                throw new ArgumentOutOfRangeException(nameof(frames), frame.BufferIndex, $"Frame {i} names buffer {frame.BufferIndex}; a buffer index must be 0..{_buffers.BufferCount - 1}.");
-            }
-
-            if (frame.Length < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(frames), frame.Length, $"Frame {i} has a negative length; a length must be 0..{_buffers.BufferSize}.");
-            }
-
-            if (_buffers.GetRefCount(frame.BufferIndex) <= 0)
-            {
-                throw new InvalidOperationException($"Frame {i} names buffer {frame.BufferIndex}, which is free: rent it (VmConsumer.TryRentTxBuffer or Buffers.TryRent) before writing a frame into it.");
-            }
+            CheckRentedFrame(i, frames[i].BufferIndex, frames[i].Length, nameof(frames), "rent it (VmConsumer.TryRentTxBuffer or Buffers.TryRent)");
         }
     }
 

@@ -152,6 +152,58 @@ public class MonitoringTests
         Assert.Contains("vmdq.nic.wire.utilization", published);
     }
 
+    /// <summary>
+    /// The metric names and tag values are a public contract (dashboards and checks outside this repository read them), so
+    /// they are pinned here as literals: a renamed constant fails this test, not just the listeners that use the constant.
+    /// </summary>
+    [Fact]
+    public void Metric_names_and_tag_values_are_the_published_contract()
+    {
+        var names = typeof(NicMetrics).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .ToDictionary(f => f.Name, f => (string)f.GetRawConstantValue()!);
+        var expected = new Dictionary<string, string>
+        {
+            ["MeterName"] = "Vmdq.Nic",
+            ["NicTag"] = "vmdq.nic",
+            ["PoolTag"] = "pool",
+            ["QueueTag"] = "queue",
+            ["ReasonTag"] = "reason",
+            ["CheckTag"] = "check",
+            ["DecisionTag"] = "decision",
+            ["PortFrames"] = "vmdq.nic.port.frames",
+            ["RxFrames"] = "vmdq.nic.rx.frames",
+            ["RxBytes"] = "vmdq.nic.rx.bytes",
+            ["RxDrops"] = "vmdq.nic.rx.drops",
+            ["DeliveredFrames"] = "vmdq.nic.delivered.frames",
+            ["DeliveredBytes"] = "vmdq.nic.delivered.bytes",
+            ["RingOccupancy"] = "vmdq.nic.ring.occupancy",
+            ["RingCongested"] = "vmdq.nic.ring.congested",
+            ["TxFrames"] = "vmdq.nic.tx.frames",
+            ["TxBytes"] = "vmdq.nic.tx.bytes",
+            ["TxDrops"] = "vmdq.nic.tx.drops",
+            ["TxRingOccupancy"] = "vmdq.nic.tx.ring.occupancy",
+            ["TxSwitched"] = "vmdq.nic.tx.switched",
+            ["WireUtilization"] = "vmdq.nic.wire.utilization",
+            ["BuffersFree"] = "vmdq.nic.buffers.free",
+            ["BuffersInUse"] = "vmdq.nic.buffers.in_use",
+            ["BalancerDecisions"] = "vmdq.nic.balancer.decisions",
+            ["PoolQueues"] = "vmdq.nic.pool.queues",
+        };
+        Assert.Equal(expected.OrderBy(kv => kv.Key), names.OrderBy(kv => kv.Key));
+
+        Assert.Equal(
+            ["ring_full", "runt", "oversize", "not_attached", "spoof", "spoof", "rule_drop", "to_sender"],
+            new[] { TxDropReason.RingFull, TxDropReason.Runt, TxDropReason.Oversize, TxDropReason.NotAttached, TxDropReason.MacSpoof, TxDropReason.VlanSpoof, TxDropReason.RuleDrop, TxDropReason.ToSender }
+                .Select(NicMetrics.ReasonName));
+        Assert.Equal(
+            ["ring_full", "no_buffer", "rule_drop", "runt", "oversize", "invalid_verdict", "reflected"],
+            new[] { DropReason.RingFull, DropReason.NoBuffer, DropReason.RuleDrop, DropReason.Runt, DropReason.Oversize, DropReason.InvalidVerdict, DropReason.Reflected }
+                .Select(NicMetrics.ReasonName));
+        Assert.Equal(["mac", "vlan"], new[] { AntiSpoofChecks.Mac, AntiSpoofChecks.Vlan }.Select(NicMetrics.CheckName));
+        Assert.Equal(["grow", "shrink"], new[] { BalancerAction.Grow, BalancerAction.Shrink }.Select(NicMetrics.DecisionName));
+    }
+
     [Fact]
     public void Congestion_is_raised_at_the_high_watermark_and_cleared_at_the_low_one_with_hysteresis()
     {
