@@ -85,27 +85,28 @@ internal static class ExportCommand
         }
 
         var rules = ExportPlan.Rules(context, text);
-        var entries = ExportPlan.Translate(target, context, rules);
+        var entries = ExportPlan.Translate(target, context, rules).ToList();
+        entries.AddRange(ExportPlan.TranslatePools(target, context, ExportPlan.Pools(context, text)));
         var problems = entries.Where(e => e.Translation.Problem is not null).ToList();
         var severity = allowPartial ? RuleSeverity.Warning : RuleSeverity.Error;
-        foreach (var entry in problems.OrderBy(e => e.Rule.Span.Start))
+        foreach (var entry in problems.OrderBy(e => e.Span.Start))
         {
             var t = entry.Translation;
-            stderr.WriteLine(Report(path, RuleDiagnostic.Create(t.Problem!, entry.Rule.Span, t.Message!), severity));
+            stderr.WriteLine(Report(path, RuleDiagnostic.Create(t.Problem!, entry.Span, t.Message!), severity));
         }
 
         if (problems.Count > 0 && !allowPartial)
         {
-            stderr.WriteLine($"vmdq: {Plural(problems.Count, "rule")} of {path} cannot be exported to {target.Name} exactly: nothing exported (--allow-partial exports the others).");
+            stderr.WriteLine($"vmdq: {Statements(problems)} of {path} cannot be exported to {target.Name} exactly: nothing exported (--allow-partial exports the others).");
             return 1;
         }
 
         int commands = ScriptWriter.Write(target, context, rules, entries, stdout);
-        int left = problems.Count(e => !e.Translation.KeptWhenPartial);
-        int inPart = problems.Count - left;
+        var left = problems.Where(e => !e.Translation.KeptWhenPartial).ToList();
+        var inPart = problems.Where(e => e.Translation.KeptWhenPartial).ToList();
         stderr.WriteLine($"vmdq: {path} exported to {target.Name}: {Plural(commands, "command")}"
-            + (left > 0 ? $", {Plural(left, "rule")} left out" : string.Empty)
-            + (inPart > 0 ? $", {Plural(inPart, "rule")} in part" : string.Empty) + ".");
+            + (left.Count > 0 ? $", {Statements(left)} left out" : string.Empty)
+            + (inPart.Count > 0 ? $", {Statements(inPart)} in part" : string.Empty) + ".");
         return 0;
     }
 
@@ -123,4 +124,17 @@ internal static class ExportCommand
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>How many rules and pools <paramref name="entries"/> are: <c>2 rules</c>, <c>1 pool</c>, <c>2 rules and 1 pool</c>.</summary>
+    private static string Statements(IReadOnlyCollection<ExportEntry> entries)
+    {
+        int pools = entries.Count(e => e.Pool is not null);
+        int rules = entries.Count - pools;
+        return (rules, pools) switch
+        {
+            (_, 0) => Plural(rules, "rule"),
+            (0, _) => Plural(pools, "pool"),
+            _ => $"{Plural(rules, "rule")} and {Plural(pools, "pool")}",
+        };
+    }
 }

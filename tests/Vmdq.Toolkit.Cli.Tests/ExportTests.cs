@@ -45,6 +45,21 @@ internal static class ExportFiles
         """;
 
     /// <summary>What ip can express: one MAC (or MAC and VLAN) per pool.</summary>
+    /// <summary>Pools with transmit attributes, for the ip target's VF settings (lines 1-11).</summary>
+    public const string Transmit = """
+        switch vepa
+        tenant blue vlan 100-199
+        pool web 1 tenant blue antispoof mac,vlan
+        pool open 2 antispoof none rate 800Mbps
+        pool guest 3 tenant blue vlan-insert 160 priority 3
+        pool backup 4 rate 2.5Gbps priority 2 bandwidth 40%
+        mac 00:1b:21:0a:0b:01 -> web
+        mac 00:1b:21:0a:0b:02 -> open
+        mac 52:54:00:00:05:01 -> guest
+        mac 52:54:00:00:05:04 -> backup
+
+        """;
+
     public const string Vfs = """
         pool web 1
         pool db 3
@@ -225,6 +240,67 @@ public sealed class ExportTests
             ],
             Commands(run));
         Assert.Contains($"# {file}:3: mac 00:1b:21:0a:0b:01 -> web", run.Lines);
+    }
+
+    [Fact]
+    public void Ip_sets_each_pool_vf_s_spoofchk_port_vlan_and_rate_and_the_device_s_vepa_mode()
+    {
+        using var cli = new CliRunner();
+        string file = cli.Write("rules.vmdq", ExportFiles.Transmit);
+
+        var run = CliRunner.Run("export", file, "--to", "ip", "--dev", "ens1");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(
+            [
+                "bridge link set dev ens1 hwmode vepa",
+                "ip link set dev ens1 vf 1 mac 00:1b:21:0a:0b:01",
+                "ip link set dev ens1 vf 2 mac 00:1b:21:0a:0b:02",
+                "ip link set dev ens1 vf 3 mac 52:54:00:00:05:01",
+                "ip link set dev ens1 vf 4 mac 52:54:00:00:05:04",
+                "ip link set dev ens1 vf 1 spoofchk on",
+                "ip link set dev ens1 vf 2 spoofchk off",
+                "ip link set dev ens1 vf 2 max_tx_rate 800",
+                "ip link set dev ens1 vf 3 vlan 160 qos 3",
+                "ip link set dev ens1 vf 4 max_tx_rate 2500",
+            ],
+            Commands(run));
+        Assert.Contains($"# {file}:5: pool guest 3 tenant blue vlan-insert 160 priority 3", run.Lines);
+        // What ip link cannot set is said, not dropped: backup's priority without a port VLAN, bandwidth, and the pools that
+        // keep the driver's spoofchk default.
+        string header = Assert.Single(run.Lines, l => l.StartsWith("# Not set here: ", StringComparison.Ordinal));
+        Assert.Contains("'priority' without 'vlan-insert'", header, StringComparison.Ordinal);
+        Assert.Contains("'bandwidth'", header, StringComparison.Ordinal);
+        Assert.Contains("spoofchk for the pools without 'antispoof'", header, StringComparison.Ordinal);
+        Assert.Contains("10 commands.", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ip_reports_pool_attributes_a_vf_cannot_have_and_writes_the_rest_with_allow_partial()
+    {
+        using var cli = new CliRunner();
+        string file = cli.Write("rules.vmdq",
+            "pool web 1 antispoof mac rate 1.5Mbps\npool db 2 vlan-insert 160\nmac 00:1b:21:0a:0b:01 -> web\nmac 00:1b:21:0a:0b:02 vlan 150 -> db\n");
+
+        var strict = CliRunner.Run("export", file, "--to", "ip");
+        var partial = CliRunner.Run("export", file, "--to", "ip", "--allow-partial");
+
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains($"{file}(1,1): error VMDQ0106: 'pool web 1 antispoof mac rate 1.5Mbps' cannot be exported to ip exactly: it checks only the source MAC, and ip link's spoofchk turns on the MAC and the VLAN check together (so VF 1 also drops frames on a VLAN that is not its own); its rate, 1500000 b/s, is not a whole number of Mb/s, the unit of max_tx_rate (set to 1 Mb/s).", strict.Stderr);
+        Assert.Contains($"{file}(2,1): error VMDQ0106: 'pool db 2 vlan-insert 160' cannot be exported to ip exactly: its 'vlan-insert 160' would be the port VLAN of VF 2, which 'mac 00:1b:21:0a:0b:02 vlan 150 -> db' on line 4 sets to 150; a VF has one.", strict.Stderr);
+        Assert.Contains("2 pools of", strict.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Commands(strict));
+
+        Assert.Equal(0, partial.ExitCode);
+        Assert.Equal(
+            [
+                "ip link set dev eth0 vf 2 mac 00:1b:21:0a:0b:02 vlan 150",
+                "ip link set dev eth0 vf 1 mac 00:1b:21:0a:0b:01",
+                "ip link set dev eth0 vf 1 spoofchk on",
+                "ip link set dev eth0 vf 1 max_tx_rate 1",
+            ],
+            Commands(partial));
+        Assert.Contains("2 pools in part", partial.Stderr, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -408,7 +484,7 @@ public sealed class ExportDocsTests
     public void Export_ids_follow_the_rules_ids_and_are_not_rules_ids()
     {
         var ruleIds = Vmdq.Rules.Diagnostics.RuleDescriptors.All.Select(d => d.Id).ToHashSet();
-        Assert.Equal(["VMDQ0101", "VMDQ0102", "VMDQ0103", "VMDQ0104", "VMDQ0105"], Vmdq.Cli.Export.ExportDescriptors.All.Select(d => d.Id));
+        Assert.Equal(["VMDQ0101", "VMDQ0102", "VMDQ0103", "VMDQ0104", "VMDQ0105", "VMDQ0106"], Vmdq.Cli.Export.ExportDescriptors.All.Select(d => d.Id));
         Assert.DoesNotContain(Vmdq.Cli.Export.ExportDescriptors.All, d => ruleIds.Contains(d.Id));
     }
 }

@@ -94,6 +94,23 @@ public sealed class ExportToolTests
     }
 
     [SkippableFact]
+    public void Ip_and_bridge_parse_the_exported_pool_settings_on_a_veth()
+    {
+        SkipWithoutNamespaceOr("ip");
+        Skip.If(ExternalTools.Find("bridge") is null, "bridge (iproute2) is not installed here");
+        string[] commands = Export(ExportFiles.Transmit, "--to", "ip", "--dev", "v0");
+        Assert.Equal(10, commands.Length);
+
+        var results = RunIp(commands);
+
+        // bridge exits 255 both for a syntax error and for the kernel's refusal; only the latter says RTNETLINK.
+        Assert.Contains("RTNETLINK answers", results[0].Output, StringComparison.Ordinal);
+        Assert.All(results.Skip(1), AssertIpAccepted);
+        var misspelt = RunIp(["ip link set dev v0 vf 1 spoofchk yes", "bridge link set dev v0 hwmode vepx", "ip link set dev v0 vf 1 max_rx_rate 800", "ip link set dev v0 vf 3 vlan 4096 qos 3"]);
+        Assert.All(misspelt, r => Assert.True(r.ExitCode is 1 or 255 && !r.Output.Contains("RTNETLINK", StringComparison.Ordinal), $"expected a syntax error:\n{r}"));
+    }
+
+    [SkippableFact]
     public void Ip_check_catches_a_wrong_option_and_a_short_mac()
     {
         SkipWithoutNamespaceOr("ip");

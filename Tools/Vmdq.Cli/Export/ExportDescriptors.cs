@@ -25,7 +25,10 @@ internal static class ExportDescriptors
     /// <summary>A rule that names a queue the target cannot steer to (a VF's queues are chosen by the VF).</summary>
     public static readonly RuleDescriptor QueueNotExpressible = new("VMDQ0105", "Queue not expressible by the export target", RuleSeverity.Error);
 
+    /// <summary>A pool's transmit attribute (anti-spoofing, VLAN insert, rate) the target can set only in part or not at all.</summary>
+    public static readonly RuleDescriptor PoolAttributeNotExpressible = new("VMDQ0106", "Pool attribute not expressible by the export target", RuleSeverity.Error);
+
     /// <summary>All export descriptors, in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } =
-        [MatchNotExpressible, ReplicationNotExpressible, DropNotExpressible, PoolFilterTaken, QueueNotExpressible];
+        [MatchNotExpressible, ReplicationNotExpressible, DropNotExpressible, PoolFilterTaken, QueueNotExpressible, PoolAttributeNotExpressible];
 }

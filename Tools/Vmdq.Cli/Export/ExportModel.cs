@@ -31,6 +31,17 @@ internal sealed record ExportRule(ResolvedRule Rule, string Text, SourceSpan Spa
     public string Quoted => "'" + Text + "'";
 }
 
+/// <summary>One declared pool as the export targets see it: its resolution, its <c>pool</c> statement as written and where.</summary>
+/// <param name="Pool">The resolved pool.</param>
+/// <param name="Transmit">Its transmit attributes as the NIC applies them (anti-spoofing checks, VLAN insert).</param>
+/// <param name="Text">The <c>pool</c> statement as written, comment dropped and spaces collapsed.</param>
+/// <param name="Span">The statement's first token, where its diagnostics point.</param>
+internal sealed record ExportPool(ResolvedPool Pool, PoolTransmit Transmit, string Text, SourceSpan Span)
+{
+    /// <summary>The statement quoted for a message: <c>'pool guest 6 vlan-insert 160'</c>.</summary>
+    public string Quoted => "'" + Text + "'";
+}
+
 /// <summary>What the export was asked for: the rules and the device names.</summary>
 /// <param name="Model">The resolved rules.</param>
 /// <param name="File">The rules file's path as given (annotations name it).</param>

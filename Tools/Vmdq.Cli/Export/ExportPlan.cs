@@ -6,10 +6,24 @@ using Vmdq.Rules.Syntax;
 
 namespace Vmdq.Cli.Export;
 
-/// <summary>One annotated entry of the output: the rule and what the target made of it.</summary>
-/// <param name="Rule">The rule (or the entry the export adds for it).</param>
+/// <summary>One annotated entry of the output: a rule, or a pool's attributes, and what the target made of it.</summary>
+/// <param name="Rule">The rule (or the entry the export adds for it); null for a pool's entry.</param>
 /// <param name="Translation">The target's commands, or the problem.</param>
-internal sealed record ExportEntry(ExportRule Rule, Translation Translation);
+/// <param name="Pool">The pool whose attributes the entry sets; null for a rule's entry.</param>
+internal sealed record ExportEntry(ExportRule? Rule, Translation Translation, ExportPool? Pool = null)
+{
+    /// <summary>The source line of the rule or <c>pool</c> statement.</summary>
+    public int Line => Rule?.Line ?? Pool!.Pool.Line;
+
+    /// <summary>The statement as written.</summary>
+    public string Text => Rule?.Text ?? Pool!.Text;
+
+    /// <summary>Where its diagnostics point.</summary>
+    public SourceSpan Span => Rule?.Span ?? Pool!.Span;
+
+    /// <summary>What the annotation adds, or null.</summary>
+    public string? Note => Rule?.Note;
+}
 
 /// <summary>
 /// Lowers a rules file for one target: the rules in precedence order (the spec's "Which rule wins", then file order),
@@ -23,15 +37,7 @@ internal static class ExportPlan
     public static IReadOnlyList<ExportRule> Rules(ExportContext context, string text)
     {
         var model = context.Model;
-        // Lines as the rules lexer counts them (LF, CR and CRLF each end one), so rule.Line names the rule's own line.
-        var lines = Lexer.SplitLines(text);
-        int[] lineStarts = new int[lines.Count];
-        for (int i = 1, at = 0; i < lines.Count; i++)
-        {
-            at += lines[i - 1].Length;
-            at += text[at] == '\r' && at + 1 < text.Length && text[at + 1] == '\n' ? 2 : 1;
-            lineStarts[i] = at;
-        }
+        var (lines, lineStarts) = Lines(text);
 
         var result = new List<ExportRule>();
         foreach (var rule in model.Rules.OrderBy(r => (int)r.Kind).ThenBy(r => r.Line))
@@ -44,6 +50,57 @@ internal static class ExportPlan
         }
 
         return result;
+    }
+
+    /// <summary>The declared pools of <paramref name="context"/>'s model, in index order, with their statements as written.</summary>
+    /// <param name="context">The rules and names.</param>
+    /// <param name="text">The rules file's text.</param>
+    public static IReadOnlyList<ExportPool> Pools(ExportContext context, string text)
+    {
+        var model = context.Model;
+        var (lines, lineStarts) = Lines(text);
+        var result = new List<ExportPool>();
+        foreach (var pool in model.Pools.OrderBy(p => p.Index))
+        {
+            bool known = pool.Line >= 1 && pool.Line <= lines.Count;
+            var (written, span) = Written(known ? lines[pool.Line - 1] : string.Empty, pool.Line, known ? lineStarts[pool.Line - 1] : 0);
+            result.Add(new ExportPool(pool, PoolTransmit.Of(pool, model.Rules), written, span));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The entries for the pools' attributes that <paramref name="target"/> sets (after the rules: a target may need to know
+    /// what the rules' commands already set), one per pool with something to set.
+    /// </summary>
+    public static IReadOnlyList<ExportEntry> TranslatePools(ExportTarget target, ExportContext context, IReadOnlyList<ExportPool> pools)
+    {
+        var entries = new List<ExportEntry>();
+        foreach (var pool in pools)
+        {
+            if (target.TranslatePool(pool, context) is { } translation)
+            {
+                entries.Add(new ExportEntry(null, translation, pool));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Lines as the rules lexer counts them (LF, CR and CRLF each end one), so a statement's line names its own line; and where each starts.</summary>
+    private static (IReadOnlyList<string> Lines, int[] Starts) Lines(string text)
+    {
+        var lines = Lexer.SplitLines(text);
+        int[] lineStarts = new int[lines.Count];
+        for (int i = 1, at = 0; i < lines.Count; i++)
+        {
+            at += lines[i - 1].Length;
+            at += text[at] == '\r' && at + 1 < text.Length && text[at + 1] == '\n' ? 2 : 1;
+            lineStarts[i] = at;
+        }
+
+        return (lines, lineStarts);
     }
 
     /// <summary>

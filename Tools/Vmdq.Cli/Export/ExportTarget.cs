@@ -25,6 +25,13 @@ internal abstract class ExportTarget
     /// <summary>The commands for <paramref name="rule"/>, or why it cannot be expressed. Called in precedence order.</summary>
     public abstract Translation Translate(ExportRule rule, ExportContext context);
 
+    /// <summary>
+    /// The commands that set <paramref name="pool"/>'s transmit attributes (anti-spoofing, VLAN insert, rate limit), or null
+    /// when the target has nothing to set for a pool (it does not model pools as devices that have them). Called after every
+    /// rule is translated.
+    /// </summary>
+    public virtual Translation? TranslatePool(ExportPool pool, ExportContext context) => null;
+
     /// <summary>The target named <paramref name="name"/> (one of <see cref="Names"/>), new.</summary>
     public static ExportTarget? Create(string name) => name switch
     {

@@ -5,7 +5,8 @@ namespace Vmdq.Cli.Export;
 
 /// <summary>
 /// Prints a target's commands as a script: a header of comments (what a pool is there), the setup commands, then
-/// each rule's annotation (<c># FILE:LINE: rule</c>) followed by its commands, or by a comment saying why it is left out.
+/// each rule's annotation (<c># FILE:LINE: rule</c>) followed by its commands, or by a comment saying why it is left out; then
+/// likewise each pool whose attributes the target sets (<c># FILE:LINE: pool ...</c>).
 /// </summary>
 internal static class ScriptWriter
 {
@@ -28,10 +29,9 @@ internal static class ScriptWriter
 
         foreach (var entry in entries)
         {
-            var rule = entry.Rule;
             var t = entry.Translation;
             output.WriteLine();
-            output.WriteLine($"# {context.File}:{rule.Line}: {rule.Text}" + (rule.Note is null ? string.Empty : $" ({rule.Note})"));
+            output.WriteLine($"# {context.File}:{entry.Line}: {entry.Text}" + (entry.Note is null ? string.Empty : $" ({entry.Note})"));
             if (t.Problem is not null)
             {
                 output.WriteLine(t.KeptWhenPartial
