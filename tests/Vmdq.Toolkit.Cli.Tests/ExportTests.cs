@@ -447,6 +447,28 @@ public sealed class ExportTests
         Assert.Equal((150, "00:1b:21:0a:0b:02"), (macVlan.GetProperty("vlan").GetInt32(), macVlan.GetProperty("mac").GetString()));
         Assert.Equal(70001, rules.Single(r => r.GetProperty("kind").GetString() == "nvgre").GetProperty("vsid").GetInt32());
     }
+
+    [Fact]
+    public void Json_gives_each_pool_its_transmit_attributes_as_the_nic_applies_them()
+    {
+        using var cli = new CliRunner();
+        string file = cli.Write("rules.vmdq", ExportFiles.Transmit);
+
+        var run = CliRunner.Run("export", file, "--to", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var pools = doc.RootElement.GetProperty("pools").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+        (bool, bool, int, long) Of(string name) =>
+            (pools[name].GetProperty("antispoof").GetProperty("mac").GetBoolean(), pools[name].GetProperty("antispoof").GetProperty("vlan").GetBoolean(),
+             pools[name].GetProperty("vlanInsert").GetInt32(), pools[name].GetProperty("rateBitsPerSecond").GetInt64());
+        Assert.Equal((true, true, 0, 0L), Of("web"));
+        Assert.Equal((false, false, 0, 800_000_000L), Of("open"));
+        // guest has no 'antispoof': MAC on because a mac rule gives it a MAC of its own.
+        Assert.Equal((true, false, 160, 0L), Of("guest"));
+        Assert.Equal((true, false, 0, 2_500_000_000L), Of("backup"));
+        Assert.False(pools["web"].GetProperty("rss").GetBoolean());
+    }
 }
 
 public sealed class ExportDocsTests

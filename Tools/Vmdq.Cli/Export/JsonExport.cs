@@ -55,6 +55,14 @@ internal static class JsonExport
 
                 json.WriteNumber("priority", pool.Priority);
                 json.WriteNumber("bandwidthPercent", pool.BandwidthPercent);
+                json.WriteBoolean("rss", pool.Rss);
+                var transmit = PoolTransmit.Of(pool, model.Rules);
+                json.WriteStartObject("antispoof");
+                json.WriteBoolean("mac", transmit.MacCheck);
+                json.WriteBoolean("vlan", transmit.VlanCheck);
+                json.WriteEndObject();
+                json.WriteNumber("vlanInsert", pool.VlanInsert);
+                json.WriteNumber("rateBitsPerSecond", pool.RateBitsPerSecond);
                 json.WriteEndObject();
             }
 
