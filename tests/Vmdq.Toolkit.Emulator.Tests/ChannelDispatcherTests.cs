@@ -87,6 +87,17 @@ public class ChannelDispatcherTests
         Assert.Equal((reference.Pool, reference.Queue, reference.IsDrop, reference.RuleLine, (int)reference.Kind), (generated.Pool, generated.Queue, generated.IsDrop, generated.RuleLine, (int)generated.Kind));
         Assert.Equal(reference.Replicas.ToArray(), ChannelsDispatcher.Replicas(generated).ToArray());
         Assert.Equal(svid is 0 or 11 or 4095, generated.IsUnknownChannel);
+
+        // What 'vmdq explain' lists: the matching rules of the frame's channel only, the winner first.
+        var matching = runtime.MatchingRules(runtime.Parse(frame));
+        if (generated.IsDefault)
+        {
+            Assert.Empty(matching);
+        }
+        else
+        {
+            Assert.Equal(generated, matching[0]);
+        }
     }
 
     [Fact]
