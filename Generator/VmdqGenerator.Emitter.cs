@@ -384,12 +384,14 @@ public sealed partial class VmdqGenerator
 
                 /// <summary>The pools a broadcast/multicast verdict replicates to, in the order the rule lists them; empty for other verdicts.</summary>
                 /// <param name="verdict">A verdict of this dispatcher.</param>
-                public static global::System.ReadOnlySpan<int> Replicas({{Rt}}.Verdict verdict) => verdict.Kind switch
+                public static global::System.ReadOnlySpan<int> Replicas({{Rt}}.Verdict verdict) => {{(_plan.HasChannels ? ChannelReplicas() : $$"""
+                verdict.Kind switch
                 {
                     {{Rt}}.RuleKind.Broadcast => {{_tablesClass}}.BroadcastReplicas,
                     {{Rt}}.RuleKind.Multicast => {{_tablesClass}}.MulticastReplicas,
                     _ => default,
-                };
+                }
+                """)}};
 
                 """);
             WriteRedirection();
@@ -492,6 +494,20 @@ public sealed partial class VmdqGenerator
                 """);
         }
 
+        /// <summary>With S-channels each channel has its own group rules: <c>Replicas</c> selects by the verdict's rule line.</summary>
+        private string ChannelReplicas()
+        {
+            var text = new StringBuilder();
+            text.Append("verdict.IsReplicated ? verdict.RuleLine switch\n{\n");
+            foreach (var group in _plan.ChannelGroups)
+            {
+                text.Append($"    {Num(group.Line)} => new int[] {{ {string.Join(", ", group.Replicas.Select(r => Num(r)))} }}, // {group.Comment}\n");
+            }
+
+            text.Append("    _ => default,\n} : default");
+            return text.ToString();
+        }
+
         private void WriteTablesClass()
         {
             _w.WriteLine($"""
@@ -505,6 +521,7 @@ public sealed partial class VmdqGenerator
             _w.WriteLine($"public const ulong DefaultVerdict = {VerdictExpression(_plan.DefaultVerdict)}");
             WriteGroupRule("Broadcast", _plan.Broadcast);
             WriteGroupRule("Multicast", _plan.Multicast);
+            WriteChannels();
             foreach (var probe in _plan.Probes)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
@@ -513,6 +530,44 @@ public sealed partial class VmdqGenerator
 
             WriteKernelTables();
             WriteL2Tables();
+            _w.CloseBlock();
+        }
+
+        /// <summary>With S-channels: every channel's constant verdicts, and the S-VID-to-channel table.</summary>
+        private void WriteChannels()
+        {
+            if (!_plan.HasChannels)
+            {
+                return;
+            }
+
+            int unknown = _plan.Channels.Count + 1;
+            _w.WriteLine();
+            _w.WriteLine("// S-channels: the constant verdicts of channel c (default, multicast, broadcast) at 3c, 3c + 1, 3c + 2.");
+            _w.WriteLine("public static global::System.ReadOnlySpan<ulong> ChannelVerdicts => new ulong[]");
+            _w.WriteLine("{");
+            _w.Indentation++;
+            for (int c = 0; c <= unknown; c++)
+            {
+                string what = c == 0 ? "the untagged channel" : c == unknown ? "undeclared S-VIDs (dropped)" : $"S-channel {_plan.Channels[c - 1].Name}, S-VID {Num(_plan.Channels[c - 1].Svid)}, line {Num(_plan.Channels[c - 1].Line)}";
+                _w.WriteLine($"// channel {Num(c)}: {what}");
+                _w.WriteLine(string.Join(", ", Enumerable.Range(0, 3).Select(i => "0x" + _plan.ChannelVerdicts[(3 * c) + i].ToString("X", CultureInfo.InvariantCulture) + "UL")) + ",");
+            }
+
+            _w.Indentation--;
+            _w.WriteLine("};");
+            _w.WriteLine();
+            _w.WriteLine($"// The channel index of each S-VID 0..4095: {Num(unknown)} (undeclared, dropped) but for the declared ones.");
+            _w.WriteLine("public static ushort[] ChannelOfSvid()");
+            _w.OpenBlock();
+            _w.WriteLine("var channels = new ushort[4096];");
+            _w.WriteLine($"global::System.Array.Fill(channels, (ushort){Num(unknown)});");
+            foreach (var channel in _plan.Channels)
+            {
+                _w.WriteLine($"channels[{Num(channel.Svid)}] = {Num(channel.Index)}; // {channel.Name}, {channel.Mode.ToString().ToLowerInvariant()}, line {Num(channel.Line)}");
+            }
+
+            _w.WriteLine("return channels;");
             _w.CloseBlock();
         }
 
@@ -563,7 +618,9 @@ public sealed partial class VmdqGenerator
             _w.WriteLine("// The kernel's data, copied once from the data above (the kernel reads tables as data, not constants).");
             _w.WriteLine("public static readonly global::Vmdq.Toolkit.Classification.ClassifierTables Kernel = new global::Vmdq.Toolkit.Classification.ClassifierTables(");
             _w.Indentation++;
-            _w.WriteLine($"{_plan.ClassName}.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,");
+            _w.WriteLine(_plan.HasChannels
+                ? $"{_plan.ClassName}.VxlanPort, ChannelVerdicts, ChannelOfSvid(),"
+                : $"{_plan.ClassName}.VxlanPort, DefaultVerdict, BroadcastVerdict, MulticastVerdict,");
             _w.WriteLine($"tunnelInner: {Table(TableKind.TunnelInner)},");
             _w.WriteLine($"tunnel: {Table(TableKind.Tunnel)},");
             _w.WriteLine($"macVlan: {Table(TableKind.MacVlan)},");

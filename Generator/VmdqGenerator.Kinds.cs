@@ -40,6 +40,14 @@ public sealed partial class VmdqGenerator
                 ? $"// RSS: verdicts without a queue to pool{(rss.Count == 1 ? string.Empty : "s")} {string.Join(", ", rss.Select(p => p.Name))} take the queue of the pool's redirection table for the frame's RSS hash."
                 : rss.Count == 0 ? "// RSS: no rss pools." : "// RSS: no verdict spreads (every rule to an rss pool names its queue).");
             _w.WriteLine($"public static bool Rss => {Bool(_plan.Spreads)};");
+            if (_plan.HasChannels)
+            {
+                // Written only with channels: without them the interface's default (false) applies and the text is what it was.
+                _w.WriteLine();
+                _w.WriteLine($"// S-channels (IEEE 802.1Qbg): the S-VID selects channel c first (0 untagged, 1..{Num(_plan.Channels.Count)} declared, {Num(_plan.Channels.Count + 1)} undeclared: dropped); c is part of every key.");
+                _w.WriteLine("public static bool Channels => true;");
+            }
+
             _w.CloseBlock();
         }
 

@@ -142,13 +142,38 @@ internal static class DiagnosticDescriptors
         "VMDQ0032", "Rate above the line rate", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
         helpLinkUri: HelpBase + "vmdq0032");
 
+    public static readonly DiagnosticDescriptor CrossChannelTarget = new(
+        "VMDQ0033", "Target in another S-channel", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0033");
+
+    public static readonly DiagnosticDescriptor CrossChannelReplication = new(
+        "VMDQ0034", "Broadcast or multicast list across S-channels", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0034");
+
+    public static readonly DiagnosticDescriptor VsiChannelPools = new(
+        "VMDQ0035", "VSI S-channel without exactly one pool", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0035");
+
+    public static readonly DiagnosticDescriptor SvidOutsideTenant = new(
+        "VMDQ0036", "S-VID outside the tenant's range", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0036");
+
+    public static readonly DiagnosticDescriptor SwitchInChannel = new(
+        "VMDQ0037", "'switch' inside an S-channel section", "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        customTags: NotConfigurable, helpLinkUri: HelpBase + "vmdq0037");
+
+    public static readonly DiagnosticDescriptor EmptyChannel = new(
+        "VMDQ0038", "S-channel with no pool", "{0}", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "vmdq0038");
+
     /// <summary>All descriptors, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         SyntaxError, ValueOutOfRange, Undefined, Conflict, TenantLeak, Duplicate, Redundant, Capacity, ReservedValue, GroupMac, UnreachablePool, Override, DuplicateDeclaration, DuplicateDispatcher, OverlappingTenants,
         UnownedIdentifier, SharedReplication, NoRules, NotText,
         DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue, VepaNoStationMac,
         AntiSpoofSendsNothing, InsertedVlanLeak, InsertedVlanUnowned,
-        SharesOver100, NoTransmitShare, RateAboveLineRate);
+        SharesOver100, NoTransmitShare, RateAboveLineRate,
+        CrossChannelTarget, CrossChannelReplication, VsiChannelPools, SvidOutsideTenant, SwitchInChannel, EmptyChannel);
 
     /// <summary>The descriptor with <paramref name="id"/>.</summary>
     public static DiagnosticDescriptor ById(string id)

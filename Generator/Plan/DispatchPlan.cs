@@ -39,6 +39,9 @@ namespace Vmdq.Generator.Plan;
 /// <param name="Switch">The <c>switch</c> mode, for <c>Info</c>.</param>
 /// <param name="L2Rules">The switch's L2 filters (<c>mac</c>, <c>mac ... vlan</c>, <c>vlan</c> rules in file order), printed as data in <c>Info</c>.</param>
 /// <param name="VlanMembers">The pools' VLAN membership, printed as data in <c>Info</c>.</param>
+/// <param name="Channels">The S-channels (<c>channel</c> statements), in file order; empty without them.</param>
+/// <param name="ChannelVerdicts">With S-channels, the constant verdicts of every channel (default, multicast, broadcast of channel c at 3c..3c + 2).</param>
+/// <param name="ChannelGroups">With S-channels, the broadcast and multicast rules of every channel, by line (for <c>Replicas</c>).</param>
 internal sealed record DispatchPlan(
     string FileName,
     string Namespace,
@@ -60,13 +63,19 @@ internal sealed record DispatchPlan(
     EquatableArray<ResolvedClass> Classes = default,
     SwitchKind Switch = SwitchKind.Veb,
     EquatableArray<ResolvedRule> L2Rules = default,
-    EquatableArray<VlanMember> VlanMembers = default)
+    EquatableArray<VlanMember> VlanMembers = default,
+    EquatableArray<ResolvedChannel> Channels = default,
+    EquatableArray<ulong> ChannelVerdicts = default,
+    EquatableArray<GroupRulePlan> ChannelGroups = default)
 {
+    /// <summary>True when the dispatcher is keyed by S-channel (<c>Kinds.Channels</c>).</summary>
+    public bool HasChannels => Channels.Count > 0;
+
     /// <summary>Name of the file-local class holding the tables and verdict constants.</summary>
     public string TablesClass => ClassName + "Tables";
 
     /// <summary>True when the kernel selects the broadcast and multicast verdicts (there is a broadcast or a multicast rule).</summary>
-    public bool HasGroups => Broadcast is not null || Multicast is not null;
+    public bool HasGroups => Broadcast is not null || Multicast is not null || ChannelGroups.Count > 0;
 
     /// <summary>The <c>rss</c> pools (each has a redirection table the host can replace).</summary>
     public EquatableArray<ResolvedPool> RssPools => Pools.Where(p => p.Rss).ToEquatableArray();
@@ -74,7 +83,8 @@ internal sealed record DispatchPlan(
     /// <summary>True when some verdict spreads by RSS: the kernels compute the hash (<c>Kinds.Rss</c>).</summary>
     public bool Spreads => DefaultVerdict >> VerdictBits.SpreadShift != 0
         || (Broadcast?.Verdict ?? 0) >> VerdictBits.SpreadShift != 0 || (Multicast?.Verdict ?? 0) >> VerdictBits.SpreadShift != 0
-        || Probes.Any(p => p.SpreadCount > 0);
+        || Probes.Any(p => p.SpreadCount > 0)
+        || ChannelVerdicts.Any(v => v >> VerdictBits.SpreadShift != 0);
 
     /// <summary>The probe of <paramref name="kind"/>'s table, or null when the rules fill no such table.</summary>
     public ProbePlan? ProbeOf(TableKind kind) => Probes.FirstOrDefault(p => p.Kind == kind);
@@ -85,6 +95,12 @@ internal sealed record DispatchPlan(
 /// <param name="Verdict">Its verdict bits.</param>
 /// <param name="Replicas">The pools it replicates to, in the order written.</param>
 internal sealed record GroupPlan(string Comment, ulong Verdict, EquatableArray<int> Replicas);
+
+/// <summary>A broadcast or multicast rule of a dispatcher with S-channels: its line (what a verdict carries) and its pools.</summary>
+/// <param name="Line">Its rules-file line.</param>
+/// <param name="Comment">The rule as written, with its line.</param>
+/// <param name="Replicas">The pools it replicates to, in the order written.</param>
+internal sealed record GroupRulePlan(int Line, string Comment, EquatableArray<int> Replicas);
 
 /// <summary>One table probe: which rules, how the key is formed, and the perfect-hash table's data.</summary>
 /// <param name="Kind">The table (its name in the tables class).</param>

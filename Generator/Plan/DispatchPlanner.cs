@@ -89,7 +89,13 @@ internal static class DispatchPlanner
             model.Classes,
             model.Switch,
             model.L2Rules().ToEquatableArray(),
-            model.VlanMembers);
+            model.VlanMembers,
+            model.Channels,
+            new EquatableArray<ulong>(tables.ChannelVerdicts),
+            model.HasChannels
+                ? model.Rules.Where(r => r.Kind is MatchKind.Broadcast or MatchKind.Multicast && !r.IsDrop)
+                    .Select(r => new GroupRulePlan(r.Line, Describe(r), r.Replicas)).ToEquatableArray()
+                : default);
     }
 
     private static string Precedence(TableKind kind) => kind switch
@@ -117,6 +123,6 @@ internal static class DispatchPlanner
             : rule.Replicas.Count > 0 ? string.Join(", ", rule.Replicas.Select(PoolName))
             : rule.Spread ? $"{PoolName(rule.Pool)} (queue by RSS)"
             : $"{PoolName(rule.Pool)}:{Num(rule.Queue)}";
-        return $"line {Num(rule.Line)}: {rule.Key.Describe()} -> {target}";
+        return $"line {Num(rule.Line)}: {rule.Key.Describe()} -> {target}" + (rule.Channel > 0 ? $" (S-channel {Num(rule.Channel)})" : string.Empty);
     }
 }

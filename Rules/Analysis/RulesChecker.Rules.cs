@@ -16,7 +16,7 @@ internal sealed partial class RulesChecker
             var target = rule.Target;
             if (target.IsDrop)
             {
-                _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, true, 0, 0, rule.Line, EquatableArray<int>.Empty)));
+                _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, true, 0, 0, rule.Line, EquatableArray<int>.Empty, Channel: rule.Channel)));
                 continue;
             }
 
@@ -30,6 +30,12 @@ internal sealed partial class RulesChecker
                     ok = false;
                     ReportUndefinedPool(poolRef);
 
+                    continue;
+                }
+
+                if (!CheckSameChannel(rule.Channel, pool, poolRef, list: target.Pools.Count > 1))
+                {
+                    ok = false;
                     continue;
                 }
 
@@ -74,7 +80,7 @@ internal sealed partial class RulesChecker
 
             bool group = rule.Match.Kind is MatchKind.Broadcast or MatchKind.Multicast;
             _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, false, (int)firstPool.Index, queue, rule.Line,
-                group ? replicas.ToEquatableArray() : EquatableArray<int>.Empty, spread)));
+                group ? replicas.ToEquatableArray() : EquatableArray<int>.Empty, spread, rule.Channel)));
         }
     }
 
@@ -183,9 +189,11 @@ internal sealed partial class RulesChecker
     /// The counterexample sentence of a conflict, duplicate, override or redundancy: " The frame [FIELDS] CLAIM."
     /// with a frame that reaches the rules of <paramref name="key"/>, or why no frame does.
     /// </summary>
-    private string Witness(MatchKey key, string claim)
+    private string Witness(MatchKey key, string claim, int channel = 0)
     {
-        var (frame, takenBy) = Counterexample.Find(key, _doc.Rules, (int)(_doc.VxlanPort?.Value ?? 4789));
+        // Only the rules of the channel compete (an S-channel's frames never meet another channel's rules).
+        var rules = _doc.Channels.Count == 0 ? _doc.Rules : _doc.Rules.Where(r => r.Channel == channel).ToList();
+        var (frame, takenBy) = Counterexample.Find(key, rules, (int)(_doc.VxlanPort?.Value ?? 4789));
         return frame is not null
             ? $" The frame [{frame}] {claim}."
             : $" No frame reaches either line: '{takenBy!.Match.Describe()}' on line {takenBy.Line} takes every such frame first.";
@@ -197,30 +205,31 @@ internal sealed partial class RulesChecker
     /// <summary>Same match twice: a conflict when the targets differ, a duplicate when they agree. Returns the first rule of each match.</summary>
     private List<(FilterRule Syntax, ResolvedRule Rule)> CheckDuplicatesAndConflicts()
     {
-        var first = new Dictionary<MatchKey, (FilterRule Syntax, ResolvedRule Rule)>();
+        var first = new Dictionary<(int Channel, MatchKey Key), (FilterRule Syntax, ResolvedRule Rule)>();
         var unique = new List<(FilterRule, ResolvedRule)>();
         foreach (var entry in _resolved)
         {
             var key = entry.Rule.Key;
-            if (first.TryGetValue(key, out var earlier))
+            int channel = entry.Rule.Channel;
+            if (first.TryGetValue((channel, key), out var earlier))
             {
                 if (SameTarget(earlier.Rule, entry.Rule))
                 {
                     Report(RuleDescriptors.Duplicate, entry.Syntax.KindSpan,
                         $"'{key.Describe()} -> {DescribeTarget(entry.Rule)}' duplicates line {earlier.Rule.Line}."
-                        + Witness(key, $"matches both and {Fate(entry.Rule)} by either line"));
+                        + Witness(key, $"matches both and {Fate(entry.Rule)} by either line", channel));
                 }
                 else
                 {
                     Report(RuleDescriptors.Conflict, entry.Syntax.KindSpan,
                         $"'{key.Describe()}' is sent to {DescribeTarget(entry.Rule)} here but to {DescribeTarget(earlier.Rule)} on line {earlier.Rule.Line}."
-                        + Witness(key, $"matches both: by line {earlier.Rule.Line} it {Fate(earlier.Rule)}, by line {entry.Rule.Line} it {Fate(entry.Rule)}"));
+                        + Witness(key, $"matches both: by line {earlier.Rule.Line} it {Fate(earlier.Rule)}, by line {entry.Rule.Line} it {Fate(entry.Rule)}", channel));
                 }
 
                 continue;
             }
 
-            first.Add(key, entry);
+            first.Add((channel, key), entry);
             unique.Add(entry);
         }
 
@@ -230,21 +239,22 @@ internal sealed partial class RulesChecker
     /// <summary>Redundant (warning) and override (info): a specific rule against the broader rule that would decide without it.</summary>
     private void CheckSpecificity(List<(FilterRule Syntax, ResolvedRule Rule)> unique)
     {
-        var byKey = unique.ToDictionary(u => u.Rule.Key, u => u.Rule);
+        var byKey = unique.ToDictionary(u => (u.Rule.Channel, u.Rule.Key), u => u.Rule);
         foreach (var (syntax, rule) in unique)
         {
             ResolvedRule? broader = null;
+            int c = rule.Channel;
             switch (rule.Kind)
             {
                 case MatchKind.MacVlan:
-                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Mac, rule.Mac, 0), out var mac) ? mac
-                        : byKey.TryGetValue(new MatchKey(MatchKind.Vlan, 0, rule.Id), out var vlan) ? vlan : null;
+                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Mac, rule.Mac, 0)), out var mac) ? mac
+                        : byKey.TryGetValue((c, new MatchKey(MatchKind.Vlan, 0, rule.Id)), out var vlan) ? vlan : null;
                     break;
                 case MatchKind.VxlanInner:
-                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Vxlan, 0, rule.Id), out var vx) ? vx : null;
+                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Vxlan, 0, rule.Id)), out var vx) ? vx : null;
                     break;
                 case MatchKind.NvgreInner:
-                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Nvgre, 0, rule.Id), out var nv) ? nv : null;
+                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Nvgre, 0, rule.Id)), out var nv) ? nv : null;
                     break;
             }
 
@@ -257,20 +267,20 @@ internal sealed partial class RulesChecker
             {
                 Report(RuleDescriptors.Redundant, syntax.KindSpan,
                     $"'{rule.Key.Describe()}' sends its traffic to {DescribeTarget(rule)}, where '{broader.Key.Describe()}' on line {broader.Line} already sends it."
-                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}, and by line {broader.Line} without it"));
+                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}, and by line {broader.Line} without it", c));
             }
             else
             {
                 Report(RuleDescriptors.Override, syntax.KindSpan,
                     $"'{rule.Key.Describe()}' sends part of the traffic of '{broader.Key.Describe()}' (line {broader.Line}, to {DescribeTarget(broader)}) to {DescribeTarget(rule)}."
-                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}; without line {rule.Line}, line {broader.Line} {Would(broader)}"));
+                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}; without line {rule.Line}, line {broader.Line} {Would(broader)}", c));
             }
         }
     }
 
-    private void CheckUnreachablePools(int defaultPool)
+    private void CheckUnreachablePools(int defaultPool, EquatableArray<ResolvedChannel> channels)
     {
-        var targeted = new HashSet<int>();
+        var targeted = new HashSet<int>(channels.Where(c => c.DefaultPool >= 0).Select(c => c.DefaultPool));
         foreach (var (_, rule) in _resolved)
         {
             if (!rule.IsDrop)
@@ -291,6 +301,8 @@ internal sealed partial class RulesChecker
         {
             written = written.Concat(new[] { defaultName });
         }
+
+        written = written.Concat(_doc.SectionDefaults.Values.Where(d => d.Name is not null).Select(d => d.Name!));
 
         foreach (string name in written)
         {

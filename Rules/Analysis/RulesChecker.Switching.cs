@@ -17,15 +17,19 @@ internal sealed partial class RulesChecker
         // Written so that every mutant compiles (a negated pattern with a designation leaves it unassigned: CS0170,
         // and Stryker then drops every mutant of the method).
         var statement = _doc.Switch;
-        if (statement is null || statement.Value.Mode != SwitchKind.Vepa)
-        {
-            return;
-        }
-
-        int switchLine = statement.Value.Span.Line;
+        bool untaggedVepa = statement is not null && statement.Value.Mode == SwitchKind.Vepa;
+        int switchLine = statement?.Span.Line ?? 0;
 
         foreach (var pool in _pools.Values.OrderBy(p => p.Line))
         {
+            // A pool's mode is its S-channel's: the file's switch mode for the untagged channel, the channel statement's otherwise.
+            var channel = pool.Channel > 0 ? _doc.Channels[pool.Channel - 1] : null;
+            if (channel is null ? !untaggedVepa : channel.Broken || ModeOf(channel) != SwitchKind.Vepa)
+            {
+                continue;
+            }
+
+            string where = channel is null ? $"this NIC is in VEPA mode (switch, line {switchLine})" : $"its S-channel {Echo.Quoted(channel.Name)} is in VEPA mode (line {channel.Line})";
             bool hasStation = _doc.Rules.Any(r =>
                 r.Match.Kind is MatchKind.Mac or MatchKind.MacVlan
                 && !r.Target.IsDrop
@@ -34,7 +38,7 @@ internal sealed partial class RulesChecker
             if (!hasStation)
             {
                 Report(RuleDescriptors.VepaNoStationMac, pool.NameSpan,
-                    $"Pool {Echo.Quoted(pool.Name)} has no MAC of its own ('mac' rule), and this NIC is in VEPA mode (switch, line {switchLine}): the station recognizes "
+                    $"Pool {Echo.Quoted(pool.Name)} has no MAC of its own ('mac' rule), and {where}: the station recognizes "
                     + "a frame the adjacent bridge reflects back by its source MAC, so this pool's own broadcast and multicast frames come back to it. "
                     + $"Give it a station MAC (mac M -> {pool.Name}), or use 'switch veb'.");
             }

@@ -68,5 +68,5 @@ internal sealed partial class RulesChecker
     private ResolvedPool Resolve(PoolDecl p) =>
         new(p.Name, (int)p.Index, p.FirstQueue, p.Queues is null ? _geometry.QueuesPerPool - 1 : (int)p.Queues.Hi,
             p.Tenant, (int)(p.Priority ?? 0), (int)(p.BandwidthPercent ?? 0), p.Line, p.Rss,
-            p.AntiSpoof?.Mac, p.AntiSpoof?.Vlan ?? false, (int)(p.VlanInsert ?? 0), p.RateBitsPerSecond ?? 0);
+            p.AntiSpoof?.Mac, p.AntiSpoof?.Vlan ?? false, (int)(p.VlanInsert ?? 0), p.RateBitsPerSecond ?? 0, p.Channel);
 }

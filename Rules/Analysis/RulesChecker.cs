@@ -66,7 +66,9 @@ internal sealed partial class RulesChecker
         CheckRss();
         CheckQos();
         CheckSwitching();
+        CheckChannels();
         (int defaultPool, int defaultQueue) = ResolveDefaultPool();
+        var channels = ResolveChannels();
         ResolveRules();
         CheckBrokenRuleTargets();
         CheckMatches();
@@ -77,7 +79,7 @@ internal sealed partial class RulesChecker
         CheckSpecificity(unique);
         CheckTransmit(unique);
         CheckCapacity(unique);
-        CheckUnreachablePools(defaultPool);
+        CheckUnreachablePools(defaultPool, channels);
         CheckHasRules(defaultPool);
 
         string full = DispatcherTypeName(_doc);
@@ -103,7 +105,8 @@ internal sealed partial class RulesChecker
             rules,
             ResolvedClasses(),
             _doc.Switch?.Mode ?? SwitchKind.Veb,
-            Switching.Membership(pools, tenantVlans, rules));
+            Switching.Membership(pools, tenantVlans, rules),
+            channels);
     }
 
     private void CheckTenants()
@@ -122,6 +125,7 @@ internal sealed partial class RulesChecker
                 CheckOverlap(tenant, other, t => t.Vlan, "VLAN IDs");
                 CheckOverlap(tenant, other, t => t.Vni, "VNIs");
                 CheckOverlap(tenant, other, t => t.Vsid, "VSIDs");
+                CheckOverlap(tenant, other, t => t.Svid, "S-VIDs");
             }
 
             _tenants.Add(tenant.Name, tenant);
@@ -190,7 +194,9 @@ internal sealed partial class RulesChecker
         {
             if (_pools.TryGetValue(dp.Name, out var named))
             {
-                return ((int)Math.Max(0, Math.Min(named.Index, _geometry.Pools - 1)), named.FirstQueue);
+                return CheckSameChannel(0, named, new PoolRef(named.Name, dp.Span), list: false)
+                    ? ((int)Math.Max(0, Math.Min(named.Index, _geometry.Pools - 1)), named.FirstQueue)
+                    : (0, 0);
             }
 
             if (!_doc.PoisonedPools.Contains(dp.Name))
@@ -208,7 +214,12 @@ internal sealed partial class RulesChecker
             return (0, 0);
         }
 
-        return ((int)index, _poolsByIndex.TryGetValue(index, out var p) ? p.FirstQueue : 0);
+        if (_poolsByIndex.TryGetValue(index, out var p))
+        {
+            return CheckSameChannel(0, p, new PoolRef(p.Name, dp.Span), list: false) ? ((int)index, p.FirstQueue) : (0, 0);
+        }
+
+        return ((int)index, 0);
     }
 
     /// <summary>A value as the file spells it (hex stays hex), cut for a message.</summary>

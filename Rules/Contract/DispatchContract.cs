@@ -119,6 +119,18 @@ namespace Vmdq.Rules.Tables
         public const int TunnelTypeBit = 24;
         /// <summary>Bit of a tunnel-inner-table key (<c>... inner M</c>) that marks NVGRE: just above the 48-bit MAC.</summary>
         public const int InnerTypeBit = 48;
+        /// <summary>Bit of a <c>mac M</c> key where the S-channel index starts (files with <c>channel</c> statements): M | c &lt;&lt; 48.</summary>
+        public const int MacChannelShift = 48;
+        /// <summary>Bit of a <c>vlan V</c> key where the S-channel index starts: V | c &lt;&lt; 12.</summary>
+        public const int VlanChannelShift = 12;
+        /// <summary>Bit of a tunnel key where the S-channel index starts: id | type &lt;&lt; 24 | c &lt;&lt; 25.</summary>
+        public const int TunnelChannelShift = 25;
+        /// <summary>Bit of a tunnel-inner key where the S-channel index starts: M | type &lt;&lt; 48 | c &lt;&lt; 49.</summary>
+        public const int InnerChannelShift = 49;
+        /// <summary>Entries of the S-VID-to-channel table: index 0 for a frame with no S-tag, S-VID + 1 for one with (S-VIDs 0..4095).</summary>
+        public const int SvidTableSize = 4097;
+        /// <summary>Constant verdicts per S-channel: default, multicast, broadcast, at 3c, 3c + 1, 3c + 2.</summary>
+        public const int ChannelConstants = 3;
 
         /// <summary>Encodes a verdict. A drop keeps only its line and kind (pool and queue read as -1).</summary>
         /// <param name="line">Rules-file line, 0..<see cref="MaxLine"/> (0 for the default pool).</param>

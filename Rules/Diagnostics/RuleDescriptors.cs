@@ -101,6 +101,24 @@ public static class RuleDescriptors
     /// <summary>A pool <c>rate</c> above the line rate: the limit never applies.</summary>
     public static readonly RuleDescriptor RateAboveLineRate = new("VMDQ0032", "Rate above the line rate", RuleSeverity.Warning);
 
+    /// <summary>A rule or <c>default-pool</c> of one S-channel that names a pool of another: an S-channel is a separate port, its frames cannot reach another's pools.</summary>
+    public static readonly RuleDescriptor CrossChannelTarget = new("VMDQ0033", "Target in another S-channel", RuleSeverity.Error);
+
+    /// <summary>A <c>broadcast</c>/<c>multicast</c> pool list that names a pool of another S-channel than the rule's.</summary>
+    public static readonly RuleDescriptor CrossChannelReplication = new("VMDQ0034", "Broadcast or multicast list across S-channels", RuleSeverity.Error);
+
+    /// <summary>A <c>vsi</c> S-channel that declares no pool or more than one: a VSI channel is one virtual station.</summary>
+    public static readonly RuleDescriptor VsiChannelPools = new("VMDQ0035", "VSI S-channel without exactly one pool", RuleSeverity.Error);
+
+    /// <summary>An S-channel whose S-VID lies outside the <c>svid</c> range of one of its pools' tenants.</summary>
+    public static readonly RuleDescriptor SvidOutsideTenant = new("VMDQ0036", "S-VID outside the tenant's range", RuleSeverity.Warning);
+
+    /// <summary>A <c>switch</c> statement after the first <c>channel</c> statement: it sets the untagged channel's mode only.</summary>
+    public static readonly RuleDescriptor SwitchInChannel = new("VMDQ0037", "'switch' inside an S-channel section", RuleSeverity.Error);
+
+    /// <summary>An S-channel with no pool and no <c>default-pool</c>: every frame with its S-VID is dropped.</summary>
+    public static readonly RuleDescriptor EmptyChannel = new("VMDQ0038", "S-channel with no pool", RuleSeverity.Warning);
+
     /// <summary>All descriptors, in ID order.</summary>
     public static IReadOnlyList<RuleDescriptor> All { get; } = new[]
     {
@@ -110,5 +128,6 @@ public static class RuleDescriptors
         DispatcherUnreadable, NotAFilterRule, NotARuntimeRule, RssOneQueue, VepaNoStationMac,
         AntiSpoofSendsNothing, InsertedVlanLeak, InsertedVlanUnowned,
         SharesOver100, NoTransmitShare, RateAboveLineRate,
+        CrossChannelTarget, CrossChannelReplication, VsiChannelPools, SvidOutsideTenant, SwitchInChannel, EmptyChannel,
     };
 }

@@ -25,7 +25,19 @@ internal sealed record ValueRange(long Lo, long Hi, SourceSpan Span)
 /// <param name="Vsid">NVGRE VSIDs the tenant owns.</param>
 /// <param name="Line">Source line.</param>
 /// <param name="NameSpan">Where the name is written.</param>
-internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni, ValueRange? Vsid, int Line, SourceSpan NameSpan);
+/// <param name="Svid">S-VIDs (802.1Qbg S-channels) the tenant owns.</param>
+internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni, ValueRange? Vsid, int Line, SourceSpan NameSpan, ValueRange? Svid = null);
+
+/// <summary>A <c>channel</c> statement: an IEEE 802.1Qbg S-channel.</summary>
+/// <param name="Name">The channel's name.</param>
+/// <param name="Svid">Its S-VID, 1..4094.</param>
+/// <param name="Mode">Its mode as written (null: the file's <c>switch</c> mode).</param>
+/// <param name="Line">Source line.</param>
+/// <param name="NameSpan">Where the name is written.</param>
+/// <param name="SvidSpan">Where the S-VID is written.</param>
+/// <param name="ModeSpan">Where the mode is written, if it is.</param>
+/// <param name="Broken">True when the statement had an error: it still opens its section, but takes no part in the checks.</param>
+internal sealed record ChannelDecl(string Name, long Svid, SwitchKind? Mode, int Line, SourceSpan NameSpan, SourceSpan SvidSpan, SourceSpan? ModeSpan, bool Broken);
 
 /// <summary>A <c>pool</c> statement.</summary>
 /// <param name="Name">The pool's name.</param>
@@ -46,11 +58,12 @@ internal sealed record TenantDecl(string Name, ValueRange? Vlan, ValueRange? Vni
 /// <param name="BandwidthSpan">Where the bandwidth share is written, if given.</param>
 /// <param name="RateBitsPerSecond">The <c>rate</c> transmit limit in bits per second, if given.</param>
 /// <param name="RateSpan">Where the rate is written, if given.</param>
+/// <param name="Channel">The S-channel section it is declared in: 0 for the untagged channel, N for the Nth <c>channel</c> statement's.</param>
 internal sealed record PoolDecl(
     string Name, long Index, string? Tenant, ValueRange? Queues, long? Priority, long? BandwidthPercent,
     int Line, SourceSpan NameSpan, SourceSpan IndexSpan, SourceSpan? TenantSpan, SourceSpan? RssSpan = null,
     AntiSpoofDecl? AntiSpoof = null, long? VlanInsert = null, SourceSpan? VlanInsertSpan = null,
-    SourceSpan? PrioritySpan = null, SourceSpan? BandwidthSpan = null, long? RateBitsPerSecond = null, SourceSpan? RateSpan = null)
+    SourceSpan? PrioritySpan = null, SourceSpan? BandwidthSpan = null, long? RateBitsPerSecond = null, SourceSpan? RateSpan = null, int Channel = 0)
 {
     /// <summary>True when the pool spreads frames without an explicit <c>:QUEUE</c> over its queues by the RSS hash.</summary>
     public bool Rss => RssSpan is not null;
@@ -118,7 +131,8 @@ internal sealed record RuleTarget(bool IsDrop, EquatableArray<PoolRef> Pools, lo
 /// <param name="KindSpan">The match keyword.</param>
 /// <param name="MacSpan">The MAC (outer or inner), when the match has one.</param>
 /// <param name="IdSpan">The VLAN/VNI/VSID, when the match has one.</param>
-internal sealed record FilterRule(MatchKey Match, RuleTarget Target, int Line, SourceSpan KindSpan, SourceSpan? MacSpan, SourceSpan? IdSpan)
+/// <param name="Channel">The S-channel section it is written in: 0 for the untagged channel, N for the Nth <c>channel</c> statement's.</param>
+internal sealed record FilterRule(MatchKey Match, RuleTarget Target, int Line, SourceSpan KindSpan, SourceSpan? MacSpan, SourceSpan? IdSpan, int Channel = 0)
 {
     /// <summary>The span a diagnostic about the whole match points at.</summary>
     public SourceSpan MatchSpan => KindSpan;

@@ -17,9 +17,21 @@ namespace Vmdq.Rules.Model;
 /// <param name="AntiSpoofVlan">VLAN anti-spoofing: on only when <c>antispoof</c> lists <c>vlan</c>.</param>
 /// <param name="VlanInsert">The <c>vlan-insert</c> VLAN ID, 0 when none.</param>
 /// <param name="RateBitsPerSecond">Its <c>rate</c> transmit limit in bits per second, 0 when not given.</param>
+/// <param name="Channel">Its S-channel: 0 for the untagged channel, 1..K for the file's <c>channel</c> statements in order.</param>
 internal sealed record ResolvedPool(
     string Name, int Index, int FirstQueue, int LastQueue, string? Tenant, int Priority, int BandwidthPercent, int Line, bool Rss = false,
-    bool? AntiSpoofMac = null, bool AntiSpoofVlan = false, int VlanInsert = 0, long RateBitsPerSecond = 0);
+    bool? AntiSpoofMac = null, bool AntiSpoofVlan = false, int VlanInsert = 0, long RateBitsPerSecond = 0, int Channel = 0);
+
+/// <summary>An S-channel after resolution (a <c>channel</c> statement, IEEE 802.1Qbg multichannel).</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Index">Its channel index, 1..K in file order (0 is the untagged channel, K + 1 the undeclared S-VIDs).</param>
+/// <param name="Svid">Its S-VID, 1..4094.</param>
+/// <param name="Mode">Its edge-relay mode: VEB, VEPA, or a single VSI.</param>
+/// <param name="DefaultPool">Where its frames that match none of its rules go, or -1: dropped (no <c>default-pool</c> in its section).</param>
+/// <param name="DefaultQueue">The default pool's first allowed queue (0 when dropped).</param>
+/// <param name="DefaultSpreads">True when the default pool is an <c>rss</c> pool.</param>
+/// <param name="Line">Source line of the statement.</param>
+internal sealed record ResolvedChannel(string Name, int Index, int Svid, SwitchKind Mode, int DefaultPool, int DefaultQueue, bool DefaultSpreads, int Line);
 
 /// <summary>A traffic class after resolution (a <c>class</c> statement).</summary>
 /// <param name="Name">Its name.</param>
@@ -40,7 +52,8 @@ internal sealed record ResolvedClass(string Name, int TrafficClass, bool Strict,
 /// <param name="Line">Source line: the verdict's RuleLine.</param>
 /// <param name="Replicas">Pools a broadcast/multicast frame is replicated to, in the order written.</param>
 /// <param name="Spread">True when the queue is chosen per frame by the pool's RSS redirection table (an <c>rss</c> pool, no explicit <c>:QUEUE</c>); <paramref name="Queue"/> is then the pool's first allowed queue.</param>
-internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDrop, int Pool, int Queue, int Line, EquatableArray<int> Replicas, bool Spread = false)
+/// <param name="Channel">The S-channel it applies to: 0 for the untagged channel, 1..K for the file's <c>channel</c> statements in order.</param>
+internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsDrop, int Pool, int Queue, int Line, EquatableArray<int> Replicas, bool Spread = false, int Channel = 0)
 {
     /// <summary>The rule's normalised match.</summary>
     public MatchKey Key => new(Kind, Mac, Id);
@@ -63,23 +76,34 @@ internal sealed record ResolvedRule(MatchKind Kind, ulong Mac, uint Id, bool IsD
 /// <param name="Classes">Traffic classes (<c>class</c> statements), by traffic class number; empty when the file declares none.</param>
 /// <param name="Switch">The <c>switch</c> mode (VEB when not given).</param>
 /// <param name="VlanMembers">The pools' VLAN membership, for the switch's flooding (<see cref="Switching.Membership"/>).</param>
+/// <param name="Channels">The S-channels (<c>channel</c> statements), in file order (entry i is channel i + 1); empty when the file declares none, and then S-tags are ignored.</param>
 internal sealed record RuleSet(
     string Path, string Namespace, string ClassName, NicGeometry Geometry, int DefaultPool, int DefaultQueue, int VxlanPort,
     string? Profile, EquatableArray<ResolvedPool> Pools, EquatableArray<ResolvedRule> Rules, EquatableArray<ResolvedClass> Classes = default,
-    SwitchKind Switch = SwitchKind.Veb, EquatableArray<VlanMember> VlanMembers = default)
+    SwitchKind Switch = SwitchKind.Veb, EquatableArray<VlanMember> VlanMembers = default, EquatableArray<ResolvedChannel> Channels = default)
 {
+    /// <summary>True when the file declares S-channels: the S-VID selects the channel first.</summary>
+    public bool HasChannels => Channels.Count > 0;
+
+    /// <summary>The channel index of the undeclared S-VIDs: K + 1 (every verdict of it is a drop).</summary>
+    public int UnknownChannel => Channels.Count + 1;
+
     /// <summary>The dispatcher's namespace-qualified name.</summary>
     public string FullTypeName => Namespace.Length == 0 ? ClassName : Namespace + "." + ClassName;
 
     /// <summary>How much of a frame the rules need parsed: the highest level any rule's kind needs (<see cref="ParseLevel.Dst"/> with no rules).</summary>
-    public ParseLevel ParseLevel => Rules.Select(r => ParseLevels.Of(r.Kind)).DefaultIfEmpty(ParseLevel.Dst).Max();
+    public ParseLevel ParseLevel => Rules.Select(r => ParseLevels.Of(r.Kind)).DefaultIfEmpty(ParseLevel.Dst)
+        .Concat(HasChannels ? new[] { ParseLevel.Tags } : Enumerable.Empty<ParseLevel>()).Max();
 
     /// <summary>True when the default pool is an <c>rss</c> pool: unmatched frames are spread over its queues.</summary>
     public bool DefaultSpreads => Pools.Any(p => p.Index == DefaultPool && p.Rss);
+
+    /// <summary>True when some verdict spreads by RSS (<see cref="Spreads"/>), counting the S-channels' default pools.</summary>
+    private bool ChannelDefaultSpreads => Channels.Any(c => c.DefaultSpreads);
 
     /// <summary>True when any pool is an <c>rss</c> pool (the dispatcher has redirection tables).</summary>
     public bool HasRss => Pools.Any(p => p.Rss);
 
     /// <summary>True when some verdict spreads by RSS (a rule without <c>:QUEUE</c> to an <c>rss</c> pool, or an <c>rss</c> default pool): the dispatcher computes the hash.</summary>
-    public bool Spreads => DefaultSpreads || Rules.Any(r => r.Spread);
+    public bool Spreads => DefaultSpreads || ChannelDefaultSpreads || Rules.Any(r => r.Spread);
 }

@@ -11,6 +11,9 @@ internal enum SwitchKind
 
     /// <summary><c>switch vepa</c>: Virtual Ethernet Port Aggregator, the adjacent bridge in reflective relay.</summary>
     Vepa = 1,
+
+    /// <summary>An S-channel's <c>vsi</c> mode: the channel is one VSI (one pool) with no edge relay: what it sends goes straight to the uplink.</summary>
+    Vsi = 2,
 }
 
 /// <summary>A pool's membership of VLANs <paramref name="Lo"/>..<paramref name="Hi"/>, or of untagged frames when both are -1.</summary>

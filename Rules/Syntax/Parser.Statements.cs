@@ -7,18 +7,26 @@ namespace Vmdq.Rules.Syntax;
 internal sealed partial class Parser
 {
     private static readonly string[] s_nicSettings = { "pools", "queues", "ring" };
-    private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid" };
+    private static readonly string[] s_tenantAttributes = { "vlan", "vni", "vsid", "svid" };
     private static readonly string[] s_switchModes = { "veb", "vepa" };
+    private static readonly string[] s_channelModes = { "veb", "vepa", "vsi" };
     private static readonly string[] s_poolAttributes = { "tenant", "queues", "priority", "bandwidth", "rss", "antispoof", "vlan-insert", "rate" };
     private static readonly string[] s_antiSpoofChecks = { "mac", "vlan", "none" };
     private static readonly string[] s_classAttributes = { "tc", "ets", "strict", "priorities" };
 
     private readonly HashSet<string> _seenSingletons = new();
 
-    /// <summary>dispatcher, nic, default-pool, vxlan-port, profile and switch may each appear once.</summary>
+    /// <summary>
+    /// The S-channel section the statements being read belong to: 0 before the first <c>channel</c> statement (the untagged
+    /// channel), then the 1-based number of the last <c>channel</c> statement whose name was read.
+    /// </summary>
+    private int _section;
+
+    /// <summary>dispatcher, nic, default-pool, vxlan-port, profile and switch may each appear once (<c>default-pool</c> once per S-channel section).</summary>
     private void Once(Token keyword)
     {
-        if (!_seenSingletons.Add(keyword.Text))
+        string key = keyword.Text == "default-pool" && _section > 0 ? "default-pool#" + _section.ToString(System.Globalization.CultureInfo.InvariantCulture) : keyword.Text;
+        if (!_seenSingletons.Add(key))
         {
             Report(RuleDescriptors.DuplicateDeclaration, keyword.Span, $"{Echo.Quoted(keyword.Text)} is given more than once; only the first is used.");
             throw new SyntaxException();
@@ -165,6 +173,13 @@ internal sealed partial class Parser
 
         EndStatement();
         Once(keyword);
+        if (_section > 0)
+        {
+            // Inside an S-channel section: that channel's default pool.
+            _doc.SectionDefaults[_section] = pool;
+            return;
+        }
+
         _doc.DefaultPool = pool;
     }
 
@@ -197,6 +212,15 @@ internal sealed partial class Parser
     private void ParseSwitch()
     {
         Token keyword = _tokens[_pos++];
+        if (_section > 0)
+        {
+            // 'switch' sets the untagged channel's mode; inside a channel section it would read as that channel's.
+            Report(RuleDescriptors.SwitchInChannel, keyword.Span,
+                $"'switch' sets the mode of the untagged channel (frames with no S-tag) and must come before the first 'channel' statement; this one is in the section of S-channel {Echo.Quoted(_doc.Channels[_section - 1].Name)} (line {_doc.Channels[_section - 1].Line}). "
+                + "Write an S-channel's mode on its 'channel' statement ('channel NAME svid N veb|vepa|vsi').");
+            throw new SyntaxException();
+        }
+
         Token mode = NextWord("a switch mode ('veb' or 'vepa')");
         SwitchKind kind = SwitchKind.Veb;
         switch (mode.Text)
@@ -234,19 +258,21 @@ internal sealed partial class Parser
 
     private void ParseTenantAttributes(Token name)
     {
-        ValueRange? vlan = null, vni = null, vsid = null;
+        ValueRange? vlan = null, vni = null, vsid = null, svid = null;
         while (!AtEnd)
         {
-            Token what = NextWord("'vlan', 'vni' or 'vsid'");
+            Token what = NextWord("'vlan', 'vni', 'vsid' or 'svid'");
             Token value = Next("a range");
             switch (what.Text)
             {
                 case "vlan" when vlan is null: vlan = Range(value, "VLAN IDs", 0, 4095); break;
                 case "vni" when vni is null: vni = Range(value, "VNIs", 0, 0xFFFFFF); break;
                 case "vsid" when vsid is null: vsid = Range(value, "VSIDs", 0, 0xFFFFFF); break;
+                case "svid" when svid is null: svid = Range(value, "S-VIDs", 1, 4094); break;
                 case "vlan":
                 case "vni":
                 case "vsid":
+                case "svid":
                     Fail(RuleDescriptors.SyntaxError, what.Span, $"{Echo.Quoted(what.Text)} is given twice in one 'tenant' statement.");
                     break;
                 default:
@@ -256,7 +282,7 @@ internal sealed partial class Parser
         }
 
         EndStatement();
-        _doc.Tenants.Add(new TenantDecl(name.Text, vlan, vni, vsid, Line, name.Span));
+        _doc.Tenants.Add(new TenantDecl(name.Text, vlan, vni, vsid, Line, name.Span, svid));
     }
 
     private void ParsePool()
@@ -359,7 +385,7 @@ internal sealed partial class Parser
 
         EndStatement();
         _doc.Pools.Add(new PoolDecl(name.Text, index, tenant?.Text, queues, priority, bandwidth, Line, name.Span, indexToken.Span, tenant?.Span, rss,
-            antiSpoof, vlanInsert?.Vlan, vlanInsert?.Span, prioritySpan, bandwidthSpan, rate, rateSpan));
+            antiSpoof, vlanInsert?.Vlan, vlanInsert?.Span, prioritySpan, bandwidthSpan, rate, rateSpan, _section));
     }
 
     /// <summary>
@@ -541,6 +567,62 @@ internal sealed partial class Parser
         _doc.Classes.Add(new ClassDecl(name.Text, tc, algorithm!.Value.Text == "strict", share, mapped.ToEquatableArray(), Line, name.Span, tcToken!.Value.Span, shareSpan));
     }
 
+    /// <summary>
+    /// <c>channel NAME svid N [veb|vepa|vsi]</c>: an IEEE 802.1Qbg S-channel. It opens a section: the pools, filter rules and
+    /// <c>default-pool</c> after it belong to the channel, up to the next <c>channel</c> statement or the end of the file. A
+    /// statement whose name was read opens its section even when the rest is broken, so what follows is not taken for the
+    /// previous channel's (the broken channel itself is dropped from the checks; its diagnostics say why).
+    /// </summary>
+    private void ParseChannel()
+    {
+        _pos++;
+        Token name = Name("an S-channel name");
+        _section = _doc.Channels.Count + 1;
+        long svid = 0;
+        SourceSpan svidSpan = name.Span;
+        SwitchKind? mode = null;
+        SourceSpan? modeSpan = null;
+        bool broken = true;
+        try
+        {
+            if (name.Text == "drop")
+            {
+                throw Error(name.Span, "'drop' is a keyword and cannot name an S-channel.");
+            }
+
+            Token svidWord = NextWord("'svid' and the channel's S-VID");
+            if (svidWord.Text != "svid")
+            {
+                throw Error(svidWord.Span, $"Expected 'svid' and the channel's S-VID, as in 'channel {name.Text} svid 10', found {Echo.Quoted(svidWord.Text)}.");
+            }
+
+            Token value = Next("an S-VID (1-4094)");
+            svidSpan = value.Span;
+
+            // 0 and 4095 are reserved VIDs (IEEE 802.1Q table 9-2): no S-channel is carried on them.
+            svid = NumberInRange(value, "S-VID", 1, 4094);
+            if (!AtEnd)
+            {
+                Token m = NextWord("an S-channel mode ('veb', 'vepa' or 'vsi')");
+                modeSpan = m.Span;
+                switch (m.Text)
+                {
+                    case "veb": mode = SwitchKind.Veb; break;
+                    case "vepa": mode = SwitchKind.Vepa; break;
+                    case "vsi": mode = SwitchKind.Vsi; break;
+                    default: UnknownWord(m, "S-channel mode", s_channelModes); break;
+                }
+            }
+
+            EndStatement();
+            broken = false;
+        }
+        finally
+        {
+            _doc.Channels.Add(new ChannelDecl(name.Text, svid, mode, Line, name.Span, svidSpan, modeSpan, broken));
+        }
+    }
+
     private void ParseRule()
     {
         Token keyword = _tokens[_pos++];
@@ -627,7 +709,7 @@ internal sealed partial class Parser
         }
 
         EndStatement();
-        _doc.Rules.Add(new FilterRule(new MatchKey(kind, mac, (uint)id), target, Line, keyword.Span, macSpan, idSpan));
+        _doc.Rules.Add(new FilterRule(new MatchKey(kind, mac, (uint)id), target, Line, keyword.Span, macSpan, idSpan, _section));
         _targetRecorded = true;
     }
 

@@ -15,11 +15,11 @@ internal sealed partial class Parser
 {
     private static readonly string[] s_statementKeywords =
     {
-        "dispatcher", "nic", "default-pool", "vxlan-port", "profile", "switch", "tenant", "pool", "class",
+        "dispatcher", "nic", "default-pool", "vxlan-port", "profile", "switch", "tenant", "pool", "class", "channel",
         "mac", "vlan", "vxlan", "nvgre", "broadcast", "multicast",
     };
 
-    private static readonly HashSet<string> s_declarationKeywords = new() { "dispatcher", "nic", "default-pool", "vxlan-port", "profile", "switch", "tenant", "pool", "class" };
+    private static readonly HashSet<string> s_declarationKeywords = new() { "dispatcher", "nic", "default-pool", "vxlan-port", "profile", "switch", "tenant", "pool", "class", "channel" };
 
     private static readonly HashSet<string> s_ruleKeywords = new() { "mac", "vlan", "vxlan", "nvgre", "broadcast", "multicast" };
 
@@ -101,6 +101,7 @@ internal sealed partial class Parser
             case "tenant": ParseTenant(); break;
             case "pool": ParsePool(); break;
             case "class": ParseClass(); break;
+            case "channel": ParseChannel(); break;
             case "mac":
             case "vlan":
             case "vxlan":
@@ -117,7 +118,7 @@ internal sealed partial class Parser
                     ? string.Equals(near, first.Text, StringComparison.OrdinalIgnoreCase)
                         ? $"Unknown keyword {Echo.Quoted(first.Text)}: keywords are lower case (did you mean {Echo.Quoted(near)}?)."
                         : $"Unknown keyword {Echo.Quoted(first.Text)} (did you mean {Echo.Quoted(near)}?)."
-                    : $"Unknown keyword {Echo.Quoted(first.Text)}. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).");
+                    : $"Unknown keyword {Echo.Quoted(first.Text)}. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, channel, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).");
         }
     }
 

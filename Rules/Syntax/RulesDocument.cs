@@ -71,6 +71,12 @@ internal sealed class RulesDocument
     /// <summary>Traffic classes (<c>class</c> statements), in file order.</summary>
     public List<ClassDecl> Classes { get; } = new();
 
+    /// <summary><c>channel</c> statements (S-channels), in file order; S-channel section N (1-based) is the one the Nth opens.</summary>
+    public List<ChannelDecl> Channels { get; } = new();
+
+    /// <summary>The <c>default-pool</c> of each S-channel section that writes one, by section number (1-based).</summary>
+    public Dictionary<int, (long? Index, string? Name, SourceSpan Span)> SectionDefaults { get; } = new();
+
     /// <summary>Filter rules, in file order.</summary>
     public List<FilterRule> Rules { get; } = new();
 

@@ -34,34 +34,89 @@ public sealed class ClassifierTables
         int vxlanPort, ulong defaultVerdict, ulong broadcastVerdict, ulong multicastVerdict,
         ProbeTable tunnelInner, ProbeTable tunnel, ProbeTable macVlan, ProbeTable mac, ProbeTable vlan,
         RedirectionTables? redirection = null)
+        : this(
+            vxlanPort,
+            new[] { CheckVerdict(defaultVerdict, nameof(defaultVerdict)), CheckVerdict(multicastVerdict, nameof(multicastVerdict)), CheckVerdict(broadcastVerdict, nameof(broadcastVerdict)) },
+            default, tunnelInner, tunnel, macVlan, mac, vlan, redirection)
+    {
+    }
+
+    /// <summary>
+    /// Creates the kernel's data for a dispatcher with IEEE 802.1Qbg S-channels (docs/rules-language.md, "S-channels"): channel
+    /// index c is 0 for frames without an S-tag, 1..K for the declared channels, K + 1 for S-VIDs no channel declares, and is
+    /// part of every key; the <c>mac M vlan V</c> table is wide (key MAC | VLAN at bit 48, extra c).
+    /// </summary>
+    /// <param name="vxlanPort">The UDP destination port that carries VXLAN, 1..65535.</param>
+    /// <param name="channelVerdicts">The constant verdicts of every channel: default, multicast, broadcast of channel c at 3c, 3c + 1, 3c + 2.</param>
+    /// <param name="channelOfSvid">The channel index of each S-VID 0..4095 (4096 entries, each below <paramref name="channelVerdicts"/>' length / 3), or empty for a dispatcher without channels (then <paramref name="channelVerdicts"/> has three entries).</param>
+    /// <param name="tunnelInner"><c>vxlan VNI inner M</c> and <c>nvgre VSID inner M</c> (a wide table): key inner MAC | NVGRE bit 48 | c at bit 49, extra VNI/VSID.</param>
+    /// <param name="tunnel"><c>vxlan VNI</c> and <c>nvgre VSID</c>: key VNI/VSID | NVGRE bit 24 | c at bit 25.</param>
+    /// <param name="macVlan"><c>mac M vlan V</c>: key MAC | VLAN at bit 48; wide, extra c, when there are channels.</param>
+    /// <param name="mac"><c>mac M</c>: key MAC | c at bit 48.</param>
+    /// <param name="vlan"><c>vlan V</c>: key VLAN | c at bit 12.</param>
+    /// <param name="redirection">The redirection tables of the <c>rss</c> pools (null: none).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="vxlanPort"/> is not a UDP port, or a verdict has bits outside the verdict layout.</exception>
+    /// <exception cref="ArgumentException">The channel data do not fit each other, a table has the wrong key size, or a spread verdict's pool has no redirection table.</exception>
+    public ClassifierTables(
+        int vxlanPort, ReadOnlySpan<ulong> channelVerdicts, ReadOnlySpan<ushort> channelOfSvid,
+        ProbeTable tunnelInner, ProbeTable tunnel, ProbeTable macVlan, ProbeTable mac, ProbeTable vlan,
+        RedirectionTables? redirection = null)
     {
         if (vxlanPort is < 1 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(vxlanPort), vxlanPort, "The VXLAN port is a UDP port, 1..65535.");
         }
 
+        bool channels = channelOfSvid.Length > 0;
+        int channelCount = channelVerdicts.Length / VerdictLayout.ChannelConstants;
+        if (channelVerdicts.Length % VerdictLayout.ChannelConstants != 0 || channelCount < (channels ? 2 : 1) || (!channels && channelCount != 1))
+        {
+            throw new ArgumentException(
+                $"The constant verdicts are three per channel (default, multicast, broadcast): three without channels, at least six with; {channelVerdicts.Length} given.", nameof(channelVerdicts));
+        }
+
+        ChannelOfSvid = new ulong[channels ? VerdictLayout.SvidTableSize : 1];
+        if (channels)
+        {
+            if (channelOfSvid.Length != VerdictLayout.SvidTableSize - 1)
+            {
+                throw new ArgumentException($"The S-VID table has one channel index per S-VID 0..4095: {VerdictLayout.SvidTableSize - 1} entries; {channelOfSvid.Length} given.", nameof(channelOfSvid));
+            }
+
+            for (int svid = 0; svid < channelOfSvid.Length; svid++)
+            {
+                // Read unchecked by the kernel: every index must name a channel.
+                ChannelOfSvid[svid + 1] = channelOfSvid[svid] < channelCount
+                    ? channelOfSvid[svid]
+                    : throw new ArgumentException($"S-VID {svid} maps to channel {channelOfSvid[svid]}, but there are {channelCount} channels.", nameof(channelOfSvid));
+            }
+        }
+
+        ChannelCount = channelCount;
         VxlanPort = vxlanPort;
-        DefaultVerdict = CheckVerdict(defaultVerdict, nameof(defaultVerdict));
-        BroadcastVerdict = CheckVerdict(broadcastVerdict, nameof(broadcastVerdict));
-        MulticastVerdict = CheckVerdict(multicastVerdict, nameof(multicastVerdict));
+        DefaultVerdict = CheckVerdict(channelVerdicts[(int)DefaultIndex], nameof(channelVerdicts));
+        BroadcastVerdict = CheckVerdict(channelVerdicts[(int)BroadcastIndex], nameof(channelVerdicts));
+        MulticastVerdict = CheckVerdict(channelVerdicts[(int)MulticastIndex], nameof(channelVerdicts));
         TunnelInner = OrEmpty(tunnelInner, ProbeTable.WideKeySize, nameof(tunnelInner));
         Tunnel = OrEmpty(tunnel, ProbeTable.NarrowKeySize, nameof(tunnel));
-        MacVlan = OrEmpty(macVlan, ProbeTable.NarrowKeySize, nameof(macVlan));
+        MacVlan = OrEmpty(macVlan, channels ? ProbeTable.WideKeySize : ProbeTable.NarrowKeySize, nameof(macVlan));
         Mac = OrEmpty(mac, ProbeTable.NarrowKeySize, nameof(mac));
         Vlan = OrEmpty(vlan, ProbeTable.NarrowKeySize, nameof(vlan));
 
         // Every verdict the kernel can return, in one array: the constants, then each table's slots.
-        long count = ConstantVerdicts + TunnelInner.SlotCount + Tunnel.SlotCount + MacVlan.SlotCount + Mac.SlotCount + Vlan.SlotCount;
+        long count = channelVerdicts.Length + TunnelInner.SlotCount + Tunnel.SlotCount + MacVlan.SlotCount + Mac.SlotCount + Vlan.SlotCount;
         if (count > Array.MaxLength)
         {
             throw new ArgumentException($"The tables have {count} slots together; at most {Array.MaxLength} fit one verdict array.");
         }
 
         var verdicts = new ulong[count];
-        verdicts[DefaultIndex] = DefaultVerdict;
-        verdicts[MulticastIndex] = MulticastVerdict;
-        verdicts[BroadcastIndex] = BroadcastVerdict;
-        long next = ConstantVerdicts;
+        for (int i = 0; i < channelVerdicts.Length; i++)
+        {
+            verdicts[i] = CheckVerdict(channelVerdicts[i], nameof(channelVerdicts));
+        }
+
+        long next = channelVerdicts.Length;
         TunnelInnerBase = Append(verdicts, in TunnelInner, ref next);
         TunnelBase = Append(verdicts, in Tunnel, ref next);
         MacVlanBase = Append(verdicts, in MacVlan, ref next);
@@ -122,7 +177,17 @@ public sealed class ClassifierTables
     /// <summary>Index of the broadcast verdict in <see cref="Verdicts"/>.</summary>
     internal const ulong BroadcastIndex = 2;
 
-    private const int ConstantVerdicts = 3;
+    /// <summary>Channels whose constant verdicts the tables hold: 1 without S-channels, K + 2 with K declared ones.</summary>
+    public int ChannelCount { get; }
+
+    /// <summary>True when the tables are keyed by S-channel (a dispatcher with <c>channel</c> statements).</summary>
+    public bool HasChannels => ChannelCount > 1;
+
+    /// <summary>
+    /// The channel index of each frame: entry 0 for a frame with no S-tag (the untagged channel, 0), entry S-VID + 1 for one
+    /// with an S-tag. A single 0 entry without channels (never read then).
+    /// </summary>
+    internal readonly ulong[] ChannelOfSvid;
 
     /// <summary>Every verdict the kernel can return: the default, multicast and broadcast ones, then each table's slots in the order of the fields below.</summary>
     internal readonly ulong[] Verdicts;

@@ -61,8 +61,18 @@ public static class DispatchKernel
         where TValue : struct
         where TFrame : struct
     {
+        // S-channels: the S-VID selects channel c first (entry 0 of the table for a frame with no S-tag, S-VID + 1 for one
+        // with), c is part of every key, and channel c's constant verdicts are at 3c, 3c + 1, 3c + 2. Without channels the
+        // S-tag is never read, c is 0 and every 'Or' with it below is folded away.
+        TValue channel = TLanes.Splat(0), constants = TLanes.Splat(0);
+        if (TKinds.Channels)
+        {
+            channel = TLanes.Fetch(t.ChannelOfSvid, TLanes.And(TLanes.Add(TLanes.Svid(in f), TLanes.Splat(1)), TLanes.HasSvid(in f)));
+            constants = TLanes.Add(channel, TLanes.ShiftLeft(channel, 1));
+        }
+
         // 9. The default pool.
-        TValue winner = TLanes.Splat(ClassifierTables.DefaultIndex);
+        TValue winner = TKinds.Channels ? constants : TLanes.Splat(ClassifierTables.DefaultIndex);
         TValue slot, hit;
 
         if (TKinds.Groups)
@@ -73,30 +83,46 @@ public static class DispatchKernel
             TValue hasDst = TLanes.HasDst(in f);
             TValue isBroadcast = TLanes.And(TLanes.Equal(dst, TLanes.Splat(BroadcastMac)), hasDst);
             TValue isMulticast = TLanes.AndNot(TLanes.And(TLanes.NonZero(TLanes.And(dst, TLanes.Splat(GroupBit))), hasDst), isBroadcast);
-            winner = TLanes.Select(isMulticast, TLanes.Splat(ClassifierTables.MulticastIndex), winner);
-            winner = TLanes.Select(isBroadcast, TLanes.Splat(ClassifierTables.BroadcastIndex), winner);
+            TValue multicastIndex = TKinds.Channels ? TLanes.Add(constants, TLanes.Splat(ClassifierTables.MulticastIndex)) : TLanes.Splat(ClassifierTables.MulticastIndex);
+            TValue broadcastIndex = TKinds.Channels ? TLanes.Add(constants, TLanes.Splat(ClassifierTables.BroadcastIndex)) : TLanes.Splat(ClassifierTables.BroadcastIndex);
+            winner = TLanes.Select(isMulticast, multicastIndex, winner);
+            winner = TLanes.Select(isBroadcast, broadcastIndex, winner);
         }
 
         if (TKinds.Vlan)
         {
             // 7. vlan V: key the C-tag's VLAN ID.
-            slot = TLanes.Probe(in t.Vlan, TLanes.Cvid(in f), TLanes.HasCvid(in f), out hit);
+            TValue key = TLanes.Cvid(in f);
+            if (TKinds.Channels)
+            {
+                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.VlanChannelShift));
+            }
+
+            slot = TLanes.Probe(in t.Vlan, key, TLanes.HasCvid(in f), out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.VlanBase)), winner);
         }
 
         if (TKinds.Mac)
         {
             // 6. mac M: key the destination MAC.
-            slot = TLanes.Probe(in t.Mac, TLanes.Dst(in f), TLanes.HasDst(in f), out hit);
+            TValue key = TLanes.Dst(in f);
+            if (TKinds.Channels)
+            {
+                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.MacChannelShift));
+            }
+
+            slot = TLanes.Probe(in t.Mac, key, TLanes.HasDst(in f), out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacBase)), winner);
         }
 
         if (TKinds.MacVlan)
         {
-            // 5. mac M vlan V: key the destination MAC | the C-tag's VLAN ID at bit 48.
-            slot = TLanes.Probe(
-                in t.MacVlan, TLanes.Or(TLanes.Dst(in f), TLanes.ShiftLeft(TLanes.Cvid(in f), VerdictLayout.MacVlanShift)),
-                TLanes.And(TLanes.HasDst(in f), TLanes.HasCvid(in f)), out hit);
+            // 5. mac M vlan V: key the destination MAC | the C-tag's VLAN ID at bit 48 (with channels a wide table, extra c).
+            TValue key = TLanes.Or(TLanes.Dst(in f), TLanes.ShiftLeft(TLanes.Cvid(in f), VerdictLayout.MacVlanShift));
+            TValue present = TLanes.And(TLanes.HasDst(in f), TLanes.HasCvid(in f));
+            slot = TKinds.Channels
+                ? TLanes.ProbeWide(in t.MacVlan, key, channel, present, out hit)
+                : TLanes.Probe(in t.MacVlan, key, present, out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacVlanBase)), winner);
         }
 
@@ -107,14 +133,26 @@ public static class DispatchKernel
         {
             // 2./4. vxlan VNI and nvgre VSID: key VNI/VSID | type bit 24.
             TValue hasTunnel = TLanes.Or(TLanes.IsVxlan(in f), TLanes.IsNvgre(in f));
-            slot = TLanes.Probe(in t.Tunnel, TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit)), hasTunnel, out hit);
+            TValue key = TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit));
+            if (TKinds.Channels)
+            {
+                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.TunnelChannelShift));
+            }
+
+            slot = TLanes.Probe(in t.Tunnel, key, hasTunnel, out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelBase)), winner);
         }
 
         if (TKinds.TunnelInner)
         {
             // 1./3. vxlan VNI inner M and nvgre VSID inner M: key inner MAC | type bit 48, extra VNI/VSID.
-            slot = TLanes.ProbeWide(in t.TunnelInner, TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit)), TLanes.TunnelId(in f), TLanes.HasInnerDst(in f), out hit);
+            TValue key = TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit));
+            if (TKinds.Channels)
+            {
+                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.InnerChannelShift));
+            }
+
+            slot = TLanes.ProbeWide(in t.TunnelInner, key, TLanes.TunnelId(in f), TLanes.HasInnerDst(in f), out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelInnerBase)), winner);
         }
 

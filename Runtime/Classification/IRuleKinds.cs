@@ -36,4 +36,11 @@ public interface IRuleKinds
     /// flag takes its queue from the pool's redirection table. Off, the hash is never computed.
     /// </summary>
     static abstract bool Rss { get; }
+
+    /// <summary>
+    /// IEEE 802.1Qbg S-channels (<c>channel</c> statements): the frame's S-VID selects a channel index c first (through
+    /// <see cref="ClassifierTables"/>' S-VID table), c is part of every key, and the constant verdicts are channel c's. Off (the
+    /// default, which dispatchers without channels do not write), the S-tag is never read and the kernel is what it was before channels.
+    /// </summary>
+    static virtual bool Channels => false;
 }

@@ -60,6 +60,12 @@ internal interface IKernelLanes<TValue, TFrame>
     /// <summary>Destination MAC presence.</summary>
     static abstract TValue HasDst(in TFrame f);
 
+    /// <summary>S-tag VLAN IDs (S-VIDs).</summary>
+    static abstract TValue Svid(in TFrame f);
+
+    /// <summary>S-tag presence.</summary>
+    static abstract TValue HasSvid(in TFrame f);
+
     /// <summary>C-tag VLAN IDs.</summary>
     static abstract TValue Cvid(in TFrame f);
 
@@ -100,6 +106,8 @@ internal readonly struct ScalarLanes : IKernelLanes<ulong, ParsedFrame>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Fetch(ulong[] verdicts, ulong index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(verdicts), (nint)index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Dst(in ParsedFrame f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasDst(in ParsedFrame f) => f.HasDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Svid(in ParsedFrame f) => f.Svid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasSvid(in ParsedFrame f) => f.HasSvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Cvid(in ParsedFrame f) => f.Cvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasCvid(in ParsedFrame f) => f.HasCvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong TunnelId(in ParsedFrame f) => f.TunnelId;
@@ -128,6 +136,8 @@ internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Fetch(ulong[] verdicts, Vector256<ulong> index) => TableProbe.Fetch4(verdicts, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Dst(in ParsedFrame4 f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasDst(in ParsedFrame4 f) => f.HasDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Svid(in ParsedFrame4 f) => f.Svid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasSvid(in ParsedFrame4 f) => f.HasSvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Cvid(in ParsedFrame4 f) => f.Cvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasCvid(in ParsedFrame4 f) => f.HasCvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> TunnelId(in ParsedFrame4 f) => f.TunnelId;
@@ -160,6 +170,8 @@ internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Fetch(ulong[] verdicts, Vector512<ulong> index) => Vector512.Create(TableProbe.Fetch4(verdicts, index.GetLower()), TableProbe.Fetch4(verdicts, index.GetUpper()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Dst(in ParsedFrame8 f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasDst(in ParsedFrame8 f) => f.HasDst;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Svid(in ParsedFrame8 f) => f.Svid;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasSvid(in ParsedFrame8 f) => f.HasSvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Cvid(in ParsedFrame8 f) => f.Cvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasCvid(in ParsedFrame8 f) => f.HasCvid;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> TunnelId(in ParsedFrame8 f) => f.TunnelId;

@@ -69,3 +69,37 @@ public readonly struct RuleKinds<TTunnelInner, TTunnel, TMacVlan, TMac, TVlan, T
     /// <inheritdoc />
     public static bool Rss => TRss.Value;
 }
+
+/// <summary>
+/// <typeparamref name="TKinds"/> with <see cref="IRuleKinds.Channels"/> on: how the runtime engine names the kinds of a rule set with
+/// S-channels. Used by the runtime engine; not meant for direct use.
+/// </summary>
+/// <typeparam name="TKinds">The rule kinds.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct ChannelRuleKinds<TKinds> : IRuleKinds
+    where TKinds : struct, IRuleKinds
+{
+    /// <inheritdoc />
+    public static bool TunnelInner => TKinds.TunnelInner;
+
+    /// <inheritdoc />
+    public static bool Tunnel => TKinds.Tunnel;
+
+    /// <inheritdoc />
+    public static bool MacVlan => TKinds.MacVlan;
+
+    /// <inheritdoc />
+    public static bool Mac => TKinds.Mac;
+
+    /// <inheritdoc />
+    public static bool Vlan => TKinds.Vlan;
+
+    /// <inheritdoc />
+    public static bool Groups => TKinds.Groups;
+
+    /// <inheritdoc />
+    public static bool Rss => TKinds.Rss;
+
+    /// <inheritdoc />
+    public static bool Channels => true;
+}

@@ -118,6 +118,14 @@ public readonly struct Verdict : IEquatable<Verdict>
     /// <summary>True when no rule matched (the default pool decided).</summary>
     public bool IsDefault => Kind == RuleKind.Default;
 
+    /// <summary>
+    /// True for the drop of a frame whose S-VID no <c>channel</c> statement declares (IEEE 802.1Qbg S-channels): a drop with
+    /// kind <see cref="RuleKind.Default"/> and rule line 0. (A declared S-channel without a <c>default-pool</c> drops its
+    /// unmatched frames with the <c>channel</c> statement's line instead.) Never true for a dispatcher without channels, whose
+    /// default verdict is never a drop.
+    /// </summary>
+    public bool IsUnknownChannel => IsDrop && Kind == RuleKind.Default && RuleLine == 0;
+
     // -1 when dropped, else 0: branch-free.
     private int DropMask => -(int)((_bits >> DropShift) & 1);
 

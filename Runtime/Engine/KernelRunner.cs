@@ -26,8 +26,13 @@ internal abstract class KernelRunner
     public abstract void ClassifyBatch(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables);
 
     /// <summary>The instantiation for these kinds and this parse depth (each combination is a static generic chain: no reflection).</summary>
-    public static KernelRunner For(bool tunnelInner, bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, bool rss, ParseDepth depth) =>
-        rss ? Start<On>(tunnelInner, tunnel, macVlan, mac, vlan, groups, depth) : Start<Off>(tunnelInner, tunnel, macVlan, mac, vlan, groups, depth);
+    public static KernelRunner For(bool tunnelInner, bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, bool rss, ParseDepth depth, bool channels = false) =>
+        rss ? Start<On>(tunnelInner, tunnel, macVlan, mac, vlan, groups, Depth(depth, channels)) : Start<Off>(tunnelInner, tunnel, macVlan, mac, vlan, groups, Depth(depth, channels));
+
+    /// <summary>S-channels: a flag folded into the parse depth's bits (the depth is 2 bits), so the generic chain carries one value.</summary>
+    private const int ChannelsBit = 4;
+
+    private static ParseDepth Depth(ParseDepth depth, bool channels) => channels ? (ParseDepth)((int)depth | ChannelsBit) : depth;
 
     private static KernelRunner Start<TRss>(bool tunnelInner, bool tunnel, bool macVlan, bool mac, bool vlan, bool groups, ParseDepth depth)
         where TRss : struct, IKindFlag =>
@@ -69,6 +74,11 @@ internal abstract class KernelRunner
         groups ? F<RuleKinds<T1, T2, T3, T4, T5, On, TRss>>(depth) : F<RuleKinds<T1, T2, T3, T4, T5, Off, TRss>>(depth);
 
     private static KernelRunner F<TKinds>(ParseDepth depth)
+        where TKinds : struct, IRuleKinds => ((int)depth & ChannelsBit) != 0
+            ? G<ChannelRuleKinds<TKinds>>((ParseDepth)((int)depth & ~ChannelsBit))
+            : G<TKinds>(depth);
+
+    private static KernelRunner G<TKinds>(ParseDepth depth)
         where TKinds : struct, IRuleKinds => depth switch
         {
             ParseDepth.Dst => new Runner<TKinds, ParseVariants.Dst>(),
@@ -98,6 +108,6 @@ internal abstract class KernelRunner
             FrameDispatch.ClassifyBatch<TKinds, TVariant>(frames, verdicts, tables);
 
         public override string ToString() =>
-            $"TunnelInner={TKinds.TunnelInner} Tunnel={TKinds.Tunnel} MacVlan={TKinds.MacVlan} Mac={TKinds.Mac} Vlan={TKinds.Vlan} Groups={TKinds.Groups} Rss={TKinds.Rss} Parse={typeof(TVariant).Name}";
+            $"TunnelInner={TKinds.TunnelInner} Tunnel={TKinds.Tunnel} MacVlan={TKinds.MacVlan} Mac={TKinds.Mac} Vlan={TKinds.Vlan} Groups={TKinds.Groups} Rss={TKinds.Rss} Channels={TKinds.Channels} Parse={typeof(TVariant).Name}";
     }
 }

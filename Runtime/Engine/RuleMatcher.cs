@@ -17,10 +17,12 @@ internal static class RuleMatcher
     /// </summary>
     public static Verdict[] Matching(RuleSet rules, in FrameFields fields)
     {
+        // With S-channels only the frame's channel's rules compete (none for an S-VID no channel declares).
+        int channel = ChannelOf(rules, fields);
         var matched = new List<ResolvedRule>();
         foreach (var rule in rules.Rules)
         {
-            if (Matches(rule, fields))
+            if (rule.Channel == channel && Matches(rule, fields))
             {
                 matched.Add(rule);
             }
@@ -36,6 +38,28 @@ internal static class RuleMatcher
         }
 
         return verdicts;
+    }
+
+    /// <summary>
+    /// The S-channel of a frame: 0 without channels or without an S-tag, the declared channel of its S-VID, or -1 (no rule's) for
+    /// an S-VID no channel declares (docs/rules-language.md, "S-channels").
+    /// </summary>
+    public static int ChannelOf(RuleSet rules, in FrameFields f)
+    {
+        if (!rules.HasChannels || !f.Has(FrameField.Svid))
+        {
+            return 0;
+        }
+
+        foreach (var channel in rules.Channels)
+        {
+            if (channel.Svid == f.Svid)
+            {
+                return channel.Index;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>True when <paramref name="rule"/>'s match holds on <paramref name="f"/>; an absent field never matches.</summary>

@@ -50,15 +50,19 @@ internal sealed class RulesSnapshot
                 ? new ProbeTable(t.Table.Displacements, t.Table.Keys, t.Table.Verdicts, t.Table.BucketShift, t.Table.Shift)
                 : default;
         ulong Group(ResolvedRule? rule) => rule is null ? built.DefaultBits : VerdictBits.Of(rule);
-        var tables = new ClassifierTables(
-            model.VxlanPort, built.DefaultBits, Group(built.Broadcast), Group(built.Multicast),
-            Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan), redirection);
+        var tables = built.HasChannels
+            ? new ClassifierTables(
+                model.VxlanPort, built.ChannelVerdicts, built.ChannelOfSvid,
+                Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan), redirection)
+            : new ClassifierTables(
+                model.VxlanPort, built.DefaultBits, Group(built.Broadcast), Group(built.Multicast),
+                Of(TableKind.TunnelInner), Of(TableKind.Tunnel), Of(TableKind.MacVlan), Of(TableKind.Mac), Of(TableKind.Vlan), redirection);
 
         bool Has(TableKind kind) => built.Tables.Any(t => t.Kind == kind);
         var depth = (ParseDepth)(byte)model.ParseLevel;
         var kernel = KernelRunner.For(
             Has(TableKind.TunnelInner), Has(TableKind.Tunnel), Has(TableKind.MacVlan), Has(TableKind.Mac), Has(TableKind.Vlan),
-            built.Broadcast is not null || built.Multicast is not null, model.Spreads, depth);
+            model.Rules.Any(r => r.Kind is MatchKind.Broadcast or MatchKind.Multicast), model.Spreads, depth, built.HasChannels);
         return new RulesSnapshot(model, tables, kernel, version);
     }
 

@@ -20,7 +20,7 @@ ulong sum = 0;
 for (int i = 0; i < 1_000; i++)
 {
     sum += Probe.ClassifyOnce(frame).Bits;
-    sum += Probe.ClassifyOnceMacOnly(frame).Bits + Probe.ClassifyOnceTags(frame).Bits + Probe.ClassifyOnceTunnels(frame).Bits;
+    sum += Probe.ClassifyOnceMacOnly(frame).Bits + Probe.ClassifyOnceTags(frame).Bits + Probe.ClassifyOnceTunnels(frame).Bits + Probe.ClassifyOnceChannels(frame).Bits;
 }
 
 Console.WriteLine($"{TenantDispatcher.Classify(frame)} ({sum})");
@@ -36,6 +36,7 @@ internal static class Probe
         _ = MacOnlyDispatcher.Classify(frame);
         _ = TagsDispatcher.Classify(frame);
         _ = TunnelsDispatcher.Classify(frame);
+        _ = ChannelsDispatcher.Classify(frame);
     }
 
     /// <summary>Every rule kind: the full parse and five probes.</summary>
@@ -53,4 +54,8 @@ internal static class Probe
     /// <summary>Specialised: tunnels without inner rules, no inner header.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Verdict ClassifyOnceTunnels(ReadOnlySpan<byte> frame) => TunnelsDispatcher.Classify(frame);
+
+    /// <summary>Every rule kind with IEEE 802.1Qbg S-channels: the S-VID table read once, the channel in every key.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Verdict ClassifyOnceChannels(ReadOnlySpan<byte> frame) => ChannelsDispatcher.Classify(frame);
 }

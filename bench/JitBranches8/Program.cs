@@ -23,15 +23,30 @@ var tables = new ClassifierTables(4789, 0, 0, 0, default, default, default, defa
 FrameParser.ParseRaw8Padded<ParseVariants.Full>(buffer, slices, 4789, out var frames8);
 var frames4 = new ParsedFrame4();
 sum += Decide4Once(in frames4, tables).GetElement(0) + Decide8Once(in frames8, tables).GetElement(1);
+
+// And with IEEE 802.1Qbg S-channels (the S-VID table gathered once, the channel in every key): one declared channel.
+var channels = new ushort[4096];
+Array.Fill(channels, (ushort)2);
+channels[10] = 1;
+var channelTables = new ClassifierTables(4789, new ulong[9], channels, default, default, default, default, default);
+sum += Decide4Channels(in frames4, channelTables).GetElement(0) + Decide8Channels(in frames8, channelTables).GetElement(1);
 Console.WriteLine($"{FrameParser.IsParse8Avx512} {sum}");
 
 [MethodImpl(MethodImplOptions.NoInlining)]
 static Vector256<ulong> Decide4Once(in ParsedFrame4 f, ClassifierTables t) =>
-    DispatchKernel.Decide4<RuleKinds<On, On, On, On, On, On>>(in f, t);
+    DispatchKernel.Decide4<RuleKinds<On, On, On, On, On, On, On>>(in f, t);
 
 [MethodImpl(MethodImplOptions.NoInlining)]
 static Vector512<ulong> Decide8Once(in ParsedFrame8 f, ClassifierTables t) =>
-    DispatchKernel.Decide8<RuleKinds<On, On, On, On, On, On>>(in f, t);
+    DispatchKernel.Decide8<RuleKinds<On, On, On, On, On, On, On>>(in f, t);
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static Vector256<ulong> Decide4Channels(in ParsedFrame4 f, ClassifierTables t) =>
+    DispatchKernel.Decide4<ChannelRuleKinds<RuleKinds<On, On, On, On, On, On, On>>>(in f, t);
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static Vector512<ulong> Decide8Channels(in ParsedFrame8 f, ClassifierTables t) =>
+    DispatchKernel.Decide8<ChannelRuleKinds<RuleKinds<On, On, On, On, On, On, On>>>(in f, t);
 
 static ulong Parse<TVariant>(byte[] buffer, FrameSlice[] slices, byte[][] arrays)
     where TVariant : struct, IParseVariant

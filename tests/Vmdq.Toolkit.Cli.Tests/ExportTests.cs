@@ -327,6 +327,22 @@ public sealed class ExportTests
         Assert.Contains($"cannot be exported to {target} exactly: nothing exported", run.Stderr);
     }
 
+    [Theory]
+    [InlineData("tc")]
+    [InlineData("ethtool")]
+    public void A_file_with_S_channels_exports_nothing_since_no_target_matches_the_S_VID(string target)
+    {
+        using var cli = new CliRunner();
+        string file = cli.Write("rules.vmdq", ExportFiles.L2 + "channel san svid 10\npool san 4\nmac 00:1b:21:0a:0b:01 -> san\n");
+
+        var run = CliRunner.Run("export", file, "--to", target);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Contains($"{file}(5,1): error VMDQ0101: 'mac 00:1b:21:0a:0b:01 -> web' cannot be exported to {target}: it applies only to the untagged channel (frames without an S-tag)", run.Stderr);
+        Assert.Contains($"error VMDQ0101: 'mac 00:1b:21:0a:0b:01 -> san' cannot be exported to {target}: it applies only to S-channel 'san' (S-VID 10), and the export does not match S-tags", run.Stderr);
+    }
+
     [Fact]
     public void Allow_partial_makes_them_warnings_leaves_the_rules_out_with_a_comment_and_exits_0()
     {

@@ -37,6 +37,29 @@ public class DifferentialTests
         Gen.Select(RandomRules.File, RandomRules.Frame.Array[40], Gen.Int[0, int.MaxValue]).Sample(CheckAgainstReference, iter: 25, threads: 1);
     }
 
+    [Fact]
+    public void GeneratedDispatcherWithSChannelsEqualsReferenceInterpreter()
+    {
+        // S-tagged frames on declared and undeclared S-VIDs, untagged frames, and (by truncation) S-tags cut in their TCI.
+        Gen.Select(RandomRules.FileWithChannels, RandomRules.Frame.Array[40], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
+        {
+            string source = CompilationHarness.GenerateSource("random.vmdq", rules);
+            Assert.Contains("public static bool Channels => true;", source);
+            CheckAgainstReference(rules, frames, seed);
+        }, iter: 20, threads: 1);
+    }
+
+    [Fact]
+    public void RandomRulesFilesWithChannelsCompileWithoutErrors()
+    {
+        RandomRules.FileWithChannels.Sample(rules =>
+        {
+            var result = RulesCompiler.Compile("random.vmdq", rules);
+            Assert.False(result.HasErrors, string.Join("\n", result.Diagnostics) + "\n" + rules);
+            Assert.True(result.Model!.HasChannels);
+        }, iter: 300);
+    }
+
     /// <summary>Subsets of rule kinds, each giving a dispatcher specialised by its kinds (a narrower parse, fewer probes).</summary>
     public static TheoryData<string> KindSubsets() => new()
     {

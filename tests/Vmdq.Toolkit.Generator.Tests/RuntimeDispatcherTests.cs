@@ -48,10 +48,13 @@ public class RuntimeDispatcherTests
         return Convert.FromHexString(dst.Replace(":", string.Empty) + "0200000000aa" + tag + "0800" + new string('0', 92));
     }
 
-    [Fact]
-    public void RuntimeVerdictsEqualGeneratedAndReference()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RuntimeVerdictsEqualGeneratedAndReference(bool channels)
     {
-        Gen.Select(RandomRules.File, RandomRules.Frame.Array[25], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
+        // With channels: S-channels, and frames S-tagged on declared and undeclared S-VIDs, untagged, or cut in the S-tag.
+        Gen.Select(channels ? RandomRules.FileWithChannels : RandomRules.File, RandomRules.Frame.Array[25], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
         {
             var compiled = RulesCompiler.Compile("random.vmdq", rules);
             var reference = new ReferenceClassifier(compiled.Model!);
@@ -97,6 +100,7 @@ public class RuntimeDispatcherTests
                 Assert.True(r == g, $"runtime {r} but generated {g}\n{context}");
                 Assert.True(r == runtimeBatch[i] && r == runtimeArrays[i] && r == generatedVerdicts[i], $"batches disagree with Classify {r}\n{context}");
                 Assert.Equal((e.Pool, e.Queue, e.IsDrop, e.RuleLine, (int)e.Kind), (r.Pool, r.Queue, r.IsDrop, r.RuleLine, (int)r.Kind));
+                Assert.Equal(e.Replicas.ToArray(), runtime.Replicas(r).ToArray());
                 Assert.Equal(generatedReplicas(g).ToArray(), runtime.Replicas(r).ToArray());
                 Assert.Equal(runtime.Parse(all[i]), FrameParser.Parse(all[i], compiled.Model!.VxlanPort));
             }

@@ -84,13 +84,43 @@ internal sealed class ReferenceClassifier
             throw new ArgumentNullException(nameof(fields));
         }
 
-        // "Exactly one verdict per frame, by fixed precedence (first that matches wins)."
+        // S-channels: "The S-VID selects the S-channel first, before any rule": no S-tag is the untagged channel (0), a
+        // declared S-VID its channel, any other S-VID "is dropped: its verdict is a drop with rule line 0 and kind Default".
+        int channel = 0;
+        ResolvedChannel? declared = null;
+        if (_rules.HasChannels && fields.Svid is { } svid)
+        {
+            foreach (var c in _rules.Channels)
+            {
+                if (c.Svid == svid)
+                {
+                    declared = c;
+                }
+            }
+
+            if (declared is null)
+            {
+                return new ReferenceVerdict(-1, -1, true, 0, MatchKind.None, NoReplicas);
+            }
+
+            channel = declared.Index;
+        }
+
+        // "Exactly one verdict per frame, by fixed precedence (first that matches wins)", "over that channel's rules only".
         foreach (var rule in _byPrecedence)
         {
-            if (Matches(rule, fields))
+            if (rule.Channel == channel && Matches(rule, fields))
             {
                 return VerdictOf(rule);
             }
+        }
+
+        if (declared is not null)
+        {
+            // "goes to the channel's default-pool; a declared channel without one drops it ... with the channel statement's line".
+            return declared.DefaultPool < 0
+                ? new ReferenceVerdict(-1, -1, true, declared.Line, MatchKind.None, NoReplicas)
+                : new ReferenceVerdict(declared.DefaultPool, declared.DefaultQueue, false, 0, MatchKind.None, NoReplicas, declared.DefaultSpreads);
         }
 
         // "9. the default pool", with "the source line ... 0 for the default pool".

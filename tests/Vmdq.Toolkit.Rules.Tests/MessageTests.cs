@@ -19,8 +19,8 @@ public class MessageTests
     [InlineData("mac 00:1b:21:0a:0b:01 vlna 5 -> web", "Expected '->' and a target, found 'vlna' (did you mean 'vlan'?).")]
     [InlineData("nic pools 8 queus 4", "Unknown nic setting 'queus' (did you mean 'queues'?). Expected 'pools', 'queues' or 'ring'.")]
     [InlineData("pool db 2 priorty 3", "Unknown pool attribute 'priorty' (did you mean 'priority'?). Expected 'tenant', 'queues', 'priority', 'bandwidth', 'rss', 'antispoof', 'vlan-insert' or 'rate'.")]
-    [InlineData("tenant red vnl 1-2", "Unknown tenant attribute 'vnl' (did you mean 'vni'?). Expected 'vlan', 'vni' or 'vsid'.")]
-    [InlineData("frobnicate 1", "Unknown keyword 'frobnicate'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).")]
+    [InlineData("tenant red vnl 1-2", "Unknown tenant attribute 'vnl' (did you mean 'vni'?). Expected 'vlan', 'vni', 'vsid' or 'svid'.")]
+    [InlineData("frobnicate 1", "Unknown keyword 'frobnicate'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, channel, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).")]
     public void MisspeltKeywordsGetASuggestion(string line, string message) =>
         Assert.Equal(message, Single("pool web 1\nvlan 1 -> web\n" + line + "\n", "VMDQ0001").Message);
 
@@ -77,7 +77,7 @@ public class MessageTests
         var result = RulesCompiler.Compile("t.vmdq", "pool web 1\nvlan 1 -> web\n" + huge + " -> web\nvlan 2 -> " + huge + "\n");
         Assert.Equal(new[] { "VMDQ0001", "VMDQ0003" }, result.Diagnostics.Select(d => d.Id));
         Assert.All(result.Diagnostics, d => Assert.True(d.Message.Length < 300, d.Message));
-        Assert.Equal($"Unknown keyword '{new string('z', 40)}…'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).", result.Diagnostics[0].Message);
+        Assert.Equal($"Unknown keyword '{new string('z', 40)}…'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, channel, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).", result.Diagnostics[0].Message);
         Assert.Equal(100_000, result.Diagnostics[1].Span.Length);
     }
 

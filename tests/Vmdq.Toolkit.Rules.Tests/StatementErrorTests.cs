@@ -80,9 +80,9 @@ public class StatementErrorTests
     // tenant
     [InlineData("tenant", 7, "Expected a tenant name after 'tenant'")]
     [InlineData("tenant 9a vlan 1", 8, "Expected a tenant name (letters, digits")]
-    [InlineData("tenant a color 1", 10, "Unknown tenant attribute 'color'. Expected 'vlan', 'vni' or 'vsid'")]
+    [InlineData("tenant a color 1", 10, "Unknown tenant attribute 'color'. Expected 'vlan', 'vni', 'vsid' or 'svid'")]
     [InlineData("tenant a vlan", 14, "Expected a range after 'vlan', but the line ends")]
-    [InlineData("tenant a , 1", 10, "Expected 'vlan', 'vni' or 'vsid', found ','")]
+    [InlineData("tenant a , 1", 10, "Expected 'vlan', 'vni', 'vsid' or 'svid', found ','")]
     [InlineData("tenant a vlan 1 vlan 2", 17, "'vlan' is given twice in one 'tenant' statement")]
     [InlineData("tenant a vni 1 vni 2", 16, "'vni' is given twice in one 'tenant' statement")]
     [InlineData("tenant a vsid 1 vsid 2", 17, "'vsid' is given twice in one 'tenant' statement")]

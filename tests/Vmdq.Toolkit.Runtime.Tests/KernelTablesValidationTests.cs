@@ -136,6 +136,28 @@ public class KernelTablesValidationTests
     }
 
     [Fact]
+    public void ClassifierTablesWithChannelsCheckTheirChannelData()
+    {
+        var svids = new ushort[4096];
+        svids[10] = 1;
+        var ok = new ClassifierTables(4789, new ulong[9], svids, default, default, default, default, default);
+        Assert.True(ok.HasChannels);
+        Assert.Equal(3, ok.ChannelCount);
+
+        // The mac+vlan table is wide with channels (extra: the channel).
+        Assert.Equal(ProbeTable.EmptyWide.Bytes, ok.TableBytes - (3 * ProbeTable.Empty.Bytes) - ProbeTable.EmptyWide.Bytes);
+        Assert.False(new ClassifierTables(4789, 0, 0, 0, default, default, default, default, default).HasChannels);
+
+        // Three constants per channel, at least the untagged and the undeclared channel; one index per S-VID, each a channel.
+        Assert.Equal("channelVerdicts", Assert.Throws<ArgumentException>(() => new ClassifierTables(4789, new ulong[8], svids, default, default, default, default, default)).ParamName);
+        Assert.Equal("channelVerdicts", Assert.Throws<ArgumentException>(() => new ClassifierTables(4789, new ulong[3], svids, default, default, default, default, default)).ParamName);
+        Assert.Equal("channelOfSvid", Assert.Throws<ArgumentException>(() => new ClassifierTables(4789, new ulong[9], new ushort[4095], default, default, default, default, default)).ParamName);
+        svids[4095] = 3;
+        Assert.Contains("S-VID 4095 maps to channel 3", Assert.Throws<ArgumentException>(() => new ClassifierTables(4789, new ulong[9], svids, default, default, default, default, default)).Message, StringComparison.Ordinal);
+        Assert.Equal("channelVerdicts", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassifierTables(4789, [0, 0, 0, 0, 1UL << 41, 0], new ushort[4096], default, default, default, default, default)).ParamName);
+    }
+
+    [Fact]
     public void RedirectionTablesRefuseTablesThatLeaveThePoolsQueues()
     {
         var reta = new RedirectionTables([new RssPool(3, 2, 5), new RssPool(9, 0, 0)]);

@@ -124,12 +124,25 @@ internal static class ExportPlan
                 entries.Add(new ExportEntry(guard, target.Translate(guard, context)));
             }
 
-            var translation = target.Translate(rule, context);
+            var translation = model.HasChannels ? ChannelFails(rule, context, target) : target.Translate(rule, context);
             broadcastExported |= rule.Kind == MatchKind.Broadcast && (translation.Problem is null || translation.KeptWhenPartial);
             entries.Add(new ExportEntry(rule, translation));
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// VMDQ0101 for every rule of a file with S-channels (<c>channel</c> statements): a rule applies only to the frames of its
+    /// channel (an S-VID, or no S-tag for the untagged channel), which none of the targets' filters are given to match, so an
+    /// exported filter would also take the other channels' frames.
+    /// </summary>
+    private static Translation ChannelFails(ExportRule rule, ExportContext context, ExportTarget target)
+    {
+        var channel = rule.Rule.Channel > 0 ? context.Model.Channels[rule.Rule.Channel - 1] : null;
+        string which = channel is null ? "the untagged channel (frames without an S-tag)" : $"S-channel '{channel.Name}' (S-VID {channel.Svid})";
+        return Translation.Fail(ExportDescriptors.MatchNotExpressible,
+            $"{rule.Quoted} cannot be exported to {target.Name}: it applies only to {which}, and the export does not match S-tags, so the filter would also take the other S-channels' frames.");
     }
 
     /// <summary>A rule line's text without its comment, spaces collapsed, and the span of its first token.</summary>

@@ -117,6 +117,100 @@ internal static class RandomRules
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A rules file with no errors and 1..3 S-channels (<c>channel</c> statements) on S-VIDs drawn from <see cref="Vlans"/>' first
+    /// three (so <see cref="Frame"/>'s S-tags hit declared channels, undeclared S-VIDs and none), each with its own pools, its own rules
+    /// (the same matches recur across channels with other targets), a <c>default-pool</c> or none, and a mode.
+    /// </summary>
+    public static readonly Gen<string> FileWithChannels = Gen.Select(
+            Gen.OneOf(8, 64),
+            Gen.OneOf(1, 2, 4),
+            Gen.Int[1, 3],
+            Gen.Int[0, int.MaxValue].Array[0, 40],
+            Gen.Int[0, int.MaxValue].Array[8])
+        .Select(parts => BuildChannels(parts.Item1, parts.Item2, parts.Item3, parts.Item4, parts.Item5));
+
+    private static string BuildChannels(int poolCount, int queues, int channelCount, int[] ruleSeeds, int[] misc)
+    {
+        var rng = new System.Random(misc[0]);
+        var sb = new StringBuilder();
+        sb.Append($"nic pools {poolCount} queues {queues}\n");
+        if (rng.Next(2) == 0)
+        {
+            sb.Append("switch vepa\n");
+        }
+
+        int[] svids = Vlans.Take(3).OrderBy(_ => rng.Next()).Take(channelCount).ToArray();
+        int nextIndex = 0;
+        var sections = new List<List<(string Name, int Lo, int Hi)>>();
+        var bySection = ruleSeeds.GroupBy(seed => seed % (channelCount + 1)).ToDictionary(g => g.Key, g => g.ToArray());
+        for (int section = 0; section <= channelCount; section++)
+        {
+            int poolsHere = 1 + rng.Next(2);
+            var pools = new List<(string Name, int Lo, int Hi)>();
+            var text = new StringBuilder();
+            for (int i = 0; i < poolsHere; i++)
+            {
+                int lo = rng.Next(queues), hi = lo + rng.Next(queues - lo);
+                string name = $"c{section}p{i}";
+                pools.Add((name, lo, hi));
+                text.Append($"pool {name} {nextIndex++} queues {lo}-{hi}{(rng.Next(3) == 0 ? " rss" : string.Empty)}\n");
+            }
+
+            if (section > 0)
+            {
+                string mode = poolsHere == 1 && rng.Next(3) == 0 ? " vsi" : rng.Next(3) switch { 0 => " veb", 1 => " vepa", _ => string.Empty };
+                sb.Append($"channel ch{section} svid {svids[section - 1]}{mode}\n");
+            }
+
+            sb.Append(text);
+            if (section == 0 || rng.Next(2) == 0)
+            {
+                // The untagged channel always names its default (its first pool is index 0 anyway); a channel may have none (drop).
+                sb.Append($"default-pool {pools[rng.Next(pools.Count)].Name}\n");
+            }
+
+            var keys = new HashSet<string>();
+            foreach (int seed in bySection.TryGetValue(section, out var seeds) ? seeds : System.Array.Empty<int>())
+            {
+                var r = new System.Random(seed);
+                string mac = Macs[r.Next(Macs.Length)], inner = Macs[r.Next(Macs.Length)];
+                int vlan = Vlans[r.Next(Vlans.Length)], vni = Vnis[r.Next(Vnis.Length)], vsid = Vsids[r.Next(Vsids.Length)];
+                string match = r.Next(9) switch
+                {
+                    0 => $"mac {mac}",
+                    1 => $"mac {mac} vlan {vlan}",
+                    2 => $"vlan {vlan}",
+                    3 => $"vxlan {vni}",
+                    4 => $"vxlan {vni} inner {inner}",
+                    5 => $"nvgre {vsid}",
+                    6 => $"nvgre {vsid} inner {inner}",
+                    7 => "broadcast",
+                    _ => "multicast",
+                };
+                if (!keys.Add(match))
+                {
+                    continue;
+                }
+
+                var pool = pools[r.Next(pools.Count)];
+                string target = match is "broadcast" or "multicast"
+                    ? string.Join(", ", pools.OrderBy(_ => r.Next()).Take(1 + r.Next(pools.Count)).Select(p => p.Name))
+                    : r.Next(6) switch
+                    {
+                        0 => "drop",
+                        1 => $"{pool.Name}:{pool.Lo + r.Next(pool.Hi - pool.Lo + 1)}",
+                        _ => pool.Name,
+                    };
+                sb.Append($"{match} -> {target}\n");
+            }
+
+            sections.Add(pools);
+        }
+
+        return sb.ToString();
+    }
+
     private static byte[] MacBytes(string mac) => Frames.Mac(mac);
 
     /// <summary>A structured frame: tags, IPv4/IPv6, VXLAN or NVGRE or neither, inner Ethernet.</summary>
