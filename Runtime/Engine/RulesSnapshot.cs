@@ -67,6 +67,7 @@ internal sealed class RulesSnapshot
         var built = DispatchTables.Build(model);
         var byTable = new ImmutableSortedDictionary<int, ResolvedRule>[s_kinds.Length];
         var probes = new ProbeTable[s_kinds.Length];
+        var growable = new GrowableTable?[s_kinds.Length];
         for (int k = 0; k < s_kinds.Length; k++)
         {
             byTable[k] = ImmutableSortedDictionary<int, ResolvedRule>.Empty;
@@ -74,6 +75,10 @@ internal sealed class RulesSnapshot
             {
                 byTable[k] = t.Rules.ToImmutableSortedDictionary(r => r.Line, r => r);
                 probes[k] = ProbeOf(t.Table);
+                if (template is not null)
+                {
+                    growable[k] = GrowableTable.Of(t.Table, t.Rules.Select(EntryOf).ToList(), version);
+                }
             }
         }
 
@@ -86,7 +91,7 @@ internal sealed class RulesSnapshot
         }
 
         var state = new State(
-            model, template, built.DefaultBits, model.Rules.ToImmutableSortedDictionary(r => r.Line, r => r), byTable, probes,
+            model, template, built.DefaultBits, model.Rules.ToImmutableSortedDictionary(r => r.Line, r => r), byTable, probes, growable,
             built.Broadcast, built.Multicast, kinds, spread);
         return Create(new Lazy<RuleSet>(model), state, redirection, version);
     }
@@ -102,6 +107,9 @@ internal sealed class RulesSnapshot
         var all = old.All.ToBuilder();
         var byTable = (ImmutableSortedDictionary<int, ResolvedRule>[])old.ByTable.Clone();
         var probes = (ProbeTable[])old.Probes.Clone();
+        var growable = (GrowableTable?[])old.Growable.Clone();
+        var removedEntries = new List<TableEntry>[s_kinds.Length];
+        var addedEntries = new List<TableEntry>[s_kinds.Length];
         var kinds = (int[])old.Kinds.Clone();
         int spread = old.Spread;
         var broadcast = old.Broadcast;
@@ -124,6 +132,7 @@ internal sealed class RulesSnapshot
             {
                 int k = Array.IndexOf(s_kinds, DispatchTables.TableOf(rule.Kind));
                 byTable[k] = byTable[k].Remove(rule.Line);
+                (removedEntries[k] ??= new List<TableEntry>()).Add(EntryOf(rule));
                 dirty[k] = true;
             }
         }
@@ -145,26 +154,40 @@ internal sealed class RulesSnapshot
             {
                 int k = Array.IndexOf(s_kinds, DispatchTables.TableOf(rule.Kind));
                 byTable[k] = byTable[k].Add(rule.Line, rule);
+                (addedEntries[k] ??= new List<TableEntry>()).Add(EntryOf(rule));
                 dirty[k] = true;
             }
         }
 
         for (int k = 0; k < s_kinds.Length; k++)
         {
-            if (dirty[k])
+            if (!dirty[k])
             {
-                // The table builder's input, as DispatchTables.Build gives it: the kind's rules in line order.
-                var entries = byTable[k].Values.Select(r =>
-                {
-                    var (key, extra) = DispatchTables.KeyOf(r);
-                    return new TableEntry(key, extra, VerdictBits.Of(r), r.Line);
-                }).ToList();
-                probes[k] = entries.Count == 0 ? default : ProbeOf(PerfectHashTable.Build(entries, wide: s_kinds[k] == TableKind.TunnelInner));
+                continue;
             }
+
+            if (byTable[k].Count == 0)
+            {
+                probes[k] = default;
+                growable[k] = null;
+                continue;
+            }
+
+            // Inserted into and removed from the table in place (in copies of its arrays) when it has room; else rebuilt by the
+            // table builder from its input as DispatchTables.Build gives it: the kind's rules in line order.
+            var table = growable[k];
+            if (table is null || table.Version != previous.Version
+                || !table.TryUpdate(removedEntries[k] ?? new List<TableEntry>(), addedEntries[k] ?? new List<TableEntry>(), version))
+            {
+                table = GrowableTable.Build(byTable[k].Values.Select(EntryOf).ToList(), wide: s_kinds[k] == TableKind.TunnelInner, version);
+            }
+
+            growable[k] = table;
+            probes[k] = table.Probe;
         }
 
         var rules = all.ToImmutable();
-        var state = new State(old.Base, template, old.DefaultBits, rules, byTable, probes, broadcast, multicast, kinds, spread);
+        var state = new State(old.Base, template, old.DefaultBits, rules, byTable, probes, growable, broadcast, multicast, kinds, spread);
         var model = new Lazy<RuleSet>(() => template.With(rules.Values.ToList()), LazyThreadSafetyMode.ExecutionAndPublication);
         return Create(model, state, redirection, version);
     }
@@ -192,6 +215,12 @@ internal sealed class RulesSnapshot
         return new RulesSnapshot(model, state, tables, kernel, version);
     }
 
+    private static TableEntry EntryOf(ResolvedRule rule)
+    {
+        var (key, extra) = DispatchTables.KeyOf(rule);
+        return new TableEntry(key, extra, VerdictBits.Of(rule), rule.Line);
+    }
+
     private static ProbeTable ProbeOf(PerfectHashTable t) => new(t.Displacements, t.Keys, t.Verdicts, t.BucketShift, t.Shift);
 
     /// <summary>
@@ -217,6 +246,6 @@ internal sealed class RulesSnapshot
     /// <summary>The rules of one version, by line and by table, with the tables built from them.</summary>
     private sealed record State(
         RuleSet Base, RuleSetTemplate? Template, ulong DefaultBits, ImmutableSortedDictionary<int, ResolvedRule> All,
-        ImmutableSortedDictionary<int, ResolvedRule>[] ByTable, ProbeTable[] Probes, ResolvedRule? Broadcast, ResolvedRule? Multicast,
+        ImmutableSortedDictionary<int, ResolvedRule>[] ByTable, ProbeTable[] Probes, GrowableTable?[] Growable, ResolvedRule? Broadcast, ResolvedRule? Multicast,
         int[] Kinds, int Spread);
 }

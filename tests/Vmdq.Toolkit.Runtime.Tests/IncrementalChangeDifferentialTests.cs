@@ -11,7 +11,7 @@ namespace Vmdq.Toolkit.Runtime.Tests;
 /// (valid, conflicting, duplicate, out of range, undefined pool, tenant leaks, group MACs, reserved values, capacity...) go to
 /// a dispatcher on each path and, after every step, everything observable must agree: accepted or refused, the change's
 /// diagnostics and the dispatcher's (IDs, messages, lines, columns, offsets, order), the handles, the version, the rules
-/// in force, the verdicts and replicas of frames that hit every value the rules use, the pools' transmit data and the
+/// in force (the tables' layout may differ: the incremental path inserts into tables with room), the verdicts and replicas of frames that hit every value the rules use, the pools' transmit data and the
 /// L2 forwarding data; and a fresh <see cref="RuntimeDispatcher.Load"/> of the equivalent whole text gives the same
 /// diagnostics.
 /// </summary>
@@ -225,7 +225,6 @@ public class IncrementalChangeDifferentialTests
     private static void Compare(RuntimeDispatcher a, RuntimeDispatcher b, List<byte[]> frames, string what)
     {
         Assert.True(a.RuleCount == b.RuleCount, $"{what}: rule count {a.RuleCount} vs {b.RuleCount}");
-        Assert.True(a.TableBytes == b.TableBytes, $"{what}: table bytes {a.TableBytes} vs {b.TableBytes}");
         var va = new Verdict[frames.Count];
         var vb = new Verdict[frames.Count];
         a.ClassifyBatch(frames.ToArray(), va);
