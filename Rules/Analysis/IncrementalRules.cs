@@ -40,6 +40,7 @@ internal sealed class IncrementalRules
     private readonly Dictionary<string, PoolDecl> _pools = new(StringComparer.Ordinal);
     private readonly Dictionary<long, PoolDecl> _poolsByIndex = new();
     private readonly List<PoolDecl> _poolsByLine;
+    private readonly List<TenantDecl> _tenantsByLine;
     private readonly CapacityProfile? _profile;
 
     private readonly Dictionary<int, RuleLine> _lines = new();
@@ -102,6 +103,7 @@ internal sealed class IncrementalRules
         }
 
         _poolsByLine = _pools.Values.OrderBy(p => p.Line).ToList();
+        _tenantsByLine = _tenants.Values.OrderBy(t => t.Line).ToList();
         _profile = doc.Profile is { } named ? CapacityProfile.Find(named.Name) : null;
     }
 
@@ -136,7 +138,7 @@ internal sealed class IncrementalRules
         var computed = new List<RuleDiagnostic>();
         foreach (var rule in doc.Rules)
         {
-            var line = state.Resolve(new RuleLine(rule.Line, doc.Text, 0, rule, new List<RuleDiagnostic>(), Array.Empty<PoolRef>(), Array.Empty<PoolRef>(), runtime: false));
+            var line = state.Resolve(new RuleLine(rule.Line, doc.Text, 0, rule, null, Array.Empty<PoolRef>(), Array.Empty<PoolRef>(), runtime: false));
             state.Attach(line);
             computed.AddRange(line.Local.Items);
         }
@@ -464,7 +466,7 @@ internal sealed class IncrementalRules
             rule = new FilterRule(r.Match, target, number, S(r.KindSpan), N(r.MacSpan), N(r.IdSpan));
         }
 
-        var local = diagnostics.Select(d => d with { Span = S(d.Span) }).ToList();
+        var local = diagnostics.Count == 0 ? null : diagnostics.Select(d => d with { Span = S(d.Span) }).ToList();
         var line = new RuleLine(number, text, offset, rule, local, doc.BrokenRuleTargets.Select(P).ToArray(), doc.RecoveredTargets.Select(P).ToArray(), runtime: doc.HasRuleLines);
         foreach (var broken in line.Broken)
         {
@@ -723,21 +725,43 @@ internal sealed class IncrementalRules
         }
     }
 
-    private IEnumerable<string> NamesOf(RuleLine line)
+    private List<string> NamesOf(RuleLine line)
     {
-        IEnumerable<PoolRef> refs = line.Broken.Concat(line.Recovered);
+        var names = new List<string>();
         if (line.Rule is { } rule)
         {
-            refs = rule.Target.Pools.Concat(refs);
+            foreach (var p in rule.Target.Pools)
+            {
+                names.Add(NamedAs(p.Name));
+            }
         }
 
-        return refs.Select(p => NamedAs(p.Name));
+        foreach (var p in line.Broken)
+        {
+            names.Add(NamedAs(p.Name));
+        }
+
+        foreach (var p in line.Recovered)
+        {
+            names.Add(NamedAs(p.Name));
+        }
+
+        return names;
     }
 
     private string NamedAs(string name) => _pools.ContainsKey(name) ? name : Spelling.Nearest(name, _pools.Keys) ?? name;
 
-    private static IEnumerable<int> TargetsOf(ResolvedRule rule) =>
-        rule.IsDrop ? Array.Empty<int>() : new[] { rule.Pool }.Concat(rule.Replicas);
+    private static List<int> TargetsOf(ResolvedRule rule)
+    {
+        var pools = new List<int>();
+        if (!rule.IsDrop)
+        {
+            pools.Add(rule.Pool);
+            pools.AddRange(rule.Replicas.AsArray());
+        }
+
+        return pools;
+    }
 
     private static string? StationOf(FilterRule r) =>
         r.Match.Kind is MatchKind.Mac or MatchKind.MacVlan && !r.Target.IsDrop && r.Target.Pools.Count == 1 ? r.Target.Pools[0].Name : null;
@@ -745,7 +769,7 @@ internal sealed class IncrementalRules
     // ---- a rule's own checks (RulesChecker.ResolveRules, CheckMatches, CheckTenantLeaks, CheckUnownedIdentifiers, CheckSharedReplication) ----
 
     private void Report(RuleLine line, RuleDescriptor descriptor, SourceSpan span, string message) =>
-        line.Pending.Add(RuleDiagnostic.Create(descriptor, span, message));
+        (line.Pending ??= new List<RuleDiagnostic>()).Add(RuleDiagnostic.Create(descriptor, span, message));
 
     private void ReportUndefinedPool(RuleLine line, PoolRef poolRef)
     {
@@ -862,7 +886,7 @@ internal sealed class IncrementalRules
 
     private TenantDecl? OwnerOf(MatchKey key)
     {
-        foreach (var tenant in _tenants.Values.OrderBy(t => t.Line))
+        foreach (var tenant in _tenantsByLine)
         {
             ValueRange? range = key.Kind switch
             {
@@ -1066,7 +1090,8 @@ internal sealed class IncrementalRules
 
     private Source KeySource(MatchKey key)
     {
-        if (!_resolvedByKey.TryGetValue(key, out var entries) || entries.Count == 0)
+        if (!_resolvedByKey.TryGetValue(key, out var entries) || entries.Count == 0
+            || (entries.Count == 1 && key.Kind is not (MatchKind.MacVlan or MatchKind.VxlanInner or MatchKind.NvgreInner)))
         {
             return Source.Empty;
         }
@@ -1117,7 +1142,7 @@ internal sealed class IncrementalRules
             }
         }
 
-        return new Source(items);
+        return items.Count == 0 ? Source.Empty : new Source(items);
     }
 
     // ---- the pools' checks (RulesChecker.CheckTransmit, CheckCapacity, CheckUnreachablePools, CheckSwitching, CheckHasRules) ----
@@ -1306,7 +1331,7 @@ internal sealed class IncrementalRules
     /// <summary>One rule line (of the file or added at run time): its parse, its resolution and its own diagnostics.</summary>
     internal sealed class RuleLine
     {
-        public RuleLine(int number, string text, int textBase, FilterRule? rule, List<RuleDiagnostic> parse, PoolRef[] broken, PoolRef[] recovered, bool runtime)
+        public RuleLine(int number, string text, int textBase, FilterRule? rule, List<RuleDiagnostic>? parse, PoolRef[] broken, PoolRef[] recovered, bool runtime)
         {
             Number = number;
             Text = text;
@@ -1336,13 +1361,14 @@ internal sealed class IncrementalRules
         /// <summary>True for a runtime line the parser counts as a rule line (for VMDQ0018).</summary>
         public bool RuntimeRuleLine { get; }
 
-        public List<RuleDiagnostic> Pending { get; }
+        public List<RuleDiagnostic>? Pending { get; set; }
 
         public Source Local { get; private set; } = Source.Empty;
 
         public RuleLine Seal()
         {
-            Local = new Source(Pending);
+            Local = Pending is { Count: > 0 } ? new Source(Pending) : Source.Empty;
+            Pending = null;
             return this;
         }
     }

@@ -372,7 +372,8 @@ public sealed class RuntimeDispatcher
             }
 
             var options2 = options ?? new RuleChangeOptions();
-            return Incremental
+            // Text that is not text (VMDQ0019) is reported with its byte offset in the whole document: that refusal takes the full path.
+            return Incremental && !newRules.Any(r => TextCheck.FindHostile(r.Text) is not null)
                 ? ChangeIncremental(current, removed, newLines, newRules, added, options2)
                 : ChangeFull(current, removed, newLines, added, options2);
         }
@@ -431,7 +432,7 @@ public sealed class RuntimeDispatcher
             document.Append('\n');
         }
 
-        var result = RulesCompiler.CompileDocument(_path, document.ToString(), out var parsed);
+        var result = RulesCompiler.Compile(_path, document.ToString());
         var before = new HashSet<RuleDiagnostic>(Diagnostics);
         var fresh = result.Diagnostics.Where(d => !before.Contains(d)).ToArray();
         bool refuse = result.HasErrors || result.Model is null
@@ -441,9 +442,9 @@ public sealed class RuntimeDispatcher
             return Refused(current, fresh.Length > 0 ? fresh : result.Diagnostics.Where(d => d.Severity == RuleSeverity.Error).ToArray());
         }
 
-        // The incremental state is rebuilt from the whole document (unless only the full path is wanted).
-        _incremental = FullRecompile || parsed is null ? null : IncrementalRules.Create(parsed, result);
-        var next = RulesSnapshot.Build(result.Model!, current.Version + 1, _redirection, _incremental?.Template);
+        // From now on every change takes this path (the incremental state no longer follows the rules).
+        _incremental = null;
+        var next = RulesSnapshot.Build(result.Model!, current.Version + 1, _redirection);
         Remember(next);
         Commit(removed, newLines);
         Volatile.Write(ref _diagnostics, result.Diagnostics);

@@ -200,7 +200,12 @@ public class IncrementalChangeDifferentialTests
             10 => $"nvgre {Of(Vsids)} inner {Of(Macs)} -> {target}",
             11 => $"broadcast -> {Of(Lists)}",
             12 => $"multicast -> {Of(Lists)}",
-            _ => random.Next(2) == 0 ? $"mac {Of(Macs)} -> " : $"vlan {Of(Vlans)} {target}",
+            _ => random.Next(3) switch
+            {
+                0 => $"mac {Of(Macs)} -> ",
+                1 => $"vlan {Of(Vlans)} {target}",
+                _ => $"vlan 7 -> we\u0001b", // not text: VMDQ0019, with its byte offset in the whole document
+            },
         };
     }
 
