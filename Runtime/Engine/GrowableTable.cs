@@ -29,6 +29,7 @@ internal sealed class GrowableTable
     private byte[] _keys;
     private byte[] _verdicts;
     private int _count;
+    private bool _displacementsCopied;
 
     private GrowableTable(PerfectHashTable table, IReadOnlyList<TableEntry> entries)
     {
@@ -76,8 +77,9 @@ internal sealed class GrowableTable
             return false;
         }
 
-        // Copies for the new version: readers of the previous one keep reading its arrays.
-        _displacements = (byte[])_displacements.Clone();
+        // Copies for the new version: readers of the previous one keep reading its arrays (the displacements are copied
+        // only if a bucket is displaced anew).
+        _displacementsCopied = false;
         _keys = (byte[])_keys.Clone();
         _verdicts = (byte[])_verdicts.Clone();
         foreach (var entry in removed)
@@ -162,6 +164,12 @@ internal sealed class GrowableTable
                 }
 
                 Write(trial[size - 1], entry);
+                if (!_displacementsCopied)
+                {
+                    _displacements = (byte[])_displacements.Clone();
+                    _displacementsCopied = true;
+                }
+
                 BinaryPrimitives.WriteUInt64LittleEndian(_displacements.AsSpan(b * 8), displacement);
                 return true;
             }

@@ -26,7 +26,8 @@ namespace Vmdq.Toolkit;
 /// <para>Readers never block: every call reads the rule set in force once, so all the frames of one
 /// <see cref="ClassifyBatch(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, Span{Verdict})"/> call are classified by one version.
 /// A change is checked as the rules file with the change applied would be by the build, so a change with an
-/// error is refused with the build's diagnostic and changes nothing.</para>
+/// error is refused with the build's diagnostic and changes nothing. It costs what it changes, not a re-check of
+/// the file: only the checks it can affect are re-run and the tables take its keys in place (docs/runtime-rules.md).</para>
 /// </remarks>
 public sealed class RuntimeDispatcher
 {
