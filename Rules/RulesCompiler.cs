@@ -59,8 +59,15 @@ public static class RulesCompiler
     /// <summary>Parses and checks one rules file.</summary>
     /// <param name="path">The file's path (used for the default dispatcher name and in diagnostics).</param>
     /// <param name="text">The file's text.</param>
-    public static RulesResult Compile(string path, string text)
+    public static RulesResult Compile(string path, string text) => CompileDocument(path, text, out _);
+
+    /// <summary>Parses and checks one rules file, and gives its parsed document (null for text that is not text: VMDQ0019).</summary>
+    /// <param name="path">The file's path.</param>
+    /// <param name="text">The file's text.</param>
+    /// <param name="document">The parsed document (for <see cref="Analysis.IncrementalRules"/>), or null.</param>
+    internal static RulesResult CompileDocument(string path, string text, out RulesDocument? document)
     {
+        document = null;
         var diagnostics = new List<RuleDiagnostic>();
         if (TextCheck.FindHostile(text) is { } notText)
         {
@@ -73,6 +80,7 @@ public static class RulesCompiler
         }
 
         var doc = Parser.Parse(path, text, diagnostics);
+        document = doc;
         var model = RulesChecker.Check(doc, diagnostics);
         var ordered = diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Id, System.StringComparer.Ordinal).ToEquatableArray();
         bool errors = ordered.Any(d => d.Severity == RuleSeverity.Error);

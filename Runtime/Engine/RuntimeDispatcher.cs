@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using Vmdq.Rules;
+using Vmdq.Rules.Analysis;
 using Vmdq.Rules.Diagnostics;
 using Vmdq.Rules.Syntax;
 using Vmdq.Toolkit.Engine;
@@ -25,7 +26,8 @@ namespace Vmdq.Toolkit;
 /// <para>Readers never block: every call reads the rule set in force once, so all the frames of one
 /// <see cref="ClassifyBatch(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, Span{Verdict})"/> call are classified by one version.
 /// A change is checked as the rules file with the change applied would be by the build, so a change with an
-/// error is refused with the build's diagnostic and changes nothing.</para>
+/// error is refused with the build's diagnostic and changes nothing. It costs what it changes, not a re-check of
+/// the file: only the checks it can affect are re-run and the tables take its keys in place (docs/runtime-rules.md).</para>
 /// </remarks>
 public sealed class RuntimeDispatcher
 {
@@ -37,12 +39,20 @@ public sealed class RuntimeDispatcher
     private readonly int _fileLines;
     private readonly string[] _fileLineTexts;
     private readonly List<string> _runtimeLines = new();
+
+    // The characters each runtime line takes in the dispatcher's document (a removed rule keeps its place as blanks, so
+    // every rule keeps its offset), and the document's length: where the next runtime line starts.
+    private readonly List<int> _runtimeLengths = new();
+    private int _documentLength;
+
+    // The checks as state, for changes that cost what they change (null: every change re-checks the whole document).
+    private IncrementalRules? _incremental;
     private readonly ConcurrentDictionary<int, int[]> _replicasByLine = new();
     private readonly Classification.RedirectionTables _redirection;
-    private IReadOnlyList<RuleDiagnostic> _diagnostics;
+    private IReadOnlyList<RuleDiagnostic>? _diagnostics;
     private volatile RulesSnapshot _current;
 
-    private RuntimeDispatcher(string path, string text, RulesResult result)
+    private RuntimeDispatcher(string path, string text, RulesResult result, IncrementalRules? incremental)
     {
         _path = path;
         // Lines are counted where the rules lexer counts them (LF, CR and CRLF each end one), so a verdict's line, a
@@ -51,9 +61,11 @@ public sealed class RuntimeDispatcher
         _fileText = text.Length == 0 || text[^1] == '\n' ? text : text + "\n";
         _fileLineTexts = Lexer.SplitLines(_fileText).ToArray();
         _fileLines = _fileLineTexts.Length - 1;
+        _documentLength = _fileText.Length;
         _diagnostics = result.Diagnostics;
+        _incremental = incremental;
         _redirection = RulesSnapshot.RedirectionOf(result.Model!);
-        _current = RulesSnapshot.Build(result.Model!, 1, _redirection);
+        _current = RulesSnapshot.Build(result.Model!, 1, _redirection, incremental?.Template);
         Remember(_current);
         var model = _current.Model;
         Info = new DispatcherInfo(
@@ -94,10 +106,10 @@ public sealed class RuntimeDispatcher
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(path);
-        var result = RulesCompiler.Compile(path, text);
-        return result.HasErrors || result.Model is null
+        var result = RulesCompiler.CompileDocument(path, text, out var document);
+        return result.HasErrors || result.Model is null || document is null
             ? new RulesLoadResult(null, result.Diagnostics)
-            : new RulesLoadResult(new RuntimeDispatcher(path, text, result), result.Diagnostics);
+            : new RulesLoadResult(new RuntimeDispatcher(path, text, result, IncrementalRules.Create(document, result)), result.Diagnostics);
     }
 
     /// <summary>Reads a rules file (UTF-8) and <see cref="Load"/>s it. A file that is not UTF-8 text gets VMDQ0019, as in the build.</summary>
@@ -121,7 +133,7 @@ public sealed class RuntimeDispatcher
     public long Version => _current.Version;
 
     /// <summary>Rules in force (file and runtime rules; duplicates count once).</summary>
-    public int RuleCount => _current.Model.Rules.Count;
+    public int RuleCount => _current.RuleCount;
 
     /// <summary>Bytes of lookup-table data in force.</summary>
     public long TableBytes => _current.Tables.TableBytes;
@@ -130,10 +142,34 @@ public sealed class RuntimeDispatcher
     public L2ForwardingTable L2Forwarding => _current.L2;
 
     /// <summary>The UDP destination port that carries VXLAN (<c>vxlan-port</c>).</summary>
-    public int VxlanPort => _current.Model.VxlanPort;
+    public int VxlanPort => _current.VxlanPort;
 
     /// <summary>The diagnostics of the rules in force (the file's warnings, and those of accepted changes).</summary>
-    public IReadOnlyList<RuleDiagnostic> Diagnostics => Volatile.Read(ref _diagnostics);
+    public IReadOnlyList<RuleDiagnostic> Diagnostics
+    {
+        get
+        {
+            if (Volatile.Read(ref _diagnostics) is { } diagnostics)
+            {
+                return diagnostics;
+            }
+
+            // After an incremental change the list is put together on first use.
+            lock (_gate)
+            {
+                return _diagnostics ??= _incremental!.Diagnostics();
+            }
+        }
+    }
+
+    /// <summary>
+    /// True to check every change as the full path does (the whole document re-checked, every table rebuilt): the reference the
+    /// incremental path is tested against, and the before of the benchmarks.
+    /// </summary>
+    internal bool FullRecompile { get; set; }
+
+    /// <summary>True when changes take the incremental path (the file's checks could be kept as state, and <see cref="FullRecompile"/> is off).</summary>
+    internal bool Incremental => _incremental is not null && !FullRecompile;
 
     /// <summary>The runtime rules in force, oldest first.</summary>
     public IReadOnlyList<RuleHandle> RuntimeRules
@@ -280,12 +316,12 @@ public sealed class RuntimeDispatcher
         lock (_gate)
         {
             var current = _current;
-            var lines = new List<string>(_runtimeLines);
-            var problems = new List<RuleDiagnostic>();
+            var removed = new List<int>();
+            var removedSet = new HashSet<int>();
             foreach (var handle in remove)
             {
                 int k = handle.Line - _fileLines - 1;
-                if (k < 0 || k >= lines.Count || lines[k].Length == 0)
+                if (k < 0 || k >= _runtimeLines.Count || _runtimeLines[k].Length == 0 || !removedSet.Add(k))
                 {
                     return Refused(current, new RuleDiagnostic(
                         RuleDescriptors.NotARuntimeRule.Id, RuleSeverity.Error,
@@ -293,16 +329,21 @@ public sealed class RuntimeDispatcher
                         new SourceSpan(0, 0, Math.Max(handle.Line, 1), 1)));
                 }
 
-                lines[k] = string.Empty;
+                removed.Add(k);
             }
 
+            var problems = new List<RuleDiagnostic>();
             var added = new List<RuleHandle>();
+            var newLines = new List<string>();
+            var newRules = new List<(int Line, int Offset, string Text)>();
+            int offset = _documentLength;
+
             // One document line per line of the change (LF, CR and CRLF end lines, as in a file); final line breaks end
             // the last line, they do not start others.
             var addLines = add.Length == 0 ? new List<string>() : Lexer.SplitLines(add.TrimEnd('\n', '\r'));
             foreach (string line in addLines)
             {
-                int lineNumber = _fileLines + 1 + lines.Count;
+                int lineNumber = _fileLines + 1 + _runtimeLines.Count + newLines.Count;
                 string code = line.Split('#')[0].Trim();
                 if (code.Length > 0)
                 {
@@ -317,10 +358,13 @@ public sealed class RuntimeDispatcher
                     }
 
                     added.Add(new RuleHandle(lineNumber));
+                    newRules.Add((lineNumber, offset, line));
                 }
 
                 // Blank and comment-only lines keep their place, so every rule keeps the line it was given.
-                lines.Add(code.Length > 0 ? line : string.Empty);
+                string kept = code.Length > 0 ? line : string.Empty;
+                newLines.Add(kept);
+                offset += kept.Length + 1;
             }
 
             if (problems.Count > 0)
@@ -328,24 +372,100 @@ public sealed class RuntimeDispatcher
                 return Refused(current, problems.ToArray());
             }
 
-            string document = _fileText + string.Join("\n", lines) + "\n";
-            var result = RulesCompiler.Compile(_path, document);
-            var before = new HashSet<RuleDiagnostic>(_diagnostics);
-            var fresh = result.Diagnostics.Where(d => !before.Contains(d)).ToArray();
-            bool refuse = result.HasErrors || result.Model is null
-                || ((options?.WarningsAsErrors ?? false) && fresh.Any(d => d.Severity == RuleSeverity.Warning));
-            if (refuse)
-            {
-                return Refused(current, fresh.Length > 0 ? fresh : result.Diagnostics.Where(d => d.Severity == RuleSeverity.Error).ToArray());
-            }
+            var options2 = options ?? new RuleChangeOptions();
+            // Text that is not text (VMDQ0019) is reported with its byte offset in the whole document: that refusal takes the full path.
+            return Incremental && !newRules.Any(r => TextCheck.FindHostile(r.Text) is not null)
+                ? ChangeIncremental(current, removed, newLines, newRules, added, options2)
+                : ChangeFull(current, removed, newLines, added, options2);
+        }
+    }
 
-            var next = RulesSnapshot.Build(result.Model!, current.Version + 1, _redirection);
-            Remember(next);
-            _runtimeLines.Clear();
-            _runtimeLines.AddRange(lines);
-            Volatile.Write(ref _diagnostics, result.Diagnostics);
-            _current = next;
-            return new RuleChangeResult(true, fresh, added, next.Version);
+    /// <summary>A change checked by the incremental state: only the checks and tables it can affect are re-run.</summary>
+    private RuleChangeResult ChangeIncremental(
+        RulesSnapshot current, List<int> removed, List<string> newLines, List<(int Line, int Offset, string Text)> newRules,
+        List<RuleHandle> added, RuleChangeOptions options)
+    {
+        var state = _incremental!;
+        var pending = state.Change(_path, removed.Select(k => _fileLines + 1 + k).ToArray(), newRules);
+        var fresh = pending.Fresh;
+        if (pending.HasErrors || (options.WarningsAsErrors && fresh.Any(d => d.Severity == RuleSeverity.Warning)))
+        {
+            var diagnostics = fresh.Count > 0 ? fresh.ToArray() : pending.Errors().ToArray();
+            pending.Rollback();
+            return Refused(current, diagnostics);
+        }
+
+        var (left, entered) = pending.Commit();
+        var next = RulesSnapshot.Next(current, left, entered, current.Version + 1, _redirection);
+        foreach (var rule in entered)
+        {
+            if (rule.Kind is Vmdq.Rules.Model.MatchKind.Broadcast or Vmdq.Rules.Model.MatchKind.Multicast)
+            {
+                _replicasByLine.TryAdd(rule.Line, rule.Replicas.ToArray());
+            }
+        }
+
+        Commit(removed, newLines);
+        Volatile.Write(ref _diagnostics, null);
+        _current = next;
+        return new RuleChangeResult(true, fresh.ToArray(), added, next.Version);
+    }
+
+    /// <summary>A change checked as the rules file with it applied: the whole document re-checked, every table rebuilt (the reference path).</summary>
+    private RuleChangeResult ChangeFull(RulesSnapshot current, List<int> removed, List<string> newLines, List<RuleHandle> added, RuleChangeOptions options)
+    {
+        var document = new StringBuilder(_documentLength + newLines.Sum(l => l.Length + 1) + 1).Append(_fileText);
+        var removedSet = new HashSet<int>(removed);
+        for (int k = 0; k < _runtimeLines.Count; k++)
+        {
+            // A removed rule's line stays, blank, as long as it was: the lines and offsets after it do not move.
+            document.Append(removedSet.Contains(k) || _runtimeLines[k].Length == 0 ? new string(' ', _runtimeLengths[k]) : _runtimeLines[k]);
+            document.Append('\n');
+        }
+
+        foreach (string line in newLines)
+        {
+            document.Append(line).Append('\n');
+        }
+
+        if (_runtimeLines.Count + newLines.Count == 0)
+        {
+            document.Append('\n');
+        }
+
+        var result = RulesCompiler.Compile(_path, document.ToString());
+        var before = new HashSet<RuleDiagnostic>(Diagnostics);
+        var fresh = result.Diagnostics.Where(d => !before.Contains(d)).ToArray();
+        bool refuse = result.HasErrors || result.Model is null
+            || (options.WarningsAsErrors && fresh.Any(d => d.Severity == RuleSeverity.Warning));
+        if (refuse)
+        {
+            return Refused(current, fresh.Length > 0 ? fresh : result.Diagnostics.Where(d => d.Severity == RuleSeverity.Error).ToArray());
+        }
+
+        // From now on every change takes this path (the incremental state no longer follows the rules).
+        _incremental = null;
+        var next = RulesSnapshot.Build(result.Model!, current.Version + 1, _redirection);
+        Remember(next);
+        Commit(removed, newLines);
+        Volatile.Write(ref _diagnostics, result.Diagnostics);
+        _current = next;
+        return new RuleChangeResult(true, fresh, added, next.Version);
+    }
+
+    /// <summary>Records an accepted change's lines: removed rules become blank (keeping their length in the document), new lines follow.</summary>
+    private void Commit(List<int> removed, List<string> newLines)
+    {
+        foreach (int k in removed)
+        {
+            _runtimeLines[k] = string.Empty;
+        }
+
+        foreach (string line in newLines)
+        {
+            _runtimeLines.Add(line);
+            _runtimeLengths.Add(line.Length);
+            _documentLength += line.Length + 1;
         }
     }
 
