@@ -58,6 +58,10 @@ internal sealed partial class RulesChecker
             return;
         }
 
+        // Which kinds of identifier some tenant declares a range of (VLAN, VNI, VSID), computed once rather than per rule.
+        bool anyVlan = _tenants.Values.Any(t => t.Vlan is not null);
+        bool anyVni = _tenants.Values.Any(t => t.Vni is not null);
+        bool anyVsid = _tenants.Values.Any(t => t.Vsid is not null);
         foreach (var (syntax, rule) in _resolved)
         {
             // Conditions are separate statements, with no pattern variable in a '||' or a ternary: Stryker's
@@ -72,7 +76,13 @@ internal sealed partial class RulesChecker
             var idSpan = spanOrNull.Value;
             var identifier = identifierOrNull.Value;
 
-            if (!_tenants.Values.Any(t => identifier.Range(t) is not null) || OwnerOf(rule.Key) is not null)
+            bool accounted = identifier.What switch
+            {
+                "VLAN" => anyVlan,
+                "VNI" => anyVni,
+                _ => anyVsid,
+            };
+            if (!accounted || OwnerOf(rule.Key) is not null)
             {
                 continue;
             }

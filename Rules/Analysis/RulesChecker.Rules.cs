@@ -11,6 +11,8 @@ internal sealed partial class RulesChecker
     /// <summary>Resolves each rule's target; rules whose target does not resolve take no part in later checks.</summary>
     private void ResolveRules()
     {
+        _resolved.Capacity = _doc.Rules.Count;
+        var replicas = new List<int>();
         foreach (var rule in _doc.Rules)
         {
             var target = rule.Target;
@@ -21,7 +23,7 @@ internal sealed partial class RulesChecker
             }
 
             bool ok = true;
-            var replicas = new List<int>();
+            replicas.Clear();
             PoolDecl? firstPool = null;
             foreach (var poolRef in target.Pools)
             {
@@ -74,7 +76,7 @@ internal sealed partial class RulesChecker
 
             bool group = rule.Match.Kind is MatchKind.Broadcast or MatchKind.Multicast;
             _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, false, (int)firstPool.Index, queue, rule.Line,
-                group ? replicas.ToEquatableArray() : EquatableArray<int>.Empty, spread)));
+                group ? new EquatableArray<int>(replicas.ToArray()) : EquatableArray<int>.Empty, spread)));
         }
     }
 
@@ -110,7 +112,9 @@ internal sealed partial class RulesChecker
     /// <summary>The tenant that owns a rule's identifier (VLAN, VNI or VSID), if any.</summary>
     private TenantDecl? OwnerOf(MatchKey key)
     {
-        foreach (var tenant in _tenants.Values.OrderBy(t => t.Line))
+        // The tenants are all known by now (CheckTenants runs first): sorted once, not once per rule.
+        _tenantsByLine ??= _tenants.Values.OrderBy(t => t.Line).ToArray();
+        foreach (var tenant in _tenantsByLine)
         {
             ValueRange? range = key.Kind switch
             {
@@ -197,8 +201,8 @@ internal sealed partial class RulesChecker
     /// <summary>Same match twice: a conflict when the targets differ, a duplicate when they agree. Returns the first rule of each match.</summary>
     private List<(FilterRule Syntax, ResolvedRule Rule)> CheckDuplicatesAndConflicts()
     {
-        var first = new Dictionary<MatchKey, (FilterRule Syntax, ResolvedRule Rule)>();
-        var unique = new List<(FilterRule, ResolvedRule)>();
+        var first = new Dictionary<MatchKey, (FilterRule Syntax, ResolvedRule Rule)>(_resolved.Count);
+        var unique = new List<(FilterRule, ResolvedRule)>(_resolved.Count);
         foreach (var entry in _resolved)
         {
             var key = entry.Rule.Key;
@@ -224,27 +228,29 @@ internal sealed partial class RulesChecker
             unique.Add(entry);
         }
 
+        _firstByKey = first;
         return unique;
     }
 
     /// <summary>Redundant (warning) and override (info): a specific rule against the broader rule that would decide without it.</summary>
     private void CheckSpecificity(List<(FilterRule Syntax, ResolvedRule Rule)> unique)
     {
-        var byKey = unique.ToDictionary(u => u.Rule.Key, u => u.Rule);
+        // The first rule of each match, as CheckDuplicatesAndConflicts kept them: exactly the rules of 'unique'.
+        var byKey = _firstByKey;
         foreach (var (syntax, rule) in unique)
         {
             ResolvedRule? broader = null;
             switch (rule.Kind)
             {
                 case MatchKind.MacVlan:
-                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Mac, rule.Mac, 0), out var mac) ? mac
-                        : byKey.TryGetValue(new MatchKey(MatchKind.Vlan, 0, rule.Id), out var vlan) ? vlan : null;
+                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Mac, rule.Mac, 0), out var mac) ? mac.Rule
+                        : byKey.TryGetValue(new MatchKey(MatchKind.Vlan, 0, rule.Id), out var vlan) ? vlan.Rule : null;
                     break;
                 case MatchKind.VxlanInner:
-                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Vxlan, 0, rule.Id), out var vx) ? vx : null;
+                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Vxlan, 0, rule.Id), out var vx) ? vx.Rule : null;
                     break;
                 case MatchKind.NvgreInner:
-                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Nvgre, 0, rule.Id), out var nv) ? nv : null;
+                    broader = byKey.TryGetValue(new MatchKey(MatchKind.Nvgre, 0, rule.Id), out var nv) ? nv.Rule : null;
                     break;
             }
 
@@ -286,15 +292,38 @@ internal sealed partial class RulesChecker
         // A pool a rule line names counts as targeted even when that line has an error (the error is the
         // news, not the pool), and so does the pool a misspelt name most likely means.
         var named = new HashSet<string>(StringComparer.Ordinal);
-        var written = _doc.Rules.SelectMany(r => r.Target.Pools).Concat(_doc.BrokenRuleTargets).Concat(_doc.RecoveredTargets).Select(p => p.Name);
-        if (_doc.DefaultPool?.Name is { } defaultName)
+        string? last = null;
+        void Name(string name)
         {
-            written = written.Concat(new[] { defaultName });
+            // Rule after rule names the same pool (the lexer hands out one string per spelling): once is enough.
+            if (!ReferenceEquals(name, last))
+            {
+                named.Add(_pools.ContainsKey(name) ? name : Spelling.Nearest(name, _pools.Keys) ?? name);
+                last = name;
+            }
         }
 
-        foreach (string name in written)
+        foreach (var rule in _doc.Rules)
         {
-            named.Add(_pools.ContainsKey(name) ? name : Spelling.Nearest(name, _pools.Keys) ?? name);
+            foreach (var pool in rule.Target.Pools)
+            {
+                Name(pool.Name);
+            }
+        }
+
+        foreach (var pool in _doc.BrokenRuleTargets)
+        {
+            Name(pool.Name);
+        }
+
+        foreach (var pool in _doc.RecoveredTargets)
+        {
+            Name(pool.Name);
+        }
+
+        if (_doc.DefaultPool?.Name is { } defaultName)
+        {
+            Name(defaultName);
         }
 
         foreach (var pool in _doc.Pools)

@@ -13,7 +13,12 @@ internal sealed partial class RulesChecker
     /// </summary>
     private void CheckTransmit(List<(FilterRule Syntax, ResolvedRule Rule)> unique)
     {
-        var rules = unique.Select(u => u.Rule).ToList();
+        var rules = new List<ResolvedRule>(unique.Count);
+        foreach (var u in unique)
+        {
+            rules.Add(u.Rule);
+        }
+
         foreach (var pool in _pools.Values.OrderBy(p => p.Line))
         {
             if (pool.AntiSpoof is { } antiSpoof)
