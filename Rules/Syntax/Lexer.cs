@@ -108,6 +108,13 @@ internal sealed class Lexer
             while (i < text.Length)
             {
                 char d = text[i];
+                if (d > ' ' && d < '\u007F' && d != ',' && d != '#' && d != '-')
+                {
+                    // Printable ASCII that ends no word: most characters of a word.
+                    i++;
+                    continue;
+                }
+
                 if (d == ' ' || d == ',' || d == '#' || d == '\uFEFF' || char.IsWhiteSpace(d) || (d == '-' && i + 1 < text.Length && text[i + 1] == '>'))
                 {
                     break;
