@@ -189,7 +189,8 @@ internal sealed partial class RulesChecker
     /// </summary>
     private string Witness(MatchKey key, string claim)
     {
-        var (frame, takenBy) = Counterexample.Find(key, _doc.Rules, (int)(_doc.VxlanPort?.Value ?? 4789));
+        _witnessRules ??= new Counterexample.RuleIndex(_doc.Rules);
+        var (frame, takenBy) = Counterexample.Find(key, _witnessRules, (int)(_doc.VxlanPort?.Value ?? 4789));
         return frame is not null
             ? $" The frame [{frame}] {claim}."
             : $" No frame reaches either line: '{takenBy!.Match.Describe()}' on line {takenBy.Line} takes every such frame first.";

@@ -23,6 +23,9 @@ internal sealed partial class RulesChecker
     /// <summary>The tenants by the line they are declared on (<see cref="OwnerOf"/>), once they are all known.</summary>
     private TenantDecl[]? _tenantsByLine;
 
+    /// <summary>The file's rules indexed for the witness frames of conflicts, duplicates, overrides and redundancies, once there is one.</summary>
+    private Counterexample.RuleIndex? _witnessRules;
+
     /// <summary>The first rule of each match (<see cref="CheckDuplicatesAndConflicts"/>).</summary>
     private Dictionary<MatchKey, (FilterRule Syntax, ResolvedRule Rule)> _firstByKey = new();
 
