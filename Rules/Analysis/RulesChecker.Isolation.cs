@@ -62,6 +62,11 @@ internal sealed partial class RulesChecker
         bool anyVlan = _tenants.Values.Any(t => t.Vlan is not null);
         bool anyVni = _tenants.Values.Any(t => t.Vni is not null);
         bool anyVsid = _tenants.Values.Any(t => t.Vsid is not null);
+        if (!anyVlan && !anyVni && !anyVsid)
+        {
+            return;
+        }
+
         foreach (var (syntax, rule) in _resolved)
         {
             // Conditions are separate statements, with no pattern variable in a '||' or a ternary: Stryker's
