@@ -12,7 +12,14 @@ internal sealed partial class RulesChecker
     {
         if (!_pools.ContainsKey(poolRef.Name) && !_doc.PoisonedPools.Contains(poolRef.Name))
         {
-            Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is not declared{Spelling.DidYouMean(poolRef.Name, _pools.Keys)}.");
+            // The suggestion once per name: a renamed pool can leave a million rules naming the old name.
+            if (!_undefinedPoolSuggestions.TryGetValue(poolRef.Name, out string? suggestion))
+            {
+                suggestion = Spelling.DidYouMean(poolRef.Name, _pools.Keys);
+                _undefinedPoolSuggestions.Add(poolRef.Name, suggestion);
+            }
+
+            Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is not declared{suggestion}.");
         }
     }
 

@@ -293,14 +293,13 @@ internal sealed partial class RulesChecker
         // A pool a rule line names counts as targeted even when that line has an error (the error is the
         // news, not the pool), and so does the pool a misspelt name most likely means.
         var named = new HashSet<string>(StringComparer.Ordinal);
-        string? last = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         void Name(string name)
         {
-            // Rule after rule names the same pool (the lexer hands out one string per spelling): once is enough.
-            if (!ReferenceEquals(name, last))
+            // Rule after rule names the same few pools: each name once (a misspelt one costs a search for the nearest).
+            if (seen.Add(name))
             {
                 named.Add(_pools.ContainsKey(name) ? name : Spelling.Nearest(name, _pools.Keys) ?? name);
-                last = name;
             }
         }
 

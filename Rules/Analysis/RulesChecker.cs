@@ -26,6 +26,9 @@ internal sealed partial class RulesChecker
     /// <summary>The file's rules indexed for the witness frames of conflicts, duplicates, overrides and redundancies, once there is one.</summary>
     private Counterexample.RuleIndex? _witnessRules;
 
+    /// <summary>The "did you mean" of each undefined pool name reported (the declared pools are all known by then).</summary>
+    private readonly Dictionary<string, string> _undefinedPoolSuggestions = new(StringComparer.Ordinal);
+
     /// <summary>The first rule of each match (<see cref="CheckDuplicatesAndConflicts"/>).</summary>
     private Dictionary<MatchKey, (FilterRule Syntax, ResolvedRule Rule)> _firstByKey = new();
 
