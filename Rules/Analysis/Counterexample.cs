@@ -78,14 +78,16 @@ internal static class Counterexample
     /// <param name="key">The match (of the two rules involved, which have the same match or nested ones: the more specific).</param>
     /// <param name="rules">Every rule of the file, to pick addresses no rule uses and to check precedence.</param>
     /// <param name="vxlanPort">The file's VXLAN port.</param>
-    public static (WitnessFrame? Frame, FilterRule? TakenBy) Find(MatchKey key, IReadOnlyList<FilterRule> rules, int vxlanPort)
-    {
-        var used = new HashSet<ulong>();
-        foreach (var rule in rules)
-        {
-            used.Add(rule.Match.Mac);
-        }
+    public static (WitnessFrame? Frame, FilterRule? TakenBy) Find(MatchKey key, IReadOnlyList<FilterRule> rules, int vxlanPort) =>
+        Find(key, new RuleIndex(rules), vxlanPort);
 
+    /// <summary>As <see cref="Find(MatchKey, IReadOnlyList{FilterRule}, int)"/>, with the file's rules indexed once for every witness of a file.</summary>
+    /// <param name="key">The match.</param>
+    /// <param name="rules">Every rule of the file, indexed.</param>
+    /// <param name="vxlanPort">The file's VXLAN port.</param>
+    public static (WitnessFrame? Frame, FilterRule? TakenBy) Find(MatchKey key, RuleIndex rules, int vxlanPort)
+    {
+        var used = rules.UsedMacs;
         ulong outer = Free(FreeUnicastBase, used, 0);
         ulong inner = Free(FreeUnicastBase, used, outer);
         var frame = key.Kind switch
@@ -102,15 +104,100 @@ internal static class Counterexample
         };
 
         // "First that matches wins": a rule of a lower-numbered kind that matches decides instead.
-        foreach (var rule in rules)
+        return rules.FirstMatching(frame, key.Kind) is { } rule ? (null, rule) : (frame, null);
+    }
+
+    /// <summary>
+    /// A file's rules as <see cref="Find(MatchKey, RuleIndex, int)"/> needs them: the MACs they use, and the first rule (in file
+    /// order) of each set of rules that match the same frames, so that the first rule matching a frame is found by a few lookups
+    /// instead of a pass over every rule (a file with thousands of conflicts on a million rules was quadratic).
+    /// </summary>
+    internal sealed class RuleIndex
+    {
+        private readonly IReadOnlyList<FilterRule> _rules;
+
+        /// <summary>The lowest index of a rule by what <see cref="WitnessFrame.IsMatchedBy"/> reads of its match (<see cref="Signature"/>).</summary>
+        private readonly Dictionary<MatchKey, int> _first;
+
+        /// <summary>Indexes <paramref name="rules"/>.</summary>
+        public RuleIndex(IReadOnlyList<FilterRule> rules)
         {
-            if (rule.Match.Kind < key.Kind && frame.IsMatchedBy(rule.Match))
+            _rules = rules;
+            UsedMacs = new HashSet<ulong>();
+            _first = new Dictionary<MatchKey, int>(rules.Count);
+            for (int i = 0; i < rules.Count; i++)
             {
-                return (null, rule);
+                var match = rules[i].Match;
+                UsedMacs.Add(match.Mac);
+                if (Signature(match) is { } signature && !_first.ContainsKey(signature))
+                {
+                    _first.Add(signature, i);
+                }
             }
         }
 
-        return (frame, null);
+        /// <summary>Every MAC a rule's match holds (0 for the matches with none).</summary>
+        public HashSet<ulong> UsedMacs { get; }
+
+        /// <summary>The first rule in file order of a kind below <paramref name="below"/> that matches <paramref name="frame"/>, or null.</summary>
+        public FilterRule? FirstMatching(WitnessFrame frame, MatchKind below)
+        {
+            int best = int.MaxValue;
+            void Consider(MatchKind kind, ulong mac, uint id)
+            {
+                if (kind < below && _first.TryGetValue(new MatchKey(kind, mac, id), out int index) && index < best)
+                {
+                    best = index;
+                }
+            }
+
+            // The one signature of each kind that matches the frame (IsMatchedBy, read the other way round).
+            if (frame.Vni is { } vni)
+            {
+                Consider(MatchKind.Vxlan, 0, vni);
+                if (frame.InnerDst is { } inner)
+                {
+                    Consider(MatchKind.VxlanInner, inner, vni);
+                }
+            }
+
+            if (frame.Vsid is { } vsid)
+            {
+                Consider(MatchKind.Nvgre, 0, vsid);
+                if (frame.InnerDst is { } inner)
+                {
+                    Consider(MatchKind.NvgreInner, inner, vsid);
+                }
+            }
+
+            if (frame.Cvid is { } cvid)
+            {
+                Consider(MatchKind.MacVlan, frame.Dst, cvid);
+                Consider(MatchKind.Vlan, 0, cvid);
+            }
+
+            Consider(MatchKind.Mac, frame.Dst, 0);
+            if (frame.Dst == Mac.Broadcast)
+            {
+                Consider(MatchKind.Broadcast, 0, 0);
+            }
+            else if (Mac.IsGroup(frame.Dst))
+            {
+                Consider(MatchKind.Multicast, 0, 0);
+            }
+
+            return best == int.MaxValue ? null : _rules[best];
+        }
+
+        /// <summary>The fields of <paramref name="key"/> that <see cref="WitnessFrame.IsMatchedBy"/> compares (the others zero), or null for a match no frame meets.</summary>
+        private static MatchKey? Signature(MatchKey key) => key.Kind switch
+        {
+            MatchKind.VxlanInner or MatchKind.NvgreInner or MatchKind.MacVlan => key,
+            MatchKind.Vxlan or MatchKind.Nvgre or MatchKind.Vlan => new MatchKey(key.Kind, 0, key.Id),
+            MatchKind.Mac => new MatchKey(key.Kind, key.Mac, 0),
+            MatchKind.Broadcast or MatchKind.Multicast => new MatchKey(key.Kind, 0, 0),
+            _ => null,
+        };
     }
 
     /// <summary>The first address from <paramref name="start"/> + 1 up that no rule uses and is not <paramref name="taken"/>.</summary>

@@ -12,7 +12,14 @@ internal sealed partial class RulesChecker
     {
         if (!_pools.ContainsKey(poolRef.Name) && !_doc.PoisonedPools.Contains(poolRef.Name))
         {
-            Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is not declared{Spelling.DidYouMean(poolRef.Name, _pools.Keys)}.");
+            // The suggestion once per name: a renamed pool can leave a million rules naming the old name.
+            if (!_undefinedPoolSuggestions.TryGetValue(poolRef.Name, out string? suggestion))
+            {
+                suggestion = Spelling.DidYouMean(poolRef.Name, _pools.Keys);
+                _undefinedPoolSuggestions.Add(poolRef.Name, suggestion);
+            }
+
+            Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is not declared{suggestion}.");
         }
     }
 
@@ -58,6 +65,15 @@ internal sealed partial class RulesChecker
             return;
         }
 
+        // Which kinds of identifier some tenant declares a range of (VLAN, VNI, VSID), computed once rather than per rule.
+        bool anyVlan = _tenants.Values.Any(t => t.Vlan is not null);
+        bool anyVni = _tenants.Values.Any(t => t.Vni is not null);
+        bool anyVsid = _tenants.Values.Any(t => t.Vsid is not null);
+        if (!anyVlan && !anyVni && !anyVsid)
+        {
+            return;
+        }
+
         foreach (var (syntax, rule) in _resolved)
         {
             // Conditions are separate statements, with no pattern variable in a '||' or a ternary: Stryker's
@@ -72,7 +88,13 @@ internal sealed partial class RulesChecker
             var idSpan = spanOrNull.Value;
             var identifier = identifierOrNull.Value;
 
-            if (!_tenants.Values.Any(t => identifier.Range(t) is not null) || OwnerOf(rule.Key) is not null)
+            bool accounted = identifier.What switch
+            {
+                "VLAN" => anyVlan,
+                "VNI" => anyVni,
+                _ => anyVsid,
+            };
+            if (!accounted || OwnerOf(rule.Key) is not null)
             {
                 continue;
             }

@@ -11,6 +11,8 @@ internal sealed partial class RulesChecker
     /// <summary>Resolves each rule's target; rules whose target does not resolve take no part in later checks.</summary>
     private void ResolveRules()
     {
+        _resolved.Capacity = _doc.Rules.Count;
+        var replicas = new List<int>();
         foreach (var rule in _doc.Rules)
         {
             var target = rule.Target;
@@ -21,7 +23,7 @@ internal sealed partial class RulesChecker
             }
 
             bool ok = true;
-            var replicas = new List<int>();
+            replicas.Clear();
             PoolDecl? firstPool = null;
             foreach (var poolRef in target.Pools)
             {
@@ -80,7 +82,7 @@ internal sealed partial class RulesChecker
 
             bool group = rule.Match.Kind is MatchKind.Broadcast or MatchKind.Multicast;
             _resolved.Add((rule, new ResolvedRule(rule.Match.Kind, rule.Match.Mac, rule.Match.Id, false, (int)firstPool.Index, queue, rule.Line,
-                group ? replicas.ToEquatableArray() : EquatableArray<int>.Empty, spread, rule.Channel)));
+                group ? new EquatableArray<int>(replicas.ToArray()) : EquatableArray<int>.Empty, spread, rule.Channel)));
         }
     }
 
@@ -116,7 +118,9 @@ internal sealed partial class RulesChecker
     /// <summary>The tenant that owns a rule's identifier (VLAN, VNI or VSID), if any.</summary>
     private TenantDecl? OwnerOf(MatchKey key)
     {
-        foreach (var tenant in _tenants.Values.OrderBy(t => t.Line))
+        // The tenants are all known by now (CheckTenants runs first): sorted once, not once per rule.
+        _tenantsByLine ??= _tenants.Values.OrderBy(t => t.Line).ToArray();
+        foreach (var tenant in _tenantsByLine)
         {
             ValueRange? range = key.Kind switch
             {
@@ -191,9 +195,16 @@ internal sealed partial class RulesChecker
     /// </summary>
     private string Witness(MatchKey key, string claim, int channel = 0)
     {
-        // Only the rules of the channel compete (an S-channel's frames never meet another channel's rules).
-        var rules = _doc.Channels.Count == 0 ? _doc.Rules : _doc.Rules.Where(r => r.Channel == channel).ToList();
-        var (frame, takenBy) = Counterexample.Find(key, rules, (int)(_doc.VxlanPort?.Value ?? 4789));
+        // Only the rules of the channel compete (an S-channel's frames never meet another channel's rules); each channel's
+        // rules are indexed once per check.
+        _witnessRules ??= new Dictionary<int, Counterexample.RuleIndex>();
+        if (!_witnessRules.TryGetValue(channel, out var index))
+        {
+            index = new Counterexample.RuleIndex(_doc.Channels.Count == 0 ? _doc.Rules : _doc.Rules.Where(r => r.Channel == channel).ToList());
+            _witnessRules[channel] = index;
+        }
+
+        var (frame, takenBy) = Counterexample.Find(key, index, (int)(_doc.VxlanPort?.Value ?? 4789));
         return frame is not null
             ? $" The frame [{frame}] {claim}."
             : $" No frame reaches either line: '{takenBy!.Match.Describe()}' on line {takenBy.Line} takes every such frame first.";
@@ -205,8 +216,8 @@ internal sealed partial class RulesChecker
     /// <summary>Same match twice: a conflict when the targets differ, a duplicate when they agree. Returns the first rule of each match.</summary>
     private List<(FilterRule Syntax, ResolvedRule Rule)> CheckDuplicatesAndConflicts()
     {
-        var first = new Dictionary<(int Channel, MatchKey Key), (FilterRule Syntax, ResolvedRule Rule)>();
-        var unique = new List<(FilterRule, ResolvedRule)>();
+        var first = new Dictionary<(int Channel, MatchKey Key), (FilterRule Syntax, ResolvedRule Rule)>(_resolved.Count);
+        var unique = new List<(FilterRule, ResolvedRule)>(_resolved.Count);
         foreach (var entry in _resolved)
         {
             var key = entry.Rule.Key;
@@ -233,13 +244,15 @@ internal sealed partial class RulesChecker
             unique.Add(entry);
         }
 
+        _firstByKey = first;
         return unique;
     }
 
     /// <summary>Redundant (warning) and override (info): a specific rule against the broader rule that would decide without it.</summary>
     private void CheckSpecificity(List<(FilterRule Syntax, ResolvedRule Rule)> unique)
     {
-        var byKey = unique.ToDictionary(u => (u.Rule.Channel, u.Rule.Key), u => u.Rule);
+        // The first rule of each match in each channel, as CheckDuplicatesAndConflicts kept them: exactly the rules of 'unique'.
+        var byKey = _firstByKey;
         foreach (var (syntax, rule) in unique)
         {
             ResolvedRule? broader = null;
@@ -247,14 +260,14 @@ internal sealed partial class RulesChecker
             switch (rule.Kind)
             {
                 case MatchKind.MacVlan:
-                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Mac, rule.Mac, 0)), out var mac) ? mac
-                        : byKey.TryGetValue((c, new MatchKey(MatchKind.Vlan, 0, rule.Id)), out var vlan) ? vlan : null;
+                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Mac, rule.Mac, 0)), out var mac) ? mac.Rule
+                        : byKey.TryGetValue((c, new MatchKey(MatchKind.Vlan, 0, rule.Id)), out var vlan) ? vlan.Rule : null;
                     break;
                 case MatchKind.VxlanInner:
-                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Vxlan, 0, rule.Id)), out var vx) ? vx : null;
+                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Vxlan, 0, rule.Id)), out var vx) ? vx.Rule : null;
                     break;
                 case MatchKind.NvgreInner:
-                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Nvgre, 0, rule.Id)), out var nv) ? nv : null;
+                    broader = byKey.TryGetValue((c, new MatchKey(MatchKind.Nvgre, 0, rule.Id)), out var nv) ? nv.Rule : null;
                     break;
             }
 
@@ -296,17 +309,45 @@ internal sealed partial class RulesChecker
         // A pool a rule line names counts as targeted even when that line has an error (the error is the
         // news, not the pool), and so does the pool a misspelt name most likely means.
         var named = new HashSet<string>(StringComparer.Ordinal);
-        var written = _doc.Rules.SelectMany(r => r.Target.Pools).Concat(_doc.BrokenRuleTargets).Concat(_doc.RecoveredTargets).Select(p => p.Name);
-        if (_doc.DefaultPool?.Name is { } defaultName)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Name(string name)
         {
-            written = written.Concat(new[] { defaultName });
+            // Rule after rule names the same few pools: each name once (a misspelt one costs a search for the nearest).
+            if (seen.Add(name))
+            {
+                named.Add(_pools.ContainsKey(name) ? name : Spelling.Nearest(name, _pools.Keys) ?? name);
+            }
         }
 
-        written = written.Concat(_doc.SectionDefaults.Values.Where(d => d.Name is not null).Select(d => d.Name!));
-
-        foreach (string name in written)
+        foreach (var rule in _doc.Rules)
         {
-            named.Add(_pools.ContainsKey(name) ? name : Spelling.Nearest(name, _pools.Keys) ?? name);
+            foreach (var pool in rule.Target.Pools)
+            {
+                Name(pool.Name);
+            }
+        }
+
+        foreach (var pool in _doc.BrokenRuleTargets)
+        {
+            Name(pool.Name);
+        }
+
+        foreach (var pool in _doc.RecoveredTargets)
+        {
+            Name(pool.Name);
+        }
+
+        if (_doc.DefaultPool?.Name is { } defaultName)
+        {
+            Name(defaultName);
+        }
+
+        foreach (var sectionDefault in _doc.SectionDefaults.Values)
+        {
+            if (sectionDefault.Name is { } name)
+            {
+                Name(name);
+            }
         }
 
         foreach (var pool in _doc.Pools)

@@ -13,11 +13,21 @@ internal sealed partial class RulesChecker
     /// </summary>
     private void CheckTransmit(List<(FilterRule Syntax, ResolvedRule Rule)> unique)
     {
-        var rules = unique.Select(u => u.Rule).ToList();
+        List<ResolvedRule>? rules = null;
         foreach (var pool in _pools.Values.OrderBy(p => p.Line))
         {
             if (pool.AntiSpoof is { } antiSpoof)
             {
+                // The rules, made once and only when some pool has 'antispoof'.
+                if (rules is null)
+                {
+                    rules = new List<ResolvedRule>(unique.Count);
+                    foreach (var u in unique)
+                    {
+                        rules.Add(u.Rule);
+                    }
+                }
+
                 var transmit = PoolTransmit.Of(Resolve(pool), rules);
                 if (antiSpoof.Mac && transmit.Macs.Count == 0)
                 {

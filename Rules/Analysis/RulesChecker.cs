@@ -20,6 +20,18 @@ internal sealed partial class RulesChecker
     private readonly Dictionary<long, PoolDecl> _poolsByIndex = new();
     private readonly List<(FilterRule Syntax, ResolvedRule Rule)> _resolved = new();
 
+    /// <summary>The tenants by the line they are declared on (<see cref="OwnerOf"/>), once they are all known.</summary>
+    private TenantDecl[]? _tenantsByLine;
+
+    /// <summary>The file's rules indexed for the witness frames of conflicts, duplicates, overrides and redundancies, once there is one.</summary>
+    private Dictionary<int, Counterexample.RuleIndex>? _witnessRules;
+
+    /// <summary>The "did you mean" of each undefined pool name reported (the declared pools are all known by then).</summary>
+    private readonly Dictionary<string, string> _undefinedPoolSuggestions = new(StringComparer.Ordinal);
+
+    /// <summary>The first rule of each match (<see cref="CheckDuplicatesAndConflicts"/>).</summary>
+    private Dictionary<(int Channel, MatchKey Key), (FilterRule Syntax, ResolvedRule Rule)> _firstByKey = new();
+
     /// <summary>True when a tenant statement was dropped or repeated: who owns an identifier is then not known for sure.</summary>
     private bool _tenantsIncomplete;
 
@@ -89,7 +101,13 @@ internal sealed partial class RulesChecker
             .Select(Resolve)
             .OrderBy(p => p.Index).ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToEquatableArray();
-        var rules = unique.Select(u => u.Rule).ToEquatableArray();
+        var ruleArray = new ResolvedRule[unique.Count];
+        for (int i = 0; i < ruleArray.Length; i++)
+        {
+            ruleArray[i] = unique[i].Rule;
+        }
+
+        var rules = new EquatableArray<ResolvedRule>(ruleArray);
         var tenantVlans = _tenants.Values.ToDictionary(t => t.Name, t => t.Vlan, StringComparer.Ordinal);
 
         return new RuleSet(

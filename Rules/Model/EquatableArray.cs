@@ -69,15 +69,46 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
     /// <summary>Value inequality.</summary>
     public static bool operator !=(EquatableArray<T> left, EquatableArray<T> right) => !left.Equals(right);
 
-    /// <inheritdoc />
-    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items ?? Array.Empty<T>())).GetEnumerator();
+    /// <summary>An enumerator that allocates nothing (a <c>foreach</c> over the array uses it).</summary>
+    public Enumerator GetEnumerator() => new(AsArray());
 
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    IEnumerator<T> IEnumerable<T>.GetEnumerator() => ((IEnumerable<T>)AsArray()).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<T>)AsArray()).GetEnumerator();
+
+    /// <summary>Enumerates the elements in order, with no allocation.</summary>
+    public struct Enumerator
+    {
+        private readonly T[] _items;
+        private int _index;
+
+        internal Enumerator(T[] items)
+        {
+            _items = items;
+            _index = -1;
+        }
+
+        /// <summary>The current element.</summary>
+        public readonly T Current => _items[_index];
+
+        /// <summary>Moves to the next element; false past the last.</summary>
+        public bool MoveNext() => ++_index < _items.Length;
+    }
 }
 
 /// <summary>Helpers for <see cref="EquatableArray{T}"/>.</summary>
 internal static class EquatableArray
 {
     /// <summary>Copies <paramref name="items"/> into an equatable array.</summary>
-    public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items) => new(new List<T>(items).ToArray());
+    public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
+    {
+        if (items is ICollection<T> collection)
+        {
+            var array = new T[collection.Count];
+            collection.CopyTo(array, 0);
+            return new(array);
+        }
+
+        return new(new List<T>(items).ToArray());
+    }
 }

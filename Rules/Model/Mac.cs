@@ -9,15 +9,18 @@ internal static class Mac
     public const ulong Broadcast = 0xFFFF_FFFF_FFFFUL;
 
     /// <summary>Parses six two-digit hex octets separated by ':' or '-' (one separator throughout), either case.</summary>
-    public static bool TryParse(string text, out ulong mac)
+    public static bool TryParse(string text, out ulong mac) => TryParse(text, 0, text.Length, out mac);
+
+    /// <summary>Parses <c>text[start .. start + length)</c> as <see cref="TryParse(string, out ulong)"/> does.</summary>
+    public static bool TryParse(string text, int start, int length, out ulong mac)
     {
         mac = 0;
-        if (text.Length != 17)
+        if (length != 17)
         {
             return false;
         }
 
-        char sep = text[2];
+        char sep = text[start + 2];
         if (sep != ':' && sep != '-')
         {
             return false;
@@ -25,7 +28,7 @@ internal static class Mac
 
         for (int i = 0; i < 6; i++)
         {
-            int at = i * 3;
+            int at = start + (i * 3);
             if (i > 0 && text[at - 1] != sep)
             {
                 return false;

@@ -42,8 +42,8 @@ internal static class Switching
     public static EquatableArray<VlanMember> Membership(
         IReadOnlyList<ResolvedPool> pools, IReadOnlyDictionary<string, ValueRange?> tenantVlans, IReadOnlyList<ResolvedRule> rules)
     {
-        var members = new SortedSet<VlanMember>(Comparer<VlanMember>.Create((a, b) =>
-            a.Pool != b.Pool ? a.Pool.CompareTo(b.Pool) : a.Lo != b.Lo ? a.Lo.CompareTo(b.Lo) : a.Hi.CompareTo(b.Hi)));
+        // A hash set while rule after rule adds (a million rules add a few thousand members), sorted once at the end.
+        var members = new HashSet<VlanMember>();
         foreach (var pool in pools)
         {
             if (pool.Tenant is not null && tenantVlans.TryGetValue(pool.Tenant, out var range) && range is not null)
@@ -59,8 +59,14 @@ internal static class Switching
         }
 
         var inserts = new HashSet<int>(pools.Where(p => p.VlanInsert != 0).Select(p => p.Index));
-        foreach (var rule in rules.Where(r => !r.IsDrop))
+        for (int i = 0; i < rules.Count; i++)
         {
+            var rule = rules[i];
+            if (rule.IsDrop)
+            {
+                continue;
+            }
+
             if (rule.Kind is MatchKind.MacVlan or MatchKind.Vlan)
             {
                 members.Add(new VlanMember(rule.Pool, (int)rule.Id, (int)rule.Id));
@@ -72,14 +78,23 @@ internal static class Switching
             }
         }
 
+        var withMembers = new HashSet<int>();
+        foreach (var member in members)
+        {
+            withMembers.Add(member.Pool);
+        }
+
         foreach (var pool in pools)
         {
-            if (!members.Any(m => m.Pool == pool.Index))
+            if (withMembers.Add(pool.Index))
             {
                 members.Add(new VlanMember(pool.Index, -1, -1));
             }
         }
 
-        return members.ToEquatableArray();
+        var sorted = new VlanMember[members.Count];
+        members.CopyTo(sorted);
+        System.Array.Sort(sorted, (a, b) => a.Pool != b.Pool ? a.Pool.CompareTo(b.Pool) : a.Lo != b.Lo ? a.Lo.CompareTo(b.Lo) : a.Hi.CompareTo(b.Hi));
+        return new EquatableArray<VlanMember>(sorted);
     }
 }

@@ -749,7 +749,9 @@ internal sealed partial class Parser
             queueSpan = qSpan;
         }
 
-        var pools = new List<PoolRef> { new(poolName, poolSpan) };
+        // A list only for a pool list: most rules name one pool.
+        var firstRef = new PoolRef(poolName, poolSpan);
+        List<PoolRef>? pools = null;
         while (!AtEnd && _tokens[_pos].Kind == TokenKind.Comma)
         {
             Token comma = _tokens[_pos++];
@@ -764,10 +766,10 @@ internal sealed partial class Parser
             }
 
             Token p = Name("a pool name");
-            pools.Add(new PoolRef(p.Text, p.Span));
+            (pools ??= new List<PoolRef> { firstRef }).Add(new PoolRef(p.Text, p.Span));
         }
 
         var whole = new SourceSpan(first.Span.Start, _tokens[_pos - 1].Span.End - first.Span.Start, first.Span.Line, first.Span.Column);
-        return new RuleTarget(false, pools.ToEquatableArray(), queue, queueSpan, whole);
+        return new RuleTarget(false, pools?.ToEquatableArray() ?? new EquatableArray<PoolRef>(new[] { firstRef }), queue, queueSpan, whole);
     }
 }

@@ -46,7 +46,8 @@ internal sealed partial class Parser
         var doc = new RulesDocument(path) { Text = text };
         var parser = new Parser(doc, diagnostics);
         bool brokenDispatcherLine = false;
-        foreach (var line in Lexer.Tokenize(text))
+        var lexer = new Lexer(text);
+        while (lexer.NextLine(out Token[] line))
         {
             parser._tokens = line;
             parser._pos = 0;
@@ -75,12 +76,25 @@ internal sealed partial class Parser
     {
     }
 
+    private static bool HasArrow(Token[] tokens)
+    {
+        foreach (var t in tokens)
+        {
+            if (t.Kind == TokenKind.Arrow)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private int Line => _tokens[0].Span.Line;
 
     private void ParseStatement()
     {
         Token first = _tokens[0];
-        if (Array.Exists(_tokens, t => t.Kind == TokenKind.Arrow) || s_ruleKeywords.Contains(first.Text))
+        if (!_doc.HasRuleLines && (HasArrow(_tokens) || s_ruleKeywords.Contains(first.Text)))
         {
             _doc.HasRuleLines = true;
         }
@@ -266,18 +280,22 @@ internal sealed partial class Parser
     // ---- values ----
 
     /// <summary>Parses decimal or 0x-hex. Values too large for a long saturate, so they report as out of range.</summary>
-    internal static bool TryParseNumber(string text, out long value)
+    internal static bool TryParseNumber(string text, out long value) => TryParseNumber(text, 0, text.Length, out value);
+
+    /// <summary>Parses <c>text[start .. start + length)</c> as <see cref="TryParseNumber(string, out long)"/> does.</summary>
+    internal static bool TryParseNumber(string text, int start, int length, out long value)
     {
         value = 0;
-        bool hex = text.StartsWith("0x", StringComparison.Ordinal) || text.StartsWith("0X", StringComparison.Ordinal);
-        string digits = hex ? text.Substring(2) : text;
-        if (digits.Length == 0)
+        bool hex = length >= 2 && text[start] == '0' && (text[start + 1] == 'x' || text[start + 1] == 'X');
+        int from = hex ? start + 2 : start, end = start + length;
+        if (from == end)
         {
             return false;
         }
 
-        foreach (char c in digits)
+        for (int i = from; i < end; i++)
         {
+            char c = text[i];
             int d = c is >= '0' and <= '9' ? c - '0'
                 : hex && c is >= 'a' and <= 'f' ? c - 'a' + 10
                 : hex && c is >= 'A' and <= 'F' ? c - 'A' + 10
@@ -302,7 +320,7 @@ internal sealed partial class Parser
             throw Error(t.Span, $"Expected {what} (a decimal or 0x-hex number), found {Echo.Quoted(t.Text)}.");
         }
 
-        if (!TryParseNumber(t.Text, out long value))
+        if (!TryParseNumber(t.Chars, t.Offset, t.Length, out long value))
         {
             Fail(RuleDescriptors.SyntaxError, t.Span, $"Expected {what} (a decimal or 0x-hex number), found {Echo.Quoted(t.Text)}.");
             return 0;
@@ -368,19 +386,21 @@ internal sealed partial class Parser
     /// <summary>A MAC address; a malformed one is reported and read past, punctuation stops the statement.</summary>
     private ulong MacAddress(Token t)
     {
-        string message = $"Expected a MAC address (six two-digit hex octets separated by ':' or '-', like 00:1b:21:0a:0b:01), found {Echo.Quoted(t.Text)}.";
         if (t.Kind != TokenKind.Word)
         {
-            throw Error(t.Span, message);
+            throw Error(t.Span, MacMessage(t));
         }
 
-        if (!Mac.TryParse(t.Text, out ulong mac))
+        if (!Mac.TryParse(t.Chars, t.Offset, t.Length, out ulong mac))
         {
-            Fail(RuleDescriptors.SyntaxError, t.Span, message);
+            Fail(RuleDescriptors.SyntaxError, t.Span, MacMessage(t));
         }
 
         return mac;
     }
+
+    private static string MacMessage(Token t) =>
+        $"Expected a MAC address (six two-digit hex octets separated by ':' or '-', like 00:1b:21:0a:0b:01), found {Echo.Quoted(t.Text)}.";
 
     private static bool IsName(string text)
     {

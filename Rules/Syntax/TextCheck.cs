@@ -21,6 +21,12 @@ internal static class TextCheck
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
+            if (c >= ' ' && c <= '~')
+            {
+                // Printable ASCII, nearly all of a rules file: never offending, never a line break.
+                continue;
+            }
+
             if (c == '\n' || c == '\r')
             {
                 if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
