@@ -1023,7 +1023,7 @@ internal sealed class IncrementalRules
     private static bool SameTarget(ResolvedRule a, ResolvedRule b) =>
         a.IsDrop == b.IsDrop && a.Pool == b.Pool && a.Queue == b.Queue && a.Replicas == b.Replicas && a.Spread == b.Spread;
 
-    /// <summary><see cref="Counterexample.Find"/> over the indexes: the free addresses are kept, and only the matches a witness frame can reach are looked up.</summary>
+    /// <summary><see cref="Counterexample.Find(MatchKey, Counterexample.RuleIndex, int)"/> over the indexes: the free addresses are kept, and only the matches a witness frame can reach are looked up.</summary>
     private string Witness(MatchKey key, string claim)
     {
         ulong outer = _free.Outer, inner = _free.Inner;
