@@ -45,14 +45,17 @@ public sealed class RuntimeDispatcher
     private readonly List<int> _runtimeLengths = new();
     private int _documentLength;
 
-    // The checks as state, for changes that cost what they change (null: every change re-checks the whole document).
+    // The checks as state, for changes that cost what they change (null: every change re-checks the whole document). Built at
+    // the first change, from the loaded file's parse and check kept until then (_deferred), so a dispatcher whose rules never
+    // change pays nothing for it at Load.
     private IncrementalRules? _incremental;
+    private (RulesDocument Document, RulesResult Result)? _deferred;
     private readonly ConcurrentDictionary<int, int[]> _replicasByLine = new();
     private readonly Classification.RedirectionTables _redirection;
     private IReadOnlyList<RuleDiagnostic>? _diagnostics;
     private volatile RulesSnapshot _current;
 
-    private RuntimeDispatcher(string path, string text, RulesResult result, IncrementalRules? incremental)
+    private RuntimeDispatcher(string path, string text, RulesResult result, RulesDocument document)
     {
         _path = path;
         // Lines are counted where the rules lexer counts them (LF, CR and CRLF each end one), so a verdict's line, a
@@ -63,9 +66,9 @@ public sealed class RuntimeDispatcher
         _fileLines = _fileLineTexts.Length - 1;
         _documentLength = _fileText.Length;
         _diagnostics = result.Diagnostics;
-        _incremental = incremental;
+        _deferred = (document, result);
         _redirection = RulesSnapshot.RedirectionOf(result.Model!);
-        _current = RulesSnapshot.Build(result.Model!, 1, _redirection, incremental?.Template);
+        _current = RulesSnapshot.Build(result.Model!, 1, _redirection);
         Remember(_current);
         var model = _current.Model;
         Info = new DispatcherInfo(
@@ -109,7 +112,7 @@ public sealed class RuntimeDispatcher
         var result = RulesCompiler.CompileDocument(path, text, out var document);
         return result.HasErrors || result.Model is null || document is null
             ? new RulesLoadResult(null, result.Diagnostics)
-            : new RulesLoadResult(new RuntimeDispatcher(path, text, result, IncrementalRules.Create(document, result)), result.Diagnostics);
+            : new RulesLoadResult(new RuntimeDispatcher(path, text, result, document), result.Diagnostics);
     }
 
     /// <summary>Reads a rules file (UTF-8) and <see cref="Load"/>s it. A file that is not UTF-8 text gets VMDQ0019, as in the build.</summary>
@@ -169,7 +172,37 @@ public sealed class RuntimeDispatcher
     internal bool FullRecompile { get; set; }
 
     /// <summary>True when changes take the incremental path (the file's checks could be kept as state, and <see cref="FullRecompile"/> is off).</summary>
-    internal bool Incremental => _incremental is not null && !FullRecompile;
+    internal bool Incremental
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return IncrementalState() is not null && !FullRecompile;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The incremental state, built at the first change that asks (under <see cref="_gate"/>) from the loaded file's parse and
+    /// check: with it, the current version (still the loaded file's) is built again with growable tables, so changes can update
+    /// them in place. The same rules, so the same verdicts; readers of the first build keep it until they are done.
+    /// </summary>
+    private IncrementalRules? IncrementalState()
+    {
+        if (_deferred is { } deferred)
+        {
+            _deferred = null;
+            _incremental = IncrementalRules.Create(deferred.Document, deferred.Result);
+            if (_incremental is not null)
+            {
+                var current = _current;
+                _current = RulesSnapshot.Build(deferred.Result.Model!, current.Version, _redirection, _incremental.Template);
+            }
+        }
+
+        return _incremental;
+    }
 
     /// <summary>The runtime rules in force, oldest first.</summary>
     public IReadOnlyList<RuleHandle> RuntimeRules
@@ -374,7 +407,9 @@ public sealed class RuntimeDispatcher
 
             var options2 = options ?? new RuleChangeOptions();
             // Text that is not text (VMDQ0019) is reported with its byte offset in the whole document: that refusal takes the full path.
-            return Incremental && !newRules.Any(r => TextCheck.FindHostile(r.Text) is not null)
+            bool incremental = !FullRecompile && IncrementalState() is not null;
+            current = _current;
+            return incremental && !newRules.Any(r => TextCheck.FindHostile(r.Text) is not null)
                 ? ChangeIncremental(current, removed, newLines, newRules, added, options2)
                 : ChangeFull(current, removed, newLines, added, options2);
         }
@@ -445,6 +480,7 @@ public sealed class RuntimeDispatcher
 
         // From now on every change takes this path (the incremental state no longer follows the rules).
         _incremental = null;
+        _deferred = null;
         var next = RulesSnapshot.Build(result.Model!, current.Version + 1, _redirection);
         Remember(next);
         Commit(removed, newLines);
