@@ -884,32 +884,9 @@ internal sealed class IncrementalRules
         }
     }
 
-    private static bool IsReservedId(MatchKey key) => key.Kind switch
-    {
-        MatchKind.Vlan or MatchKind.MacVlan => key.Id == 0 || key.Id == 4095,
-        MatchKind.Nvgre or MatchKind.NvgreInner => key.Id <= 0xFFF || key.Id == 0xFFFFFF,
-        _ => false,
-    };
+    private static bool IsReservedId(MatchKey key) => RulesChecker.IsReservedId(key);
 
-    private TenantDecl? OwnerOf(MatchKey key)
-    {
-        foreach (var tenant in _tenantsByLine)
-        {
-            ValueRange? range = key.Kind switch
-            {
-                MatchKind.Vlan or MatchKind.MacVlan => tenant.Vlan,
-                MatchKind.Vxlan or MatchKind.VxlanInner => tenant.Vni,
-                MatchKind.Nvgre or MatchKind.NvgreInner => tenant.Vsid,
-                _ => null,
-            };
-            if (range is not null && range.Contains(key.Id))
-            {
-                return tenant;
-            }
-        }
-
-        return null;
-    }
+    private TenantDecl? OwnerOf(MatchKey key) => RulesChecker.OwnerOf(_tenantsByLine, key);
 
     private string IdSpelling(RuleLine line, FilterRule syntax, ResolvedRule rule) =>
         syntax.IdSpan is { } span ? Spelled(line, span) : rule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);

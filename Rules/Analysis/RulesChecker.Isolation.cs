@@ -45,7 +45,8 @@ internal sealed partial class RulesChecker
     };
 
     /// <summary>VMDQ0009's reserved values: VLAN 0 and 4095, VSIDs 0..0xFFF and 0xFFFFFF.</summary>
-    private static bool IsReservedId(MatchKey key) => key.Kind switch
+    /// <summary>A reserved VLAN ID (0, 4095) or VSID (0..4095, 0xFFFFFF): one definition for the checker and its incremental twin.</summary>
+    internal static bool IsReservedId(MatchKey key) => key.Kind switch
     {
         MatchKind.Vlan or MatchKind.MacVlan => key.Id == 0 || key.Id == 4095,
         MatchKind.Nvgre or MatchKind.NvgreInner => key.Id <= 0xFFF || key.Id == 0xFFFFFF,

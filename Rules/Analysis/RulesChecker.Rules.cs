@@ -120,7 +120,13 @@ internal sealed partial class RulesChecker
     {
         // The tenants are all known by now (CheckTenants runs first): sorted once, not once per rule.
         _tenantsByLine ??= _tenants.Values.OrderBy(t => t.Line).ToArray();
-        foreach (var tenant in _tenantsByLine)
+        return OwnerOf(_tenantsByLine, key);
+    }
+
+    /// <summary>The first of <paramref name="tenantsByLine"/> whose range of <paramref name="key"/>'s identifier kind holds it (shared with <see cref="IncrementalRules"/>).</summary>
+    internal static TenantDecl? OwnerOf(IReadOnlyList<TenantDecl> tenantsByLine, MatchKey key)
+    {
+        foreach (var tenant in tenantsByLine)
         {
             ValueRange? range = key.Kind switch
             {

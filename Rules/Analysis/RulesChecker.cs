@@ -20,7 +20,7 @@ internal sealed partial class RulesChecker
     private readonly Dictionary<long, PoolDecl> _poolsByIndex = new();
     private readonly List<(FilterRule Syntax, ResolvedRule Rule)> _resolved = new();
 
-    /// <summary>The tenants by the line they are declared on (<see cref="OwnerOf"/>), once they are all known.</summary>
+    /// <summary>The tenants by the line they are declared on (<see cref="OwnerOf(MatchKey)"/>), once they are all known.</summary>
     private TenantDecl[]? _tenantsByLine;
 
     /// <summary>The file's rules indexed for the witness frames of conflicts, duplicates, overrides and redundancies, once there is one.</summary>
