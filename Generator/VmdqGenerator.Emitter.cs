@@ -20,6 +20,9 @@ public sealed partial class VmdqGenerator
     /// </summary>
     internal const int InlineTableLimit = 4 * 1024;
 
+    /// <summary>Pools with more source MACs than this get them from a table, not an array initializer.</summary>
+    internal const int InlineSourceMacLimit = 64;
+
     /// <summary>
     /// Characters of packed table text one dispatcher may print. String literals share the assembly's
     /// user-string heap (16 MB, 2 bytes a character; past it CS8103): tables past this budget are printed as
@@ -90,6 +93,7 @@ public sealed partial class VmdqGenerator
         private readonly CancellationToken _cancellationToken;
         private readonly SourceWriter _w = new();
         private readonly string _tablesClass;
+        private readonly List<(string Field, int Pool, ulong[] Macs)> _sourceMacTables = new();
         private readonly long _packedTextBudget;
         private long _packedText;
 
@@ -131,7 +135,7 @@ public sealed partial class VmdqGenerator
         /// Ends a <c>PoolInfo</c> begun by <paramref name="head"/> with its transmit attributes, as named arguments on lines of
         /// their own (MACs four to a line, each with its colon form), or on the same line when all are defaults.
         /// </summary>
-        private void WriteTransmitAttributes(string head, PoolTransmit transmit, long rateBitsPerSecond)
+        private void WriteTransmitAttributes(string head, int pool, PoolTransmit transmit, long rateBitsPerSecond)
         {
             // Each named argument as its lines, in PoolInfo's parameter order.
             var arguments = new List<List<string>>();
@@ -142,7 +146,15 @@ public sealed partial class VmdqGenerator
                 arguments.Add(new List<string> { "AntiSpoof: " + checks });
             }
 
-            if (transmit.Macs.Count > 0)
+            if (transmit.Macs.Count > InlineSourceMacLimit)
+            {
+                // Many MACs: bytes in the tables class (packed past InlineTableLimit), as the hash tables are; an array
+                // initializer costs the compiler a bound node per element (seconds at 1M rules).
+                string field = $"Pool{Num(pool)}SourceMacs";
+                _sourceMacTables.Add((field, pool, transmit.Macs.AsArray()));
+                arguments.Add(new List<string> { $"SourceMacs: {Rt}.Classification.TableData.ToUInt64s({_tablesClass}.{field})" });
+            }
+            else if (transmit.Macs.Count > 0)
             {
                 // The pool's own MACs: the source MACs MAC anti-spoofing lets it send from.
                 var lines = new List<string> { "SourceMacs: new ulong[]", "{" };
@@ -296,7 +308,7 @@ public sealed partial class VmdqGenerator
                 string tenant = pool.Tenant is null ? "null" : Literal(pool.Tenant);
                 string rss = pool.Rss ? ", Rss: true" : string.Empty;
                 string head = $"new {Rt}.PoolInfo({Literal(pool.Name)}, {Num(pool.Index)}, {Num(pool.FirstQueue)}, {Num(pool.LastQueue)}, {tenant}, {Num(pool.Priority)}, {Num(pool.BandwidthPercent)}{rss}";
-                WriteTransmitAttributes(head, m.Transmit[i], pool.RateBitsPerSecond);
+                WriteTransmitAttributes(head, i, m.Transmit[i], pool.RateBitsPerSecond);
             }
 
             _w.Indentation -= 2;
@@ -406,6 +418,32 @@ public sealed partial class VmdqGenerator
             if (_plan.L2Rules.Count > 0 || _plan.VlanMembers.Count > 0)
             {
                 _w.WriteLine($"L2Forwarding = {Rt}.L2ForwardingTable.FromBytes({_tablesClass}.L2Filters, {_tablesClass}.L2Members),");
+            }
+        }
+
+        /// <summary>The source MACs of pools with more than <see cref="InlineSourceMacLimit"/>, 8 little-endian bytes each (<c>TableData.ToUInt64s</c>).</summary>
+        private void WriteSourceMacTables()
+        {
+            foreach (var (field, pool, macs) in _sourceMacTables)
+            {
+                var bytes = new byte[macs.Length * 8];
+                var comments = new List<string>(Math.Min(macs.Length, InlineTableLimit / 8));
+                for (int i = 0; i < macs.Length; i++)
+                {
+                    for (int k = 0; k < 8; k++)
+                    {
+                        bytes[(i * 8) + k] = (byte)(macs[i] >> (8 * k));
+                    }
+
+                    if (comments.Count < comments.Capacity)
+                    {
+                        comments.Add(Mac.Format(macs[i]));
+                    }
+                }
+
+                _w.WriteLine();
+                _w.WriteLine($"// The source MACs of pool {Num(pool)} (its MAC anti-spoofing), 8 little-endian bytes each.");
+                WriteBytes(field, bytes, 8, comments.ToEquatableArray());
             }
         }
 
@@ -530,6 +568,7 @@ public sealed partial class VmdqGenerator
 
             WriteKernelTables();
             WriteL2Tables();
+            WriteSourceMacTables();
             _w.CloseBlock();
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.ComponentModel;
 using System.IO;
@@ -27,6 +28,25 @@ public static class TableData
 
     /// <summary>Bits each character of <see cref="Unpack"/> text carries.</summary>
     public const int BitsPerChar = 15;
+
+    /// <summary>The 64-bit values in <paramref name="bytes"/>, 8 little-endian bytes each (a pool's source MACs).</summary>
+    /// <param name="bytes">The values' bytes.</param>
+    /// <exception cref="InvalidOperationException">The length is not a multiple of 8 (a generator bug).</exception>
+    public static ulong[] ToUInt64s(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length % 8 != 0)
+        {
+            throw Corrupt($"{bytes.Length} bytes of 64-bit values");
+        }
+
+        var values = new ulong[bytes.Length / 8];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(i * 8, 8));
+        }
+
+        return values;
+    }
 
     /// <summary>Decodes a base64 UTF-8 literal into a new array.</summary>
     /// <exception cref="InvalidOperationException">The literal is not valid base64 (a generator bug).</exception>

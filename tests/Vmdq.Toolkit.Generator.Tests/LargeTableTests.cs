@@ -106,6 +106,36 @@ public class LargeTableTests
     }
 
     [Fact]
+    public void Many_source_MACs_come_from_a_table_and_equal_the_runtime_engines()
+    {
+        // 1500 mac rules spread over 7 pools (214-215 MACs each, past InlineSourceMacLimit), and the mac+vlan rules' MACs:
+        // an array initializer of 550K ulongs cost the 1M-rule build 10+ s of compile; a table costs it nothing.
+        var (rules, _) = ManyRules(1500);
+        string source = CompilationHarness.GenerateSource("large.vmdq", rules);
+        Assert.DoesNotContain("SourceMacs: new ulong[]", source);
+        Assert.Contains("SourceMacs: global::Vmdq.Toolkit.Classification.TableData.ToUInt64s(LargeDispatcherTables.Pool1SourceMacs)", source);
+        // 428 MACs of 8 bytes: under InlineTableLimit, so a byte span with the MACs in comments (larger ones are packed text).
+        Assert.Contains("public static global::System.ReadOnlySpan<byte> Pool1SourceMacs => new byte[]", source);
+        Assert.Contains("// slot 0: 02:10:00:00:00:00", source);
+        var info = (DispatcherInfo)CompilationHarness.CompileSource(source).GetProperty("Info")!.GetValue(null)!;
+        var runtime = RuntimeDispatcher.Load(rules, "large.vmdq").Dispatcher!.Info;
+        Assert.Equal(runtime.Pools.Count, info.Pools.Count);
+        for (int p = 0; p < info.Pools.Count; p++)
+        {
+            Assert.Equal(runtime.Pools[p].SourceMacs ?? [], info.Pools[p].SourceMacs ?? []);
+        }
+
+        Assert.Equal(2 * 1500, info.Pools.Sum(p => p.SourceMacs?.Count ?? 0));
+
+        // A few MACs stay an initializer (readable in the generated file, with their colon form).
+        string small = CompilationHarness.GenerateSource("small.vmdq", "dispatcher S.SmallDispatcher\nnic pools 4 queues 1 ring 512\npool a 1\nmac 02:00:00:00:00:01 -> a\n");
+        Assert.Contains("SourceMacs: new ulong[]", small);
+        Assert.Contains("0x20000000001UL, // 02:00:00:00:00:01", small);
+        Assert.Throws<InvalidOperationException>(() => TableData.ToUInt64s(new byte[12]));
+        Assert.Equal(new ulong[] { 0x0102030405060708UL }, TableData.ToUInt64s(new byte[] { 8, 7, 6, 5, 4, 3, 2, 1 }));
+    }
+
+    [Fact]
     public void TablesPastTheTextBudgetAreBase64AndClassifyEveryRule()
     {
         var (rules, frames) = ManyRules(600);
