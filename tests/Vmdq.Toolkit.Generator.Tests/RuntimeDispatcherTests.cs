@@ -289,10 +289,12 @@ public class RuntimeDispatcherTests
         var frame = Frame(Web);
         var frames = Enumerable.Repeat(frame, 64).ToArray();
         using var stop = new CancellationTokenSource();
+        using var started = new CountdownEvent(2);
         int batches = 0;
-        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
             var verdicts = new Verdict[frames.Length];
+            started.Signal();
             while (!stop.IsCancellationRequested)
             {
                 rules.ClassifyBatch(frames, verdicts);
@@ -300,11 +302,14 @@ public class RuntimeDispatcherTests
                 Assert.Contains(verdicts[0].Pool, new[] { 1, 2 });
                 Interlocked.Increment(ref batches);
             }
-        })).ToArray();
+        }, TaskCreationOptions.LongRunning)).ToArray();
 
-        // At least 60 changes, and on until the readers have classified 100 batches during them (bounded).
+        // Changes start once both readers run (their own threads: a busy thread pool must not leave them unscheduled while
+        // 20,000 changes of a few microseconds each go by), then at least 60 of them, and on until the readers have classified
+        // 100 batches during them; a reader that fails ends the loop (its assertion is rethrown below).
+        started.Wait();
         int changes = 0;
-        for (int i = 0; i < 60 || (Volatile.Read(ref batches) < 100 && i < 20_000); i++, changes++)
+        for (int i = 0; i < 60 || (Volatile.Read(ref batches) < 100 && !readers.Any(r => r.IsCompleted)); i++, changes++)
         {
             var change = rules.Change(new[] { handle }, $"mac {Web} -> {(i % 2 == 0 ? "db" : "web")}");
             Assert.True(change.Accepted, change.ToString());
