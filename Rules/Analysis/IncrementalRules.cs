@@ -782,11 +782,9 @@ internal sealed class IncrementalRules
     {
         if (!_pools.ContainsKey(poolRef.Name) && !_doc.PoisonedPools.Contains(poolRef.Name))
         {
-            Report(line, RuleDescriptors.Undefined, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is not declared{Spelling.DidYouMean(poolRef.Name, _pools.Keys)}.");
+            Report(line, RuleDescriptors.Undefined, poolRef.Span, RuleMessages.PoolNotDeclared(poolRef.Name, Spelling.DidYouMean(poolRef.Name, _pools.Keys)));
         }
     }
-
-    private string NicWhere() => _doc.NicLine > 0 ? $" (nic, line {_doc.NicLine})" : " (the default geometry; add a 'nic' statement to change it)";
 
     private static string Spelled(RuleLine line, SourceSpan span)
     {
@@ -819,7 +817,7 @@ internal sealed class IncrementalRules
 
             if (replicas.Contains((int)pool.Index))
             {
-                Report(line, RuleDescriptors.DuplicateDeclaration, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is listed twice: the frame would be delivered to it twice.");
+                Report(line, RuleDescriptors.DuplicateDeclaration, poolRef.Span, RuleMessages.PoolListedTwice(poolRef.Name));
                 ok = false;
                 continue;
             }
@@ -838,15 +836,13 @@ internal sealed class IncrementalRules
         {
             if (!_doc.GeometryInvalid && explicitQueue >= _geometry.QueuesPerPool)
             {
-                Report(line, RuleDescriptors.ValueOutOfRange, queueSpan,
-                    $"Queue {Spelled(line, queueSpan)} is out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
+                Report(line, RuleDescriptors.ValueOutOfRange, queueSpan, RuleMessages.QueueOutOfRange(Spelled(line, queueSpan), _geometry.QueuesPerPool, _doc.NicLine));
                 return null;
             }
 
             if (firstPool.Queues is { } allowed && !allowed.Contains(explicitQueue))
             {
-                Report(line, RuleDescriptors.ValueOutOfRange, queueSpan,
-                    $"Queue {Spelled(line, queueSpan)} is outside the queues of pool {Echo.Quoted(firstPool.Name)} ({Spelled(allowed.Span)}, line {firstPool.Line}).");
+                Report(line, RuleDescriptors.ValueOutOfRange, queueSpan, RuleMessages.QueueOutsidePool(Spelled(line, queueSpan), firstPool, Spelled(allowed.Span)));
                 return null;
             }
 
@@ -864,23 +860,17 @@ internal sealed class IncrementalRules
         var key = rule.Match;
         if (key.Kind is MatchKind.Vlan or MatchKind.MacVlan && rule.IdSpan is { } vlanSpan && IsReservedId(key))
         {
-            Report(line, RuleDescriptors.ReservedValue, vlanSpan, key.Id == 0
-                ? "VLAN ID 0 is reserved: it marks priority-tagged frames, which carry no VLAN."
-                : "VLAN ID 4095 is reserved by IEEE 802.1Q and never carried by a valid frame.");
+            Report(line, RuleDescriptors.ReservedValue, vlanSpan, RuleMessages.ReservedVlan(key.Id));
         }
 
         if (key.Kind is MatchKind.Nvgre or MatchKind.NvgreInner && rule.IdSpan is { } vsidSpan && IsReservedId(key))
         {
-            Report(line, RuleDescriptors.ReservedValue, vsidSpan, key.Id == 0xFFFFFF
-                ? $"VSID {Spelled(line, vsidSpan)} is reserved by RFC 7637 for vendor-specific use."
-                : $"VSID {Spelled(line, vsidSpan)} is reserved: RFC 7637 reserves VSIDs 0..0xFFF.");
+            Report(line, RuleDescriptors.ReservedValue, vsidSpan, RuleMessages.ReservedVsid(key.Id, Spelled(line, vsidSpan)));
         }
 
         if (key.Kind is MatchKind.Mac or MatchKind.MacVlan && rule.MacSpan is { } macSpan && Mac.IsGroup(key.Mac))
         {
-            Report(line, RuleDescriptors.GroupMac, macSpan, key.Mac == Mac.Broadcast
-                ? $"{Mac.Format(key.Mac)} is the broadcast address: use a 'broadcast' rule, which can replicate to several pools."
-                : $"{Mac.Format(key.Mac)} is a group (multicast) address: a 'mac' rule sends it to one pool; use a 'multicast' rule to replicate.");
+            Report(line, RuleDescriptors.GroupMac, macSpan, RuleMessages.GroupMac(key.Mac));
         }
     }
 
@@ -901,14 +891,7 @@ internal sealed class IncrementalRules
         var pool = _poolsByIndex[rule.Pool];
         if (pool.Tenant is not null && pool.Tenant != owner.Name)
         {
-            string what = rule.Kind switch
-            {
-                MatchKind.Vlan or MatchKind.MacVlan => "VLAN",
-                MatchKind.Vxlan or MatchKind.VxlanInner => "VNI",
-                _ => "VSID",
-            };
-            Report(line, RuleDescriptors.TenantLeak, syntax.Target.Pools[0].Span,
-                $"{what} {IdSpelling(line, syntax, rule)} belongs to tenant {Echo.Quoted(owner.Name)} (line {owner.Line}), but pool {Echo.Quoted(pool.Name)} belongs to tenant {Echo.Quoted(pool.Tenant)} (line {pool.Line}).");
+            Report(line, RuleDescriptors.TenantLeak, syntax.Target.Pools[0].Span, RuleMessages.TenantLeak(rule.Kind, IdSpelling(line, syntax, rule), owner, pool));
         }
     }
 
@@ -938,10 +921,8 @@ internal sealed class IncrementalRules
         }
 
         var range = identifier.Range(tenant);
-        string owns = range is null ? string.Empty : $", which owns {identifier.What}s {Spelled(range.Span)}";
         Report(line, RuleDescriptors.UnownedIdentifier, idSpan,
-            $"{identifier.What} {Spelled(line, idSpan)} belongs to no tenant, but it is sent to pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(tenant.Name)} (line {tenant.Line}{owns}). "
-            + $"Add it to the tenant's {identifier.What.ToLowerInvariant()} range, or send it to a pool that belongs to no tenant.");
+            RuleMessages.UnownedIdentifier(identifier.What, Spelled(line, idSpan), pool, tenant, range is null ? null : Spelled(range.Span)));
     }
 
     private void CheckSharedReplication(RuleLine line, FilterRule syntax, ResolvedRule rule)
@@ -970,32 +951,14 @@ internal sealed class IncrementalRules
                 continue;
             }
 
-            string traffic = rule.Kind == MatchKind.Broadcast ? "every broadcast frame (ARP requests, DHCP)" : "every multicast frame (IPv6 neighbour discovery, mDNS)";
-            Report(line, RuleDescriptors.SharedReplication, poolRef.Span,
-                $"'{(rule.Kind == MatchKind.Broadcast ? "broadcast" : "multicast")}' replicates to pool {Echo.Quoted(first.Value.Pool.Name)} of tenant {Echo.Quoted(first.Value.Tenant.Name)} and to pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(tenant.Name)}: "
-                + $"{traffic} of one tenant reaches the other. List pools of one tenant (pools that belong to no tenant may join).");
+            Report(line, RuleDescriptors.SharedReplication, poolRef.Span, RuleMessages.SharedReplication(rule.Kind, first.Value.Pool, first.Value.Tenant, pool, tenant));
             break;
         }
     }
 
     // ---- a match's checks (RulesChecker.CheckDuplicatesAndConflicts, CheckSpecificity) ----
 
-    private string DescribeTarget(ResolvedRule rule)
-    {
-        if (rule.IsDrop)
-        {
-            return "drop";
-        }
-
-        string Name(int index) => _poolsByIndex.TryGetValue(index, out var p) ? p.Name : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return rule.Replicas.Count > 1
-            ? string.Join(", ", rule.Replicas.Select(Name))
-            : rule.Spread ? $"{Name(rule.Pool)} (queue by RSS)" : $"{Name(rule.Pool)}:{rule.Queue}";
-    }
-
-    private string Fate(ResolvedRule rule) => rule.IsDrop ? "is dropped" : "goes to " + DescribeTarget(rule);
-
-    private string Would(ResolvedRule rule) => rule.IsDrop ? "would drop it" : "would send it to " + DescribeTarget(rule);
+    private string? PoolName(int index) => _poolsByIndex.TryGetValue(index, out var p) ? p.Name : null;
 
     private static bool SameTarget(ResolvedRule a, ResolvedRule b) =>
         a.IsDrop == b.IsDrop && a.Pool == b.Pool && a.Queue == b.Queue && a.Replicas == b.Replicas && a.Spread == b.Spread;
@@ -1050,9 +1013,7 @@ internal sealed class IncrementalRules
             }
         }
 
-        return takenBy is null
-            ? $" The frame [{frame}] {claim}."
-            : $" No frame reaches either line: '{takenBy.Match.Describe()}' on line {takenBy.Line} takes every such frame first.";
+        return RuleMessages.Witness(takenBy is null ? frame.ToString() : null, claim, takenBy);
     }
 
     private (ulong, ulong, ulong) FreeAddresses()
@@ -1089,14 +1050,12 @@ internal sealed class IncrementalRules
             if (SameTarget(earlier, rule))
             {
                 items.Add(RuleDiagnostic.Create(RuleDescriptors.Duplicate, entry.Rule!.KindSpan,
-                    $"'{key.Describe()} -> {DescribeTarget(rule)}' duplicates line {earlier.Line}."
-                    + Witness(key, $"matches both and {Fate(rule)} by either line")));
+                    RuleMessages.Duplicate(key, rule, earlier, PoolName) + Witness(key, RuleMessages.DuplicateClaim(rule, PoolName))));
             }
             else
             {
                 items.Add(RuleDiagnostic.Create(RuleDescriptors.Conflict, entry.Rule!.KindSpan,
-                    $"'{key.Describe()}' is sent to {DescribeTarget(rule)} here but to {DescribeTarget(earlier)} on line {earlier.Line}."
-                    + Witness(key, $"matches both: by line {earlier.Line} it {Fate(earlier)}, by line {rule.Line} it {Fate(rule)}")));
+                    RuleMessages.Conflict(key, rule, earlier, PoolName) + Witness(key, RuleMessages.ConflictClaim(rule, earlier, PoolName))));
             }
         }
 
@@ -1115,14 +1074,12 @@ internal sealed class IncrementalRules
             if (SameTarget(rule, broader))
             {
                 items.Add(RuleDiagnostic.Create(RuleDescriptors.Redundant, syntax.KindSpan,
-                    $"'{rule.Key.Describe()}' sends its traffic to {DescribeTarget(rule)}, where '{broader.Key.Describe()}' on line {broader.Line} already sends it."
-                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}, and by line {broader.Line} without it")));
+                    RuleMessages.Redundant(rule, broader, PoolName) + Witness(rule.Key, RuleMessages.RedundantClaim(rule, broader, PoolName))));
             }
             else
             {
                 items.Add(RuleDiagnostic.Create(RuleDescriptors.Override, syntax.KindSpan,
-                    $"'{rule.Key.Describe()}' sends part of the traffic of '{broader.Key.Describe()}' (line {broader.Line}, to {DescribeTarget(broader)}) to {DescribeTarget(rule)}."
-                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}; without line {rule.Line}, line {broader.Line} {Would(broader)}")));
+                    RuleMessages.Override(rule, broader, PoolName) + Witness(rule.Key, RuleMessages.OverrideClaim(rule, broader, PoolName))));
             }
         }
 
@@ -1145,16 +1102,12 @@ internal sealed class IncrementalRules
             bool hasVlans = _poolVlanRules.ContainsKey((int)pool.Index) || (pool.VlanInsert ?? 0) != 0;
             if (antiSpoof.Mac && !hasMacs)
             {
-                items.Add(RuleDiagnostic.Create(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span,
-                    $"Pool {Echo.Quoted(pool.Name)} checks source MACs, but no 'mac' rule sends to it: it has no MAC of its own, so every frame it sends is dropped. "
-                    + "Add a rule such as 'mac 52:54:00:12:34:56 -> " + pool.Name + "' for its VM, or remove 'mac' from 'antispoof'."));
+                items.Add(RuleDiagnostic.Create(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span, RuleMessages.AntiSpoofNoMac(pool.Name)));
             }
 
             if (antiSpoof.Vlan && !hasVlans)
             {
-                items.Add(RuleDiagnostic.Create(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span,
-                    $"Pool {Echo.Quoted(pool.Name)} checks VLANs, but no 'vlan' or 'mac ... vlan' rule sends to it and it has no 'vlan-insert': it is on no VLAN, so every frame it sends is dropped. "
-                    + "Add a rule such as 'vlan 100 -> " + pool.Name + "', give it 'vlan-insert', or remove 'vlan' from 'antispoof'."));
+                items.Add(RuleDiagnostic.Create(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span, RuleMessages.AntiSpoofNoVlan(pool.Name)));
             }
         }
 
@@ -1165,8 +1118,7 @@ internal sealed class IncrementalRules
             if (_pools.TryGetValue(pool.Name, out var declared) && ReferenceEquals(declared, pool)
                 && pool.Index != _defaultPool && !_targeted.ContainsKey((int)pool.Index) && !_named.ContainsKey(pool.Name))
             {
-                items.Add(RuleDiagnostic.Create(RuleDescriptors.UnreachablePool, pool.NameSpan,
-                    $"Pool {Echo.Quoted(pool.Name)} (index {Spelled(pool.IndexSpan)}) is never targeted by a rule and is not the default pool: no frame can reach it."));
+                items.Add(RuleDiagnostic.Create(RuleDescriptors.UnreachablePool, pool.NameSpan, RuleMessages.UnreachablePool(pool.Name, Spelled(pool.IndexSpan))));
             }
         }
 
@@ -1177,9 +1129,7 @@ internal sealed class IncrementalRules
                 if (!_stations.ContainsKey(pool.Name))
                 {
                     items.Add(RuleDiagnostic.Create(RuleDescriptors.VepaNoStationMac, pool.NameSpan,
-                        $"Pool {Echo.Quoted(pool.Name)} has no MAC of its own ('mac' rule), and this NIC is in VEPA mode (switch, line {statement.Span.Line}): the station recognizes "
-                        + "a frame the adjacent bridge reflects back by its source MAC, so this pool's own broadcast and multicast frames come back to it. "
-                        + $"Give it a station MAC (mac M -> {pool.Name}), or use 'switch veb'."));
+                        RuleMessages.VepaNoStationMac(pool.Name, RuleMessages.NicInVepaMode(statement.Span.Line))));
                 }
             }
         }
@@ -1271,9 +1221,7 @@ internal sealed class IncrementalRules
         foreach (string resource in order)
         {
             var value = over[resource];
-            string detail = resource == "tunnel filters" && value.Limit == 0 ? " (it has no tunnel classification)" : string.Empty;
-            items.Add(RuleDiagnostic.Create(RuleDescriptors.Capacity, value.Span,
-                $"This file needs {needed[resource]} {(needed[resource] == 1 ? resource.TrimEnd('s') : resource)}; {where} holds {value.Limit}{detail}. This is the first rule over the limit."));
+            items.Add(RuleDiagnostic.Create(RuleDescriptors.Capacity, value.Span, RuleMessages.FilterCapacity(resource, needed[resource], where, value.Limit)));
         }
     }
 
@@ -1284,11 +1232,9 @@ internal sealed class IncrementalRules
             return Source.Empty;
         }
 
-        string name = _poolsByIndex.TryGetValue(_defaultPool, out var pool) ? $"{_defaultPool} ({Echo.Quoted(pool.Name)})" : _defaultPool.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new Source(new List<RuleDiagnostic>
         {
-            RuleDiagnostic.Create(RuleDescriptors.NoRules, new SourceSpan(0, 0, 1, 1),
-                $"This file has no rules: every frame goes to the default pool {name}. Add rules such as 'vlan 100 -> web', or remove the file."),
+            RuleDiagnostic.Create(RuleDescriptors.NoRules, new SourceSpan(0, 0, 1, 1), RuleMessages.NoRules(_defaultPool, PoolName(_defaultPool))),
         });
     }
 

@@ -102,9 +102,7 @@ internal sealed partial class RulesChecker
 
         foreach (var pair in over)
         {
-            string detail = pair.Key == "tunnel filters" && pair.Value.Limit == 0 ? " (it has no tunnel classification)" : string.Empty;
-            Report(RuleDescriptors.Capacity, pair.Value.Span,
-                $"This file needs {needed[pair.Key]} {(needed[pair.Key] == 1 ? pair.Key.TrimEnd('s') : pair.Key)}; {where} holds {pair.Value.Limit}{detail}. This is the first rule over the limit.");
+            Report(RuleDescriptors.Capacity, pair.Value.Span, RuleMessages.FilterCapacity(pair.Key, needed[pair.Key], where, pair.Value.Limit));
         }
     }
 }

@@ -145,7 +145,7 @@ internal sealed partial class RulesChecker
             {
                 if (!_doc.PoisonedPools.Contains(dp.Name))
                 {
-                    Report(RuleDescriptors.Undefined, dp.Span, $"Pool {Echo.Quoted(dp.Name)} is not declared{Spelling.DidYouMean(dp.Name, _pools.Keys)}.");
+                    Report(RuleDescriptors.Undefined, dp.Span, RuleMessages.PoolNotDeclared(dp.Name, Spelling.DidYouMean(dp.Name, _pools.Keys)));
                 }
 
                 return null;

@@ -19,7 +19,7 @@ internal sealed partial class RulesChecker
                 _undefinedPoolSuggestions.Add(poolRef.Name, suggestion);
             }
 
-            Report(RuleDescriptors.Undefined, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is not declared{suggestion}.");
+            Report(RuleDescriptors.Undefined, poolRef.Span, RuleMessages.PoolNotDeclared(poolRef.Name, suggestion));
         }
     }
 
@@ -112,10 +112,8 @@ internal sealed partial class RulesChecker
             }
 
             var range = identifier.Range(tenant);
-            string owns = range is null ? string.Empty : $", which owns {identifier.What}s {Spelled(range.Span)}";
             Report(RuleDescriptors.UnownedIdentifier, idSpan,
-                $"{identifier.What} {Spelled(idSpan)} belongs to no tenant, but it is sent to pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(tenant.Name)} (line {tenant.Line}{owns}). "
-                + $"Add it to the tenant's {identifier.What.ToLowerInvariant()} range, or send it to a pool that belongs to no tenant.");
+                RuleMessages.UnownedIdentifier(identifier.What, Spelled(idSpan), pool, tenant, range is null ? null : Spelled(range.Span)));
         }
     }
 
@@ -158,10 +156,7 @@ internal sealed partial class RulesChecker
                     continue;
                 }
 
-                string traffic = rule.Kind == MatchKind.Broadcast ? "every broadcast frame (ARP requests, DHCP)" : "every multicast frame (IPv6 neighbour discovery, mDNS)";
-                Report(RuleDescriptors.SharedReplication, poolRef.Span,
-                    $"'{(rule.Kind == MatchKind.Broadcast ? "broadcast" : "multicast")}' replicates to pool {Echo.Quoted(first.Value.Pool.Name)} of tenant {Echo.Quoted(first.Value.Tenant.Name)} and to pool {Echo.Quoted(pool.Name)} of tenant {Echo.Quoted(tenant.Name)}: "
-                    + $"{traffic} of one tenant reaches the other. List pools of one tenant (pools that belong to no tenant may join).");
+                Report(RuleDescriptors.SharedReplication, poolRef.Span, RuleMessages.SharedReplication(rule.Kind, first.Value.Pool, first.Value.Tenant, pool, tenant));
                 break;
             }
         }
@@ -175,8 +170,6 @@ internal sealed partial class RulesChecker
             return;
         }
 
-        string name = _poolsByIndex.TryGetValue(defaultPool, out var pool) ? $"{defaultPool} ({Echo.Quoted(pool.Name)})" : defaultPool.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Report(RuleDescriptors.NoRules, new SourceSpan(0, 0, 1, 1),
-            $"This file has no rules: every frame goes to the default pool {name}. Add rules such as 'vlan 100 -> web', or remove the file.");
+        Report(RuleDescriptors.NoRules, new SourceSpan(0, 0, 1, 1), RuleMessages.NoRules(defaultPool, PoolName(defaultPool)));
     }
 }

@@ -43,7 +43,7 @@ internal sealed partial class RulesChecker
 
                 if (replicas.Contains((int)pool.Index))
                 {
-                    Report(RuleDescriptors.DuplicateDeclaration, poolRef.Span, $"Pool {Echo.Quoted(poolRef.Name)} is listed twice: the frame would be delivered to it twice.");
+                    Report(RuleDescriptors.DuplicateDeclaration, poolRef.Span, RuleMessages.PoolListedTwice(poolRef.Name));
                     ok = false;
                     continue;
                 }
@@ -63,14 +63,14 @@ internal sealed partial class RulesChecker
                 if (!_doc.GeometryInvalid && explicitQueue >= _geometry.QueuesPerPool)
                 {
                     Report(RuleDescriptors.ValueOutOfRange, queueSpan,
-                        $"Queue {Spelled(queueSpan)} is out of range: each pool has {_geometry.QueuesPerPool} queues (0..{_geometry.QueuesPerPool - 1}){NicWhere()}.");
+                        RuleMessages.QueueOutOfRange(Spelled(queueSpan), _geometry.QueuesPerPool, _doc.NicLine));
                     continue;
                 }
 
                 if (firstPool.Queues is { } allowed && !allowed.Contains(explicitQueue))
                 {
                     Report(RuleDescriptors.ValueOutOfRange, queueSpan,
-                        $"Queue {Spelled(queueSpan)} is outside the queues of pool {Echo.Quoted(firstPool.Name)} ({Spelled(allowed.Span)}, line {firstPool.Line}).");
+                        RuleMessages.QueueOutsidePool(Spelled(queueSpan), firstPool, Spelled(allowed.Span)));
                     continue;
                 }
 
@@ -94,23 +94,17 @@ internal sealed partial class RulesChecker
             var key = rule.Match;
             if (key.Kind is MatchKind.Vlan or MatchKind.MacVlan && rule.IdSpan is { } vlanSpan && IsReservedId(key))
             {
-                Report(RuleDescriptors.ReservedValue, vlanSpan, key.Id == 0
-                    ? "VLAN ID 0 is reserved: it marks priority-tagged frames, which carry no VLAN."
-                    : "VLAN ID 4095 is reserved by IEEE 802.1Q and never carried by a valid frame.");
+                Report(RuleDescriptors.ReservedValue, vlanSpan, RuleMessages.ReservedVlan(key.Id));
             }
 
             if (key.Kind is MatchKind.Nvgre or MatchKind.NvgreInner && rule.IdSpan is { } vsidSpan && IsReservedId(key))
             {
-                Report(RuleDescriptors.ReservedValue, vsidSpan, key.Id == 0xFFFFFF
-                    ? $"VSID {Spelled(vsidSpan)} is reserved by RFC 7637 for vendor-specific use."
-                    : $"VSID {Spelled(vsidSpan)} is reserved: RFC 7637 reserves VSIDs 0..0xFFF.");
+                Report(RuleDescriptors.ReservedValue, vsidSpan, RuleMessages.ReservedVsid(key.Id, Spelled(vsidSpan)));
             }
 
             if (key.Kind is MatchKind.Mac or MatchKind.MacVlan && rule.MacSpan is { } macSpan && Mac.IsGroup(key.Mac))
             {
-                Report(RuleDescriptors.GroupMac, macSpan, key.Mac == Mac.Broadcast
-                    ? $"{Mac.Format(key.Mac)} is the broadcast address: use a 'broadcast' rule, which can replicate to several pools."
-                    : $"{Mac.Format(key.Mac)} is a group (multicast) address: a 'mac' rule sends it to one pool; use a 'multicast' rule to replicate.");
+                Report(RuleDescriptors.GroupMac, macSpan, RuleMessages.GroupMac(key.Mac));
             }
         }
     }
@@ -164,36 +158,13 @@ internal sealed partial class RulesChecker
             var pool = _poolsByIndex[rule.Pool];
             if (pool.Tenant is not null && pool.Tenant != owner.Name)
             {
-                string what = rule.Kind switch
-                {
-                    MatchKind.Vlan or MatchKind.MacVlan => "VLAN",
-                    MatchKind.Vxlan or MatchKind.VxlanInner => "VNI",
-                    _ => "VSID",
-                };
-                Report(RuleDescriptors.TenantLeak, syntax.Target.Pools[0].Span,
-                    $"{what} {IdSpelling(syntax, rule)} belongs to tenant {Echo.Quoted(owner.Name)} (line {owner.Line}), but pool {Echo.Quoted(pool.Name)} belongs to tenant {Echo.Quoted(pool.Tenant)} (line {pool.Line}).");
+                Report(RuleDescriptors.TenantLeak, syntax.Target.Pools[0].Span, RuleMessages.TenantLeak(rule.Kind, IdSpelling(syntax, rule), owner, pool));
             }
         }
     }
 
-    private string DescribeTarget(ResolvedRule rule)
-    {
-        if (rule.IsDrop)
-        {
-            return "drop";
-        }
-
-        string Name(int index) => _poolsByIndex.TryGetValue(index, out var p) ? p.Name : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return rule.Replicas.Count > 1
-            ? string.Join(", ", rule.Replicas.Select(Name))
-            : rule.Spread ? $"{Name(rule.Pool)} (queue by RSS)" : $"{Name(rule.Pool)}:{rule.Queue}";
-    }
-
-    /// <summary>What a rule does with a frame it decides: "goes to web:0", "goes to web, db" or "is dropped".</summary>
-    private string Fate(ResolvedRule rule) => rule.IsDrop ? "is dropped" : "goes to " + DescribeTarget(rule);
-
-    /// <summary>What a rule would do with a frame if it decided it: "would send it to web:0" or "would drop it".</summary>
-    private string Would(ResolvedRule rule) => rule.IsDrop ? "would drop it" : "would send it to " + DescribeTarget(rule);
+    /// <summary>A pool's name by its index, or null when no pool has it.</summary>
+    private string? PoolName(int index) => _poolsByIndex.TryGetValue(index, out var p) ? p.Name : null;
 
     /// <summary>
     /// The counterexample sentence of a conflict, duplicate, override or redundancy: " The frame [FIELDS] CLAIM."
@@ -211,9 +182,7 @@ internal sealed partial class RulesChecker
         }
 
         var (frame, takenBy) = Counterexample.Find(key, index, (int)(_doc.VxlanPort?.Value ?? 4789));
-        return frame is not null
-            ? $" The frame [{frame}] {claim}."
-            : $" No frame reaches either line: '{takenBy!.Match.Describe()}' on line {takenBy.Line} takes every such frame first.";
+        return RuleMessages.Witness(frame?.ToString(), claim, takenBy);
     }
 
     private static bool SameTarget(ResolvedRule a, ResolvedRule b) =>
@@ -233,14 +202,12 @@ internal sealed partial class RulesChecker
                 if (SameTarget(earlier.Rule, entry.Rule))
                 {
                     Report(RuleDescriptors.Duplicate, entry.Syntax.KindSpan,
-                        $"'{key.Describe()} -> {DescribeTarget(entry.Rule)}' duplicates line {earlier.Rule.Line}."
-                        + Witness(key, $"matches both and {Fate(entry.Rule)} by either line", channel));
+                        RuleMessages.Duplicate(key, entry.Rule, earlier.Rule, PoolName) + Witness(key, RuleMessages.DuplicateClaim(entry.Rule, PoolName), channel));
                 }
                 else
                 {
                     Report(RuleDescriptors.Conflict, entry.Syntax.KindSpan,
-                        $"'{key.Describe()}' is sent to {DescribeTarget(entry.Rule)} here but to {DescribeTarget(earlier.Rule)} on line {earlier.Rule.Line}."
-                        + Witness(key, $"matches both: by line {earlier.Rule.Line} it {Fate(earlier.Rule)}, by line {entry.Rule.Line} it {Fate(entry.Rule)}", channel));
+                        RuleMessages.Conflict(key, entry.Rule, earlier.Rule, PoolName) + Witness(key, RuleMessages.ConflictClaim(entry.Rule, earlier.Rule, PoolName), channel));
                 }
 
                 continue;
@@ -285,14 +252,12 @@ internal sealed partial class RulesChecker
             if (SameTarget(rule, broader))
             {
                 Report(RuleDescriptors.Redundant, syntax.KindSpan,
-                    $"'{rule.Key.Describe()}' sends its traffic to {DescribeTarget(rule)}, where '{broader.Key.Describe()}' on line {broader.Line} already sends it."
-                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}, and by line {broader.Line} without it", c));
+                    RuleMessages.Redundant(rule, broader, PoolName) + Witness(rule.Key, RuleMessages.RedundantClaim(rule, broader, PoolName), c));
             }
             else
             {
                 Report(RuleDescriptors.Override, syntax.KindSpan,
-                    $"'{rule.Key.Describe()}' sends part of the traffic of '{broader.Key.Describe()}' (line {broader.Line}, to {DescribeTarget(broader)}) to {DescribeTarget(rule)}."
-                    + Witness(rule.Key, $"{Fate(rule)} by line {rule.Line}; without line {rule.Line}, line {broader.Line} {Would(broader)}", c));
+                    RuleMessages.Override(rule, broader, PoolName) + Witness(rule.Key, RuleMessages.OverrideClaim(rule, broader, PoolName), c));
             }
         }
     }
@@ -361,8 +326,7 @@ internal sealed partial class RulesChecker
             if (_pools.TryGetValue(pool.Name, out var declared) && ReferenceEquals(declared, pool)
                 && pool.Index != defaultPool && !targeted.Contains((int)pool.Index) && !named.Contains(pool.Name))
             {
-                Report(RuleDescriptors.UnreachablePool, pool.NameSpan,
-                    $"Pool {Echo.Quoted(pool.Name)} (index {Spelled(pool.IndexSpan)}) is never targeted by a rule and is not the default pool: no frame can reach it.");
+                Report(RuleDescriptors.UnreachablePool, pool.NameSpan, RuleMessages.UnreachablePool(pool.Name, Spelled(pool.IndexSpan)));
             }
         }
     }

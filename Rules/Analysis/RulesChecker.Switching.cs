@@ -29,7 +29,7 @@ internal sealed partial class RulesChecker
                 continue;
             }
 
-            string where = channel is null ? $"this NIC is in VEPA mode (switch, line {switchLine})" : $"its S-channel {Echo.Quoted(channel.Name)} is in VEPA mode (line {channel.Line})";
+            string where = channel is null ? RuleMessages.NicInVepaMode(switchLine) : $"its S-channel {Echo.Quoted(channel.Name)} is in VEPA mode (line {channel.Line})";
             bool hasStation = _doc.Rules.Any(r =>
                 r.Match.Kind is MatchKind.Mac or MatchKind.MacVlan
                 && !r.Target.IsDrop
@@ -37,10 +37,7 @@ internal sealed partial class RulesChecker
                 && string.Equals(r.Target.Pools[0].Name, pool.Name, StringComparison.Ordinal));
             if (!hasStation)
             {
-                Report(RuleDescriptors.VepaNoStationMac, pool.NameSpan,
-                    $"Pool {Echo.Quoted(pool.Name)} has no MAC of its own ('mac' rule), and {where}: the station recognizes "
-                    + "a frame the adjacent bridge reflects back by its source MAC, so this pool's own broadcast and multicast frames come back to it. "
-                    + $"Give it a station MAC (mac M -> {pool.Name}), or use 'switch veb'.");
+                Report(RuleDescriptors.VepaNoStationMac, pool.NameSpan, RuleMessages.VepaNoStationMac(pool.Name, where));
             }
         }
     }

@@ -31,16 +31,12 @@ internal sealed partial class RulesChecker
                 var transmit = PoolTransmit.Of(Resolve(pool), rules);
                 if (antiSpoof.Mac && transmit.Macs.Count == 0)
                 {
-                    Report(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span,
-                        $"Pool {Echo.Quoted(pool.Name)} checks source MACs, but no 'mac' rule sends to it: it has no MAC of its own, so every frame it sends is dropped. "
-                        + "Add a rule such as 'mac 52:54:00:12:34:56 -> " + pool.Name + "' for its VM, or remove 'mac' from 'antispoof'.");
+                    Report(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span, RuleMessages.AntiSpoofNoMac(pool.Name));
                 }
 
                 if (antiSpoof.Vlan && transmit.Vlans.Count == 0)
                 {
-                    Report(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span,
-                        $"Pool {Echo.Quoted(pool.Name)} checks VLANs, but no 'vlan' or 'mac ... vlan' rule sends to it and it has no 'vlan-insert': it is on no VLAN, so every frame it sends is dropped. "
-                        + "Add a rule such as 'vlan 100 -> " + pool.Name + "', give it 'vlan-insert', or remove 'vlan' from 'antispoof'.");
+                    Report(RuleDescriptors.AntiSpoofSendsNothing, antiSpoof.Span, RuleMessages.AntiSpoofNoVlan(pool.Name));
                 }
             }
 

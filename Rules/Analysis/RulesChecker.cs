@@ -199,7 +199,7 @@ internal sealed partial class RulesChecker
         }
     }
 
-    private string NicWhere() => _doc.NicLine > 0 ? $" (nic, line {_doc.NicLine})" : " (the default geometry; add a 'nic' statement to change it)";
+    private string NicWhere() => RuleMessages.NicWhere(_doc.NicLine);
 
     private (int Pool, int Queue) ResolveDefaultPool()
     {
@@ -219,7 +219,7 @@ internal sealed partial class RulesChecker
 
             if (!_doc.PoisonedPools.Contains(dp.Name))
             {
-                Report(RuleDescriptors.Undefined, dp.Span, $"Pool {Echo.Quoted(dp.Name)} is not declared{Spelling.DidYouMean(dp.Name, _pools.Keys)}.");
+                Report(RuleDescriptors.Undefined, dp.Span, RuleMessages.PoolNotDeclared(dp.Name, Spelling.DidYouMean(dp.Name, _pools.Keys)));
             }
 
             return (0, 0);
