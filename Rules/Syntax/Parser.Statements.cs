@@ -421,7 +421,7 @@ internal sealed partial class Parser
             }
 
             _pos++;
-            check = NextWord("'mac' or 'vlan' after ','");
+            check = NextWord("'mac' or 'vlan'");
             last = check;
         }
 

@@ -114,7 +114,6 @@ public class SyntaxEdgeTests
     [InlineData("pool web 1 antispoof none,none", "VMDQ0001 1,27+4 'none' is listed twice after 'antispoof'.")]
     [InlineData("pool web 1 antispoof vlan,vlan", "VMDQ0001 1,27+4 'vlan' is listed twice after 'antispoof'.")]
     [InlineData("pool web 1 antispoof foo", "VMDQ0001 1,22+3 Unknown anti-spoofing check 'foo'. Expected 'mac', 'vlan' or 'none'.")]
-    [InlineData("pool web 1 antispoof mac,", "VMDQ0001 1,26+0 Expected 'mac' or 'vlan' after ',' after ',', but the line ends.")]
     [InlineData("pool web 1 antispoof mac antispoof vlan", "VMDQ0001 1,26+9 'antispoof' is given twice in one 'pool' statement.")]
     [InlineData("pool web 1 antispoof ,", "VMDQ0001 1,22+1 Expected 'mac', 'vlan', 'mac,vlan' or 'none', found ','.")]
     [InlineData("pool web 1 vlan-insert 0", "VMDQ0002 1,24+1 VLAN ID to insert 0 is out of range: it must be 1..4094.")]
@@ -230,6 +229,34 @@ public class SyntaxEdgeTests
     [InlineData("\r\n\nvlan x", "VMDQ0001 3,6+1 Expected VLAN ID (a decimal or 0x-hex number), found 'x'. | VMDQ0001 3,7+0 Expected '->' and a target after 'x', but the line ends.")]
     [InlineData("  vlan x", "VMDQ0001 1,8+1 Expected VLAN ID (a decimal or 0x-hex number), found 'x'. | VMDQ0001 1,9+0 Expected '->' and a target after 'x', but the line ends.")]
     [InlineData("a-b 1", "VMDQ0001 1,1+3 Unknown keyword 'a-b'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, channel, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).")]
+    [InlineData("pool web 1 antispoof mac,", "VMDQ0001 1,26+0 Expected 'mac' or 'vlan' after ',', but the line ends.")]
+    [InlineData("pool web 1 antispoof mac,,", "VMDQ0001 1,26+1 Expected 'mac' or 'vlan', found ','.")]
+    [InlineData("pool web 1 antispoof mac,vlan,mac", "VMDQ0001 1,31+3 'mac' is listed twice after 'antispoof'.")]
+    [InlineData("mac 00:1b:21:0a:0b:01", "VMDQ0001 1,22+0 Expected '->' and a target after '00:1b:21:0a:0b:01', but the line ends.")]
+    [InlineData("vxlan 5", "VMDQ0001 1,8+0 Expected '->' and a target after '5', but the line ends.")]
+    [InlineData("nvgre 5 innr -> web", "VMDQ0001 1,9+4 Expected '->' and a target, found 'innr' (did you mean 'inner'?).")]
+    [InlineData("vlan 5 -> :1", "VMDQ0001 1,11+0 Expected a pool name, POOL:QUEUE or 'drop', found ':1'.")]
+    [InlineData("vlan 5 -> :", "VMDQ0001 1,11+0 Expected a pool name, POOL:QUEUE or 'drop', found ':'.")]
+    [InlineData("pool éa 1", "VMDQ0001 1,6+2 Expected a pool name (letters, digits, '_' and '-', starting with a letter or '_'), found 'éa'.")]
+    [InlineData("pool aé 1", "VMDQ0001 1,6+2 Expected a pool name (letters, digits, '_' and '-', starting with a letter or '_'), found 'aé'.")]
+    [InlineData("tenant a vlan x-5", "VMDQ0001 1,15+3 Expected a range of VLAN IDs (LO-HI), found 'x-5'.")]
+    [InlineData("tenant a vlan 5-x", "VMDQ0001 1,15+3 Expected a range of VLAN IDs (LO-HI), found '5-x'.")]
+    [InlineData("profile x71", "VMDQ0002 1,9+3 Unknown NIC profile 'x71' (did you mean 'x710'?). Known profiles: 82599, x710.")]
+    [InlineData("profile X710", "VMDQ0002 1,9+4 Unknown NIC profile 'X710' (did you mean 'x710'?). Known profiles: 82599, x710.")]
+    [InlineData("class c tc 1 ets 40% strict colour", "VMDQ0001 1,22+6 A traffic class has one transmission selection algorithm: 'ets' is already given. | VMDQ0001 1,29+6 Unknown class attribute 'colour'. Expected 'tc', 'ets', 'strict' or 'priorities'.")]
+    [InlineData("class c tc 1 ets 40% strict 5", "VMDQ0001 1,22+6 A traffic class has one transmission selection algorithm: 'ets' is already given. | VMDQ0001 1,29+1 Unknown class attribute '5'. Expected 'tc', 'ets', 'strict' or 'priorities'.")]
+    [InlineData("nic pools 0 queues 2", "VMDQ0002 1,11+1 Pool count 0 is out of range: it must be 1..512.")]
+    [InlineData("# c\nvlan x", "VMDQ0001 2,6+1 Expected VLAN ID (a decimal or 0x-hex number), found 'x'. | VMDQ0001 2,7+0 Expected '->' and a target after 'x', but the line ends.")]
+    [InlineData("# c\rvlan x", "VMDQ0001 2,6+1 Expected VLAN ID (a decimal or 0x-hex number), found 'x'. | VMDQ0001 2,7+0 Expected '->' and a target after 'x', but the line ends.")]
+    [InlineData("dispatcher A-b", "VMDQ0020 1,12+3 The dispatcher's name cannot be read: 'A-b' is not a valid C# type name: 'A-b' is not an identifier. No dispatcher is generated from this file, so code that uses it fails to compile (CS0246) until this line is fixed.")]
+    [InlineData("dispatcher A..B", "VMDQ0020 1,12+4 The dispatcher's name cannot be read: 'A..B' is not a valid C# type name: '' is not an identifier. No dispatcher is generated from this file, so code that uses it fails to compile (CS0246) until this line is fixed.")]
+    [InlineData("dispatcher .A", "VMDQ0020 1,12+2 The dispatcher's name cannot be read: '.A' is not a valid C# type name: '' is not an identifier. No dispatcher is generated from this file, so code that uses it fails to compile (CS0246) until this line is fixed.")]
+    [InlineData("dispatcher Ab.", "VMDQ0020 1,12+3 The dispatcher's name cannot be read: 'Ab.' is not a valid C# type name: '' is not an identifier. No dispatcher is generated from this file, so code that uses it fails to compile (CS0246) until this line is fixed.")]
+    [InlineData(".X 1", "VMDQ0001 1,1+2 Unknown keyword '.X'. Expected a statement: dispatcher, nic, default-pool, vxlan-port, profile, switch, tenant, pool, class, channel, or a rule (mac, vlan, vxlan, nvgre, broadcast, multicast).")]
+    [InlineData("vlan 5 -> web -> db", "VMDQ0001 1,15+2 Unexpected '->' after the end of the statement.")]
+    [InlineData("vlan 5 -> -> db", "VMDQ0001 1,11+2 Expected a pool name, POOL:QUEUE or 'drop', found '->'.")]
+    [InlineData("broadcast -> a,, b", "VMDQ0001 1,16+1 Expected a pool name, found ','.")]
+    [InlineData("nic pools 8 queues", "VMDQ0001 1,19+0 Expected a number after 'queues', but the line ends.")]
     public void Each_error_is_reported_exactly(string text, string expected) =>
         Assert.Equal(expected, Diagnostics(text, out _));
 
@@ -287,6 +314,15 @@ public class SyntaxEdgeTests
     [InlineData("vlan 5 -> web\n")]
     [InlineData("vlan 5 -> w-b")]
     [InlineData("vlan 5 -> web-")]
+    [InlineData("pool _a 1")]
+    [InlineData("pool a_b 1")]
+    [InlineData("pool Web9 1")]
+    [InlineData("vlan 5 -> web\r")]
+    [InlineData("vlan\uFEFF5 -> web")]
+    [InlineData("dispatcher A_b.C1")]
+    [InlineData("dispatcher _")]
+    [InlineData("dispatcher éA.B")]
+    [InlineData("multicast -> a:1")]
     public void Values_at_each_limit_and_every_accepted_spelling_parse_and_are_recorded(string text)
     {
         Assert.Equal(string.Empty, Diagnostics(text, out var doc));
@@ -299,4 +335,45 @@ public class SyntaxEdgeTests
         + (doc.NicPools is null && doc.NicQueues is null && doc.NicRing is null ? 0 : 1)
         + (doc.VxlanPort is null ? 0 : 1) + (doc.Profile is null ? 0 : 1) + (doc.Switch is null ? 0 : 1)
         + (doc.DefaultPool is null ? 0 : 1) + (doc.Dispatcher is null ? 0 : 1);
+
+    [Theory]
+    [InlineData("tenant-rules", "TenantRules")]
+    [InlineData("rules", "Rules")]
+    [InlineData("abc1def", "Abc1def")]
+    [InlineData("a1-b", "A1B")]
+    [InlineData("a..b", "AB")]
+    [InlineData("9lives", "_9lives")]
+    [InlineData("-9", "_9")]
+    [InlineData("", "_")]
+    [InlineData("\u00E9t\u00E9", "T")]
+    [InlineData("\u00E9", "_")]
+    public void A_file_name_becomes_a_PascalCase_identifier_of_ASCII_letters_and_digits(string fileName, string expected) =>
+        Assert.Equal(expected, CSharpNames.PascalCase(fileName));
+
+    [Theory]
+    [InlineData("A", true)]
+    [InlineData("_", true)]
+    [InlineData("a_1", true)]
+    [InlineData("\u00E9A", true)]
+    [InlineData("", false)]
+    [InlineData("1a", false)]
+    [InlineData("a-b", false)]
+    [InlineData("class", false)]
+    [InlineData("Class", true)]
+    public void Identifiers_are_letters_digits_and_underscores_not_keywords(string text, bool expected) =>
+        Assert.Equal(expected, CSharpNames.IsIdentifier(text));
+
+    [Fact]
+    public void A_good_value_after_a_bad_one_does_not_clear_the_statement_s_error()
+    {
+        // pools fails, queues is fine: the nic statement is still dropped.
+        Assert.Equal("VMDQ0002 1,11+1 Pool count 0 is out of range: it must be 1..512.", Diagnostics("nic pools 0 queues 2", out var doc));
+        Assert.Null(doc.NicQueues);
+        Assert.True(doc.GeometryInvalid);
+
+        // A malformed index, then a good rate: the pool is still dropped (and poisoned).
+        Assert.Equal("VMDQ0001 1,10+1 Expected the pool's index (a decimal or 0x-hex number), found 'x'.", Diagnostics("pool web x rate 1Mbps", out doc));
+        Assert.Empty(doc.Pools);
+        Assert.Contains("web", doc.PoisonedPools);
+    }
 }
