@@ -421,7 +421,7 @@ internal sealed partial class Parser
             }
 
             _pos++;
-            check = NextWord("'mac' or 'vlan' after ','");
+            check = NextWord("'mac' or 'vlan'");
             last = check;
         }
 
@@ -472,7 +472,10 @@ internal sealed partial class Parser
             return MinRate;
         }
 
-        decimal bits = decimal.Parse(digits, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture) * unit;
+        decimal number = decimal.Parse(digits, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture);
+
+        // Above MaxRate the number is out of range in either unit; multiplying 20 digits by 10^9 could overflow a decimal.
+        decimal bits = number > MaxRate ? number : number * unit;
         if (bits != decimal.Truncate(bits) || bits < MinRate || bits > MaxRate)
         {
             Fail(RuleDescriptors.ValueOutOfRange, t.Span,
