@@ -427,7 +427,8 @@ public sealed partial class VmdqGenerator
             foreach (var (field, pool, macs) in _sourceMacTables)
             {
                 var bytes = new byte[macs.Length * 8];
-                var comments = new List<string>(Math.Min(macs.Length, InlineTableLimit / 8));
+                // Rows are commented only in an inline table (WriteBytes).
+                var comments = new List<string>(bytes.Length <= InlineTableLimit ? macs.Length : 0);
                 for (int i = 0; i < macs.Length; i++)
                 {
                     for (int k = 0; k < 8; k++)
@@ -457,6 +458,9 @@ public sealed partial class VmdqGenerator
 
             const int FilterBytes = 18, MemberBytes = 6;
             var filters = new byte[_plan.L2Rules.Count * FilterBytes];
+
+            // Rows are commented only in an inline table (WriteBytes): a packed one of 1M rules would describe them all for nothing.
+            bool commented = filters.Length <= InlineTableLimit;
             var comments = new List<string>();
             for (int i = 0; i < _plan.L2Rules.Count; i++)
             {
@@ -479,10 +483,14 @@ public sealed partial class VmdqGenerator
                     filters[at + 14 + k] = (byte)(rule.Line >> (8 * k));
                 }
 
-                comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}");
+                if (commented)
+                {
+                    comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}");
+                }
             }
 
             var members = new byte[_plan.VlanMembers.Count * MemberBytes];
+            bool membersCommented = members.Length <= InlineTableLimit;
             var memberComments = new List<string>();
             for (int i = 0; i < _plan.VlanMembers.Count; i++)
             {
@@ -494,7 +502,10 @@ public sealed partial class VmdqGenerator
                 members[at + 3] = (byte)(m.Lo >> 8);
                 members[at + 4] = (byte)m.Hi;
                 members[at + 5] = (byte)(m.Hi >> 8);
-                memberComments.Add(m.Lo < 0 ? $"pool {Num(m.Pool)}: untagged" : $"pool {Num(m.Pool)}: VLAN {Num(m.Lo)}{(m.Hi == m.Lo ? string.Empty : "-" + Num(m.Hi))}");
+                if (membersCommented)
+                {
+                    memberComments.Add(m.Lo < 0 ? $"pool {Num(m.Pool)}: untagged" : $"pool {Num(m.Pool)}: VLAN {Num(m.Lo)}{(m.Hi == m.Lo ? string.Empty : "-" + Num(m.Hi))}");
+                }
             }
 
             _w.WriteLine();
