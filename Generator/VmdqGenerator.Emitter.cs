@@ -695,9 +695,9 @@ public sealed partial class VmdqGenerator
         private static string Array(string name, int length) => length > InlineTableLimit ? name : name + ".ToArray()";
 
         /// <summary>A large table: deflated, as text in string literals (<see cref="TableText"/>), decoded once on first use.</summary>
-        private void WritePacked(string name, byte[] data)
+        private void WritePacked(string name, byte[] data, int rowSize)
         {
-            var packed = TableText.Pack(data);
+            var packed = TableText.Pack(data, rowSize);
             if (_packedText + packed.Length > _packedTextBudget)
             {
                 // Past the user-string budget: a base64 UTF-8 literal (raw data in the assembly, no heap limit).
@@ -707,8 +707,17 @@ public sealed partial class VmdqGenerator
             }
 
             _packedText += packed.Length;
-            _w.WriteLine($"// {Num(data.Length)} bytes, deflated to {Num(packed.PackedLength)}, 15 bits a character from U+3000 (TableData.Unpack).");
-            _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.Unpack({Num(data.Length)}, {Num(packed.PackedLength)},");
+            if (packed.RowSize > 1)
+            {
+                _w.WriteLine($"// {Num(data.Length)} bytes, {Num(packed.RowSize)}-byte rows stored column by column, deflated to {Num(packed.PackedLength)}, 15 bits a character from U+3000 (TableData.UnpackRows).");
+                _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.UnpackRows({Num(data.Length)}, {Num(packed.RowSize)}, {Num(packed.PackedLength)},");
+            }
+            else
+            {
+                _w.WriteLine($"// {Num(data.Length)} bytes, deflated to {Num(packed.PackedLength)}, 15 bits a character from U+3000 (TableData.Unpack).");
+                _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.Unpack({Num(data.Length)}, {Num(packed.PackedLength)},");
+            }
+
             _w.Indentation++;
             for (int i = 0; i < packed.Parts.Count; i++)
             {
@@ -722,7 +731,7 @@ public sealed partial class VmdqGenerator
         {
             if (data.Length > InlineTableLimit)
             {
-                WritePacked(name, data);
+                WritePacked(name, data, rowSize);
                 return;
             }
 
