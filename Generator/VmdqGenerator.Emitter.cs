@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using Vmdq.Generator.Emit;
 using Vmdq.Generator.Plan;
 using Vmdq.Rules.Model;
@@ -95,6 +97,7 @@ public sealed partial class VmdqGenerator
         private readonly string _tablesClass;
         private readonly List<(string Field, int Pool, ulong[] Macs)> _sourceMacTables = new();
         private readonly long _packedTextBudget;
+        private readonly List<(string Name, byte[] Data, int RowSize, int Indentation)> _packed = new();
         private long _packedText;
 
         public Emitter(DispatchPlan plan, CancellationToken cancellationToken, long packedTextBudget)
@@ -126,7 +129,7 @@ public sealed partial class VmdqGenerator
                 _w.CloseBlock();
             }
 
-            return _w.ToString();
+            return _w.ToString(PackTables());
         }
 
         private static string Hex(ulong value) => "0x" + value.ToString("X", CultureInfo.InvariantCulture) + "UL";
@@ -427,7 +430,8 @@ public sealed partial class VmdqGenerator
             foreach (var (field, pool, macs) in _sourceMacTables)
             {
                 var bytes = new byte[macs.Length * 8];
-                var comments = new List<string>(Math.Min(macs.Length, InlineTableLimit / 8));
+                // Rows are commented only in an inline table (WriteBytes).
+                var comments = new List<string>(bytes.Length <= InlineTableLimit ? macs.Length : 0);
                 for (int i = 0; i < macs.Length; i++)
                 {
                     for (int k = 0; k < 8; k++)
@@ -457,6 +461,9 @@ public sealed partial class VmdqGenerator
 
             const int FilterBytes = 18, MemberBytes = 6;
             var filters = new byte[_plan.L2Rules.Count * FilterBytes];
+
+            // Rows are commented only in an inline table (WriteBytes): a packed one of 1M rules would describe them all for nothing.
+            bool commented = filters.Length <= InlineTableLimit;
             var comments = new List<string>();
             for (int i = 0; i < _plan.L2Rules.Count; i++)
             {
@@ -479,10 +486,14 @@ public sealed partial class VmdqGenerator
                     filters[at + 14 + k] = (byte)(rule.Line >> (8 * k));
                 }
 
-                comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}");
+                if (commented)
+                {
+                    comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}");
+                }
             }
 
             var members = new byte[_plan.VlanMembers.Count * MemberBytes];
+            bool membersCommented = members.Length <= InlineTableLimit;
             var memberComments = new List<string>();
             for (int i = 0; i < _plan.VlanMembers.Count; i++)
             {
@@ -494,7 +505,10 @@ public sealed partial class VmdqGenerator
                 members[at + 3] = (byte)(m.Lo >> 8);
                 members[at + 4] = (byte)m.Hi;
                 members[at + 5] = (byte)(m.Hi >> 8);
-                memberComments.Add(m.Lo < 0 ? $"pool {Num(m.Pool)}: untagged" : $"pool {Num(m.Pool)}: VLAN {Num(m.Lo)}{(m.Hi == m.Lo ? string.Empty : "-" + Num(m.Hi))}");
+                if (membersCommented)
+                {
+                    memberComments.Add(m.Lo < 0 ? $"pool {Num(m.Pool)}: untagged" : $"pool {Num(m.Pool)}: VLAN {Num(m.Lo)}{(m.Hi == m.Lo ? string.Empty : "-" + Num(m.Hi))}");
+                }
             }
 
             _w.WriteLine();
@@ -683,35 +697,83 @@ public sealed partial class VmdqGenerator
         /// <summary>A table's bytes as an array: the large ones already are one, the inline ones are copied.</summary>
         private static string Array(string name, int length) => length > InlineTableLimit ? name : name + ".ToArray()";
 
-        /// <summary>A large table: deflated, as text in string literals (<see cref="TableText"/>), decoded once on first use.</summary>
-        private void WritePacked(string name, byte[] data)
+        /// <summary>
+        /// A large table: deflated, as text in string literals (<see cref="TableText"/>), decoded once on first use. Only marked
+        /// here: <see cref="PackTables"/> compresses every table at the end, in parallel.
+        /// </summary>
+        private void WritePacked(string name, byte[] data, int rowSize)
         {
-            var packed = TableText.Pack(data);
+            _w.Mark();
+            _packed.Add((name, data, rowSize, _w.Indentation));
+        }
+
+        /// <summary>
+        /// The text of each <see cref="WritePacked"/> table, in the order they were marked. Deflate is most of the emitter's time
+        /// at 1M rules and each table compresses on its own, so they are compressed in parallel (the build machine's other
+        /// cores are idle while the compiler runs generators); the text budget is then spent in table order, as if one by one,
+        /// so the output does not depend on the schedule.
+        /// </summary>
+        private string[] PackTables()
+        {
+            var packed = new TableText.Packed[_packed.Count];
+            try
+            {
+                Parallel.For(0, packed.Length, new ParallelOptions { CancellationToken = _cancellationToken }, i => packed[i] = TableText.Pack(_packed[i].Data, _packed[i].RowSize));
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+            {
+                ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+                throw;
+            }
+
+            var texts = new string[packed.Length];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                var (name, data, _, indentation) = _packed[i];
+                var w = new SourceWriter { Indentation = indentation };
+                WritePackedText(w, name, data, packed[i]);
+                texts[i] = w.ToString();
+            }
+
+            return texts;
+        }
+
+        private void WritePackedText(SourceWriter w, string name, byte[] data, TableText.Packed packed)
+        {
             if (_packedText + packed.Length > _packedTextBudget)
             {
                 // Past the user-string budget: a base64 UTF-8 literal (raw data in the assembly, no heap limit).
-                _w.WriteLine($"// {Num(data.Length)} bytes, base64: the dispatcher's packed text would pass {Num(_packedTextBudget)} characters (the assembly's string heap is 16 MB).");
-                _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"{Convert.ToBase64String(data)}\"u8);");
+                w.WriteLine($"// {Num(data.Length)} bytes, base64: the dispatcher's packed text would pass {Num(_packedTextBudget)} characters (the assembly's string heap is 16 MB).");
+                w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.FromBase64(\"{Convert.ToBase64String(data)}\"u8);");
                 return;
             }
 
             _packedText += packed.Length;
-            _w.WriteLine($"// {Num(data.Length)} bytes, deflated to {Num(packed.PackedLength)}, 15 bits a character from U+3000 (TableData.Unpack).");
-            _w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.Unpack({Num(data.Length)}, {Num(packed.PackedLength)},");
-            _w.Indentation++;
-            for (int i = 0; i < packed.Parts.Count; i++)
+            if (packed.RowSize > 1)
             {
-                _w.WriteLine("\"" + packed.Parts[i] + (i == packed.Parts.Count - 1 ? "\");" : "\","));
+                w.WriteLine($"// {Num(data.Length)} bytes, {Num(packed.RowSize)}-byte rows stored column by column, deflated to {Num(packed.PackedLength)}, 15 bits a character from U+3000 (TableData.UnpackRows).");
+                w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.UnpackRows({Num(data.Length)}, {Num(packed.RowSize)}, {Num(packed.PackedLength)},");
+            }
+            else
+            {
+                w.WriteLine($"// {Num(data.Length)} bytes, deflated to {Num(packed.PackedLength)}, 15 bits a character from U+3000 (TableData.Unpack).");
+                w.WriteLine($"public static readonly byte[] {name} = global::Vmdq.Toolkit.Classification.TableData.Unpack({Num(data.Length)}, {Num(packed.PackedLength)},");
             }
 
-            _w.Indentation--;
+            w.Indentation++;
+            for (int i = 0; i < packed.Parts.Count; i++)
+            {
+                w.WriteLine("\"" + packed.Parts[i] + (i == packed.Parts.Count - 1 ? "\");" : "\","));
+            }
+
+            w.Indentation--;
         }
 
         private void WriteBytes(string name, byte[] data, int rowSize, EquatableArray<string> rowComments)
         {
             if (data.Length > InlineTableLimit)
             {
-                WritePacked(name, data);
+                WritePacked(name, data, rowSize);
                 return;
             }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace Vmdq.Generator.Emit;
@@ -10,6 +11,7 @@ internal sealed class SourceWriter
     private const int CharsPerIndentation = 4;
 
     private readonly StringBuilder _sb = new();
+    private readonly List<int> _marks = new();
 
     /// <summary>Current indentation level.</summary>
     public int Indentation { get; set; }
@@ -60,6 +62,43 @@ internal sealed class SourceWriter
         _sb.Append('\n');
     }
 
+    /// <summary>
+    /// Marks the current position (the start of a line) for a text made later: <see cref="ToString(IReadOnlyList{string})"/>
+    /// puts the <c>n</c>-th marked text at the <c>n</c>-th mark.
+    /// </summary>
+    public void Mark() => _marks.Add(_sb.Length);
+
+    /// <summary>The text written, with <paramref name="marked"/>[n] at the n-th <see cref="Mark"/>.</summary>
+    public string ToString(IReadOnlyList<string> marked)
+    {
+        if (marked.Count != _marks.Count)
+        {
+            throw new InvalidOperationException($"{marked.Count} texts for {_marks.Count} marks.");
+        }
+
+        string text = _sb.ToString();
+        if (_marks.Count == 0)
+        {
+            return text;
+        }
+
+        int length = text.Length;
+        foreach (var m in marked)
+        {
+            length += m.Length;
+        }
+
+        var result = new StringBuilder(length);
+        int from = 0;
+        for (int i = 0; i < _marks.Count; i++)
+        {
+            result.Append(text, from, _marks[i] - from).Append(marked[i]);
+            from = _marks[i];
+        }
+
+        return result.Append(text, from, text.Length - from).ToString();
+    }
+
     /// <inheritdoc />
-    public override string ToString() => _sb.ToString();
+    public override string ToString() => _marks.Count == 0 ? _sb.ToString() : throw new InvalidOperationException("Marked text is missing.");
 }

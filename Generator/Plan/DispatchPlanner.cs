@@ -85,7 +85,7 @@ internal static class DispatchPlanner
             Group(tables.Broadcast),
             Group(tables.Multicast),
             probes.ToEquatableArray(),
-            model.Pools.Select(p => PoolTransmit.Of(p, model.Rules)).ToEquatableArray(),
+            PoolTransmit.OfAll(model.Pools, model.Rules),
             model.Classes,
             model.Switch,
             model.L2Rules().ToEquatableArray(),

@@ -112,19 +112,39 @@ internal sealed class DispatchTables
     public static DispatchTables Build(RuleSet rules)
     {
         var tables = new List<KindTable>();
-        foreach (var kind in new[] { TableKind.TunnelInner, TableKind.Tunnel, TableKind.MacVlan, TableKind.Mac, TableKind.Vlan })
+
+        // The rules of each table in file order, in one pass over the rules.
+        var kinds = new[] { TableKind.TunnelInner, TableKind.Tunnel, TableKind.MacVlan, TableKind.Mac, TableKind.Vlan };
+        var byKind = new List<ResolvedRule>[kinds.Length];
+        for (int k = 0; k < byKind.Length; k++)
         {
-            var ofKind = rules.Rules.Where(r => r.Kind is not (MatchKind.Broadcast or MatchKind.Multicast) && TableOf(r.Kind) == kind).ToList();
+            byKind[k] = new List<ResolvedRule>();
+        }
+
+        foreach (var rule in rules.Rules.AsArray())
+        {
+            if (rule.Kind is not (MatchKind.Broadcast or MatchKind.Multicast))
+            {
+                byKind[(int)TableOf(rule.Kind)].Add(rule);
+            }
+        }
+
+        foreach (var kind in kinds)
+        {
+            var ofKind = byKind[(int)kind];
             if (ofKind.Count == 0)
             {
                 continue;
             }
 
-            var entries = ofKind.Select(r =>
+            var entries = new TableEntry[ofKind.Count];
+            for (int i = 0; i < entries.Length; i++)
             {
+                var r = ofKind[i];
                 var (key, extra) = KeyOf(r);
-                return new TableEntry(key, extra, VerdictBits.Of(r), r.Line);
-            }).ToList();
+                entries[i] = new TableEntry(key, extra, VerdictBits.Of(r), r.Line);
+            }
+
             tables.Add(new KindTable(kind, ofKind, PerfectHashTable.Build(entries, wide: IsWide(kind, rules))));
         }
 

@@ -69,26 +69,31 @@ internal sealed class PerfectHashTable
     public static PerfectHashTable Build(IReadOnlyList<TableEntry> entries, bool wide)
     {
         int n = entries.Count;
+        var all = entries as TableEntry[] ?? System.Linq.Enumerable.ToArray(entries);
         var hashes = new ulong[n];
-        var seen = new HashSet<(ulong, ulong)>();
+
+        // Narrow entries have no extra part: their keys alone are checked for repeats, in a set of ulongs (faster than pairs at 1M keys).
+        var seen = wide ? new HashSet<(ulong, ulong)>() : null;
+        var seenKeys = wide ? null : new HashSet<ulong>();
         for (int i = 0; i < n; i++)
         {
-            if (entries[i].Key >= EmptyKey || entries[i].Extra >= (wide ? 1UL << 24 : 1UL))
+            var entry = all[i];
+            if (entry.Key >= EmptyKey || entry.Extra >= (wide ? 1UL << 24 : 1UL))
             {
-                throw new InvalidOperationException($"Key {entries[i].Key:X}/{entries[i].Extra:X} (line {entries[i].Line}) is out of the table's key range.");
+                throw new InvalidOperationException($"Key {entry.Key:X}/{entry.Extra:X} (line {entry.Line}) is out of the table's key range.");
             }
 
-            if ((entries[i].Payload & ~VerdictBits.VerdictMask) != 0)
+            if ((entry.Payload & ~VerdictBits.VerdictMask) != 0)
             {
-                throw new InvalidOperationException($"Verdict {entries[i].Payload:X} (line {entries[i].Line}) has bits above the verdict layout's {VerdictBits.VerdictBitCount}.");
+                throw new InvalidOperationException($"Verdict {entry.Payload:X} (line {entry.Line}) has bits above the verdict layout's {VerdictBits.VerdictBitCount}.");
             }
 
-            if (!seen.Add((entries[i].Key, entries[i].Extra)))
+            if (!(seenKeys?.Add(entry.Key) ?? seen!.Add((entry.Key, entry.Extra))))
             {
-                throw new InvalidOperationException($"Key {entries[i].Key:X}/{entries[i].Extra:X} (line {entries[i].Line}) is in the table twice.");
+                throw new InvalidOperationException($"Key {entry.Key:X}/{entry.Extra:X} (line {entry.Line}) is in the table twice.");
             }
 
-            hashes[i] = KeyHash.Hash(entries[i].Key, entries[i].Extra);
+            hashes[i] = KeyHash.Hash(entry.Key, entry.Extra);
         }
 
         // Load factor at most 0.8; about two keys per bucket.
@@ -96,7 +101,7 @@ internal sealed class PerfectHashTable
         int bucketCount = NextPowerOfTwo(Math.Max(2, (n + 1) / 2));
         for (int attempt = 0; attempt < 4; attempt++, slotCount *= 2)
         {
-            if (TryPlace(entries, hashes, wide ? VerdictBits.WideKeySize : VerdictBits.KeySize, bucketCount, slotCount, out var table))
+            if (TryPlace(all, hashes, wide ? VerdictBits.WideKeySize : VerdictBits.KeySize, bucketCount, slotCount, out var table))
             {
                 return table!;
             }
@@ -105,10 +110,10 @@ internal sealed class PerfectHashTable
         throw new InvalidOperationException($"No perfect hash found for {n} keys: two keys share a 64-bit hash.");
     }
 
-    private static bool TryPlace(IReadOnlyList<TableEntry> entries, ulong[] hashes, int keySize, int bucketCount, int slotCount, out PerfectHashTable? table)
+    private static bool TryPlace(TableEntry[] entries, ulong[] hashes, int keySize, int bucketCount, int slotCount, out PerfectHashTable? table)
     {
         table = null;
-        int n = entries.Count;
+        int n = entries.Length;
         int shift = 64 - Log2(slotCount);
         int bucketShift = 64 - Log2(bucketCount);
 
@@ -132,14 +137,29 @@ internal sealed class PerfectHashTable
             members[fill[KeyHash.Bucket(hashes[i], bucketShift)]++] = i;
         }
 
+        // Stable order: by size descending, then bucket index (deterministic output); a counting sort by size.
+        int largest = 0;
+        for (int b = 0; b < bucketCount; b++)
+        {
+            largest = Math.Max(largest, bucketSize[b]);
+        }
+
+        var firstOfSize = new int[largest + 2];
+        for (int b = 0; b < bucketCount; b++)
+        {
+            firstOfSize[largest - bucketSize[b] + 1]++;
+        }
+
+        for (int k = 1; k < firstOfSize.Length; k++)
+        {
+            firstOfSize[k] += firstOfSize[k - 1];
+        }
+
         var order = new int[bucketCount];
         for (int b = 0; b < bucketCount; b++)
         {
-            order[b] = b;
+            order[firstOfSize[largest - bucketSize[b]]++] = b;
         }
-
-        // Stable order: by size descending, then bucket index (deterministic output).
-        Array.Sort(order, (x, y) => bucketSize[y] != bucketSize[x] ? bucketSize[y].CompareTo(bucketSize[x]) : x.CompareTo(y));
 
         var taken = new bool[slotCount];
         var displacement = new uint[bucketCount];

@@ -94,6 +94,42 @@ public static class TableData
     }
 
     /// <summary>
+    /// Decodes a table of rows of <paramref name="rowSize"/> bytes that the generator stored column by column (byte 0 of
+    /// every row, then byte 1, ...), which deflate compresses better: <see cref="Unpack"/>, then the columns put back into rows.
+    /// </summary>
+    /// <param name="length">The table's length in bytes, a whole number of rows.</param>
+    /// <param name="rowSize">Bytes per row.</param>
+    /// <param name="packedLength">The compressed length in bytes.</param>
+    /// <param name="text">The compressed columns as text, in parts (each part one string literal).</param>
+    /// <exception cref="InvalidOperationException">The text is not what the generator writes (a generator bug or an edited file).</exception>
+    public static byte[] UnpackRows(int length, int rowSize, int packedLength, params string[] text)
+    {
+        if (rowSize < 1 || length < 0 || length % rowSize != 0)
+        {
+            throw Corrupt($"{length} bytes in rows of {rowSize}");
+        }
+
+        byte[] columns = Unpack(length, packedLength, text);
+        if (rowSize == 1)
+        {
+            return columns;
+        }
+
+        int rows = length / rowSize;
+        var table = new byte[length];
+        for (int k = 0; k < rowSize; k++)
+        {
+            var column = columns.AsSpan(k * rows, rows);
+            for (int r = 0, to = k; r < column.Length; r++, to += rowSize)
+            {
+                table[to] = column[r];
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>
     /// The <paramref name="length"/> bytes that <paramref name="text"/> holds, 15 bits per character
     /// (<see cref="First"/> + value, least significant bits first); the padding bits of the last character are 0.
     /// </summary>

@@ -47,6 +47,38 @@ public class TransmitAttributeTests
         Assert.Empty(tunnel.Macs);
     }
 
+    [Fact]
+    public void EveryPoolAtOnceEqualsEachPoolAlone()
+    {
+        // MACs and VLANs out of order and repeated across rule kinds, a vlan-insert VLAN that a rule also names, a drop, a pool with nothing.
+        var result = Compile("""
+            pool web 1 vlan-insert 130 antispoof mac,vlan
+            pool db 2 antispoof vlan
+            pool idle 3
+            pool tunnel 4
+            mac 00:1b:21:0a:0b:09 -> web
+            mac 00:1b:21:0a:0b:02 vlan 150 -> web
+            mac 00:1b:21:0a:0b:02 vlan 120 -> web
+            mac 00:1b:21:0a:0b:01 -> web:0
+            vlan 130 -> web
+            vlan 140 -> db
+            vlan 120 -> db
+            mac 00:1b:21:0a:0b:05 vlan 140 -> db
+            mac 00:1b:21:0a:0b:07 -> drop
+            vxlan 5000 inner 00:1b:21:0a:0b:03 -> tunnel
+            broadcast -> web, db
+            """);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Vmdq.Rules.Diagnostics.RuleSeverity.Error);
+        var model = result.Model!;
+        var all = PoolTransmit.OfAll(model.Pools, model.Rules);
+        Assert.Equal(model.Pools.Select(p => PoolTransmit.Of(p, model.Rules)).ToArray(), all.AsArray());
+        Assert.Equal(new ulong[] { 0x001B210A0B01, 0x001B210A0B02, 0x001B210A0B09 }, all[0].Macs.AsArray());
+        Assert.Equal(new[] { 120, 130, 150 }, all[0].Vlans.AsArray());
+        Assert.Equal(new[] { 120, 140 }, all[1].Vlans.AsArray());
+        Assert.Empty(all[2].Macs.AsArray());
+        Assert.Empty(all[3].Macs.AsArray());
+    }
+
     [Theory]
     [InlineData("antispoof mac,vlan", true, true)]
     [InlineData("antispoof vlan , mac", true, true)]
