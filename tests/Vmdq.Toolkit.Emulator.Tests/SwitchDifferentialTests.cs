@@ -598,9 +598,15 @@ public class SwitchDifferentialTests
     [Theory]
     [InlineData("switch.vmdq", 1221)]
     [InlineData("spoof.vmdq", 1222)]
+    [InlineData("channels.vmdq", 1223)]
     public void A_generated_dispatcher_matches_the_reference_switch_frame_by_frame(string file, int seed)
     {
-        DispatcherInfo info = file == "switch.vmdq" ? Vmdq.Generated.SwitchDispatcher.Info : Vmdq.Generated.SpoofDispatcher.Info;
+        DispatcherInfo info = file switch
+        {
+            "switch.vmdq" => Vmdq.Generated.SwitchDispatcher.Info,
+            "spoof.vmdq" => Vmdq.Generated.SpoofDispatcher.Info,
+            _ => Vmdq.Generated.ChannelsDispatcher.Info,
+        };
         var g = FromFile(file);
         var reference = ReferenceSwitch.FromText(file, g.Text)!;
         var rng = new Random(seed);
@@ -613,6 +619,13 @@ public class SwitchDifferentialTests
 
         Assert.Equal(20 * FramesPerCase, frames);
         var tally = new Tally(20, frames, outcomes);
+        if (file == "channels.vmdq")
+        {
+            // The untagged channel and storage are VEBs, bmc one VSI (its frames all go to the wire with S-tag 20).
+            AssertCovers(tally, "untagged-veb.Sent.local", "untagged-veb.Sent.wire", "ch-veb.Sent.local", "ch-veb.Sent.local.wire", "ch-veb.Sent.wire", "ch-vsi.Sent.wire", "ch-vsi.RuleDrop");
+            return;
+        }
+
         AssertCovers(tally, "veb.Sent.local", "veb.Sent.local.wire", "veb.Sent.wire", "veb.ToSender", "veb.MacSpoof");
         AssertCovers(tally, file == "switch.vmdq" ? ["veb.RuleDrop"] : ["veb.VlanSpoof", "veb.Sent.local.strip", "veb.Sent.local.wire.strip"]);
     }
