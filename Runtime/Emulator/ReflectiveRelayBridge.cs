@@ -10,7 +10,9 @@ namespace Vmdq.Toolkit.Emulator;
 /// local station of the NIC (its L2 forwarding data names a pool for the frame's destination MAC and VLAN, as the station's
 /// VSIs would be registered with the bridge by VDP) is sent back to the station; a broadcast or multicast frame is sent back
 /// and on; anything else goes on to <see cref="Onward"/>. The station forwards a reflected frame by its own L2 lookup and
-/// filters out the copy for the pool that sent it (by source MAC).
+/// filters out the copy for the pool that sent it (by source MAC). Reflective relay is a setting of the bridge port: it applies
+/// to a station in VEPA mode; with S-channels (IEEE 802.1Qbg-2012 clause 40) the frame's outer S-tag selects the channel's port,
+/// reflective on the channels in VEPA mode only; other frames are passed on.
 /// </summary>
 /// <remarks>
 /// A reflected frame crosses the wire twice: out (counted by the station's wire) and back (<see cref="Reflected"/>). The way

@@ -286,4 +286,41 @@ public class ChannelSwitchingTests
         Assert.Equal(1, rig.Nic.Snapshot().Drops.RuleDrop);
         rig.AssertBalanced();
     }
+
+    [Fact]
+    public void A_broadcast_from_the_wire_reaches_every_replica_of_its_channel_without_the_S_tag()
+    {
+        // channels.vmdq (generated): storage (S-VID 10) replicates broadcasts to st-a (2) and st-b (3); the untagged channel's go to
+        // host (0) and web (1). Each replica reads the frame as sent inside its channel, C-tag kept.
+        using var nic = new NicEmulator(Vmdq.Generated.ChannelsDispatcher.Info);
+        var vms = Enumerable.Range(0, 5).Select(p => nic.AttachVm("vm" + p, p)).ToArray();
+        var inner = Frame(Broadcast, Unknown, 40);
+        var cTagged = new byte[inner.Length + 4];
+        inner.AsSpan(0, 12).CopyTo(cTagged);
+        BinaryPrimitives.WriteUInt32BigEndian(cTagged.AsSpan(12), 0x8100_0064);
+        inner.AsSpan(12).CopyTo(cTagged.AsSpan(16));
+        Assert.Equal(4, nic.ReceiveBurst(new[] { STagged(cTagged, 10), inner }));
+
+        var got = new Dictionary<int, List<string>>();
+        var burst = new RxDescriptor[8];
+        foreach (var vm in vms)
+        {
+            got[vm.Pool] = new List<string>();
+            int n;
+            while ((n = vm.Poll(burst)) > 0)
+            {
+                got[vm.Pool].AddRange(burst.Take(n).Select(d => Hex(vm.GetFrame(d).ToArray())));
+                vm.Release(burst.AsSpan(0, n));
+            }
+        }
+
+        Assert.Equal([Hex(inner)], got[0]);
+        Assert.Equal([Hex(inner)], got[1]);
+        Assert.Equal([Hex(cTagged)], got[2]);
+        Assert.Equal([Hex(cTagged)], got[3]);
+        Assert.Empty(got[4]);
+        var snapshot = nic.Snapshot();
+        Assert.True(snapshot.IsBalanced, snapshot.ToString());
+        Assert.Equal(snapshot.Buffers.Total, snapshot.Buffers.Free);
+    }
 }
