@@ -67,7 +67,7 @@ public sealed class ReflectiveRelayBridge : ITransmitSink
                 channel = l2.ChannelOfSvid(BinaryPrimitives.ReadUInt16BigEndian(data[14..]) & 0x0FFF);
             }
 
-            bool relay = channel >= 0 && (!l2.HasChannels || l2.ModeOf(channel, _station.Switching) == SwitchMode.Vepa);
+            bool relay = channel >= 0 && l2.ModeOf(channel, _station.Switching) == SwitchMode.Vepa;
             L2Filter? hit = relay ? l2.Lookup(dst, VlanOf(data[(channel > 0 ? 4 : 0)..]), channel) : null;
             reflect = relay && (group || hit is { IsDrop: false });
             onward = group || !reflect;

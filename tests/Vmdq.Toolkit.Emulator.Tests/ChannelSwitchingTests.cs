@@ -323,4 +323,41 @@ public class ChannelSwitchingTests
         Assert.True(snapshot.IsBalanced, snapshot.ToString());
         Assert.Equal(snapshot.Buffers.Total, snapshot.Buffers.Free);
     }
+
+    [Theory]
+    [InlineData("veb", 0, 1)]
+    [InlineData("vepa", 1, 1)]
+    public void The_bridge_reflects_only_for_a_VEPA_station(string mode, int reflected, int copies)
+    {
+        // Reflective relay is the bridge port's setting for a VEPA station; a VEB station's broadcast crosses the wire once and goes
+        // on, its local copy made by the NIC itself (no second copy from a reflection).
+        var loaded = RuntimeDispatcher.Load($"nic pools 4 queues 1 ring 64\nswitch {mode}\npool a 0\npool b 1\nmac 02:00:00:00:00:0a -> a\nmac 02:00:00:00:00:0b -> b\n", "bridge.vmdq");
+        using var nic = new NicEmulator(loaded.Dispatcher!.Info);
+        var onward = new Tap();
+        var bridge = new ReflectiveRelayBridge(nic, onward);
+        nic.WireSink = bridge;
+        var a = nic.AttachVm("a", 0);
+        var b = nic.AttachVm("b", 1);
+        var frame = Frame(Broadcast, 0x0200_0000_000A, 50);
+        Assert.True(a.TryRentTxBuffer(out int buffer));
+        frame.CopyTo(a.GetTxBuffer(buffer));
+        Assert.Equal(1, a.TransmitBurst(0, [new TxFrame(buffer, frame.Length)]));
+        nic.DrainWire();
+        var done = new TxCompletion[4];
+        while (a.PollCompletions(done) > 0)
+        {
+        }
+
+        var burst = new RxDescriptor[4];
+        int n = b.Poll(burst);
+        b.Release(burst.AsSpan(0, n));
+        Assert.Equal(0, a.Poll(burst));
+        Assert.Equal(copies, n);
+        Assert.Equal(reflected, bridge.Reflected);
+        Assert.Equal(1, bridge.Forwarded);
+        Assert.Single(onward.Frames);
+        var snapshot = nic.Snapshot();
+        Assert.True(snapshot.IsBalanced, snapshot.ToString());
+        Assert.Equal(snapshot.Buffers.Total, snapshot.Buffers.Free);
+    }
 }
