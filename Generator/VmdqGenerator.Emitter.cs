@@ -420,7 +420,9 @@ public sealed partial class VmdqGenerator
         {
             if (_plan.L2Rules.Count > 0 || _plan.VlanMembers.Count > 0)
             {
-                _w.WriteLine($"L2Forwarding = {Rt}.L2ForwardingTable.FromBytes({_tablesClass}.L2Filters, {_tablesClass}.L2Members),");
+                _w.WriteLine(_plan.HasChannels
+                    ? $"L2Forwarding = {Rt}.L2ForwardingTable.FromBytes({_tablesClass}.L2Filters, {_tablesClass}.L2Members, {_tablesClass}.L2Channels),"
+                    : $"L2Forwarding = {Rt}.L2ForwardingTable.FromBytes({_tablesClass}.L2Filters, {_tablesClass}.L2Members),");
             }
         }
 
@@ -459,8 +461,11 @@ public sealed partial class VmdqGenerator
                 return;
             }
 
-            const int FilterBytes = 18, MemberBytes = 6;
-            var filters = new byte[_plan.L2Rules.Count * FilterBytes];
+            // With S-channels each filter and membership carries its channel (16 bits) after the fields it has without them.
+            bool channels = _plan.HasChannels;
+            int filterBytes = channels ? 20 : 18, memberBytes = channels ? 8 : 6;
+            var poolChannel = _plan.Pools.ToDictionary(p => p.Index, p => p.Channel);
+            var filters = new byte[_plan.L2Rules.Count * filterBytes];
 
             // Rows are commented only in an inline table (WriteBytes): a packed one of 1M rules would describe them all for nothing.
             bool commented = filters.Length <= InlineTableLimit;
@@ -468,7 +473,7 @@ public sealed partial class VmdqGenerator
             for (int i = 0; i < _plan.L2Rules.Count; i++)
             {
                 var rule = _plan.L2Rules[i];
-                int at = i * FilterBytes;
+                int at = i * filterBytes;
                 filters[at] = rule.Kind switch { MatchKind.MacVlan => 0, MatchKind.Mac => 1, _ => 2 };
                 filters[at + 1] = rule.IsDrop ? (byte)1 : (byte)0;
                 filters[at + 2] = (byte)rule.Id;
@@ -486,25 +491,38 @@ public sealed partial class VmdqGenerator
                     filters[at + 14 + k] = (byte)(rule.Line >> (8 * k));
                 }
 
+                if (channels)
+                {
+                    filters[at + 18] = (byte)rule.Channel;
+                    filters[at + 19] = (byte)(rule.Channel >> 8);
+                }
+
                 if (commented)
                 {
-                    comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}");
+                    comments.Add($"line {Num(rule.Line)}: {rule.Key.Describe()} -> {(rule.IsDrop ? "drop" : $"pool {Num(rule.Pool)}:{Num(rule.Queue)}")}{(channels ? $", channel {Num(rule.Channel)}" : string.Empty)}");
                 }
             }
 
-            var members = new byte[_plan.VlanMembers.Count * MemberBytes];
+            var members = new byte[_plan.VlanMembers.Count * memberBytes];
             bool membersCommented = members.Length <= InlineTableLimit;
             var memberComments = new List<string>();
             for (int i = 0; i < _plan.VlanMembers.Count; i++)
             {
                 var m = _plan.VlanMembers[i];
-                int at = i * MemberBytes;
+                int at = i * memberBytes;
                 members[at] = (byte)m.Pool;
                 members[at + 1] = (byte)(m.Pool >> 8);
                 members[at + 2] = (byte)m.Lo;
                 members[at + 3] = (byte)(m.Lo >> 8);
                 members[at + 4] = (byte)m.Hi;
                 members[at + 5] = (byte)(m.Hi >> 8);
+                if (channels)
+                {
+                    int channel = poolChannel.TryGetValue(m.Pool, out int c) ? c : 0;
+                    members[at + 6] = (byte)channel;
+                    members[at + 7] = (byte)(channel >> 8);
+                }
+
                 if (membersCommented)
                 {
                     memberComments.Add(m.Lo < 0 ? $"pool {Num(m.Pool)}: untagged" : $"pool {Num(m.Pool)}: VLAN {Num(m.Lo)}{(m.Hi == m.Lo ? string.Empty : "-" + Num(m.Hi))}");
@@ -513,10 +531,30 @@ public sealed partial class VmdqGenerator
 
             _w.WriteLine();
             _w.WriteLine("// The switch's L2 filters (mac+vlan, mac, vlan rules in file order; L2ForwardingTable.FromBytes): kind, drop, VLAN, MAC, pool, queue, 0, line.");
-            WriteBytes("L2Filters", filters, FilterBytes, comments.ToEquatableArray());
+            WriteBytes("L2Filters", filters, filterBytes, comments.ToEquatableArray());
             _w.WriteLine();
             _w.WriteLine("// VLAN membership for the switch's flooding (docs/rules-language.md, \"Switching\"): pool, first VLAN, last VLAN (-1: untagged).");
-            WriteBytes("L2Members", members, MemberBytes, memberComments.ToEquatableArray());
+            WriteBytes("L2Members", members, memberBytes, memberComments.ToEquatableArray());
+            if (!channels)
+            {
+                return;
+            }
+
+            // The S-channels for the switch (IEEE 802.1Qbg-2012 clause 40): S-VID, mode (0 veb, 1 vepa, 2 vsi), 0.
+            var table = new byte[_plan.Channels.Count * 4];
+            var channelComments = new List<string>();
+            for (int i = 0; i < _plan.Channels.Count; i++)
+            {
+                var c = _plan.Channels[i];
+                table[i * 4] = (byte)c.Svid;
+                table[(i * 4) + 1] = (byte)(c.Svid >> 8);
+                table[(i * 4) + 2] = (byte)c.Mode;
+                channelComments.Add($"line {Num(c.Line)}: channel {Num(c.Index)} {c.Name} svid {Num(c.Svid)} {c.Mode.ToString().ToLowerInvariant()}");
+            }
+
+            _w.WriteLine();
+            _w.WriteLine("// The S-channels (channel statements in file order, channel 1 first): S-VID, mode (0 veb, 1 vepa, 2 vsi), 0.");
+            WriteBytes("L2Channels", table, 4, channelComments.ToEquatableArray());
         }
 
         private void WriteRedirection()

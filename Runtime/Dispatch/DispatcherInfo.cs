@@ -141,8 +141,9 @@ public sealed class DispatcherInfo
 
     /// <summary>
     /// The L2 forwarding data the NIC's switch uses for transmitted frames (the <c>mac</c>, <c>mac ... vlan</c> and <c>vlan</c> rules
-    /// and the pools' VLAN membership). For a runtime-loaded dispatcher, that of the rules in force. <see cref="L2ForwardingTable.Empty"/>
-    /// when not given: every transmitted frame then goes to the uplink.
+    /// and the pools' VLAN membership; with S-channels, each filter's and pool's channel and the channels' S-VIDs and modes). For a
+    /// runtime-loaded dispatcher, that of the rules in force. <see cref="L2ForwardingTable.Empty"/> when not given: every transmitted
+    /// frame then goes to the uplink.
     /// </summary>
     public L2ForwardingTable L2Forwarding
     {

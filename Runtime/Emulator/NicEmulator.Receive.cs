@@ -347,6 +347,13 @@ public sealed partial class NicEmulator
                 continue;
             }
 
+            // With S-channels a frame the rules let through is in a declared channel when it has an S-tag (unknown S-VIDs are dropped):
+            // its pools get it without the S-tag (IEEE 802.1Qbg-2012 clause 40: the S-component removes it at the channel's port).
+            if (_sChannels)
+            {
+                _slices[i] = _slices[i] with { Length = StripSTagInPlace(buffer, _slices[i].Length) };
+            }
+
             if (verdict.IsReplicated)
             {
                 ReadOnlySpan<int> replicas = _info.Replicas(verdict);

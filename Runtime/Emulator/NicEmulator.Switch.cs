@@ -21,6 +21,12 @@ public sealed partial class NicEmulator
     private readonly SwitchMode _switchMode;
     private readonly int[] _floodPools;
 
+    /// <summary>True when the rules declare S-channels (IEEE 802.1Qbg-2012 clause 40): the switch keeps them apart and tags the uplink.</summary>
+    private readonly bool _sChannels;
+
+    /// <summary>Where a frame of a declared S-channel gets its S-tag pushed on its way to the uplink (wire thread only).</summary>
+    private readonly byte[] _sTagScratch;
+
     // Per TX queue, what the switch did this run of the wire (metrics are added once per run per queue).
     private readonly long[] _runSwitched;
     private readonly long[] _runRuleDrops;
@@ -34,7 +40,7 @@ public sealed partial class NicEmulator
     /// (delivered to local pools only, or dropped; its completion is posted); false when it goes to the uplink, after any
     /// local copies of a flooded frame were delivered.
     /// </summary>
-    private bool SwitchLocally(int q, in TxDescriptor frame, long start, L2ForwardingTable l2)
+    private bool SwitchLocally(int q, in TxDescriptor frame, long start, L2ForwardingTable l2, int channel)
     {
         ReadOnlySpan<byte> data = _buffers.Memory.Slice(frame.BufferIndex * _buffers.BufferSize, frame.Length);
         if (frame.IncludesFcs)
@@ -44,7 +50,7 @@ public sealed partial class NicEmulator
 
         ulong dst = BinaryPrimitives.ReadUInt64BigEndian(data) >> 16;
         int vlan = VlanOf(data);
-        L2Filter? hit = l2.Lookup(dst, vlan);
+        L2Filter? hit = l2.Lookup(dst, vlan, channel);
         TxQueue queue = _txQueues[q];
         if (hit is { IsDrop: true })
         {
@@ -53,9 +59,10 @@ public sealed partial class NicEmulator
             return true;
         }
 
-        if (_switchMode == SwitchMode.Vepa)
+        if (l2.ModeOf(channel, _switchMode) != SwitchMode.Veb)
         {
-            // VEPA: everything goes to the uplink; the adjacent bridge reflects what is for local stations.
+            // VEPA: everything goes to the uplink; the adjacent bridge reflects what is for local stations. A vsi channel (one VSI, no
+            // edge relay) sends everything to the uplink too.
             return false;
         }
 
@@ -63,7 +70,7 @@ public sealed partial class NicEmulator
         if ((dst & GroupBit) != 0)
         {
             // Broadcast and multicast: a copy to every local member of the frame's VLAN but the sender, and the uplink.
-            int members = FloodSet(l2, vlan, sender);
+            int members = FloodSet(l2, vlan, sender, channel);
             if (members > 0)
             {
                 Verdict verdict = GroupVerdict(dst);
@@ -195,15 +202,40 @@ public sealed partial class NicEmulator
                 return;
             }
 
+            // With S-channels the S-tag says which channel's edge relay the frame comes back to; the pools get it without the tag.
+            L2ForwardingTable l2 = _info.L2Forwarding;
+            int channel = 0;
+            int svid = _sChannels ? SvidOf(frame) : -1;
+            if (svid >= 0)
+            {
+                channel = l2.ChannelOfSvid(svid);
+                if (channel < 0)
+                {
+                    CountPortDrop(DropReason.Reflected, 1);
+                    return;
+                }
+            }
+
             if (!_buffers.TryRent(out int buffer))
             {
                 CountPortDrop(DropReason.NoBuffer, 1);
                 return;
             }
 
-            frame.CopyTo(_buffers.GetWritableBuffer(buffer));
+            Span<byte> target = _buffers.GetWritableBuffer(buffer);
+            if (svid >= 0)
+            {
+                frame[..12].CopyTo(target);
+                frame[(12 + STagBytes)..].CopyTo(target[12..]);
+                frame = target[..(frame.Length - STagBytes)];
+            }
+            else
+            {
+                frame.CopyTo(target);
+            }
+
             int savedEnqueued = _chunkEnqueued;
-            ForwardReflected(frame, buffer, sequence);
+            ForwardReflected(frame, buffer, sequence, l2, channel);
             Flush();
             _chunkEnqueued = savedEnqueued;
             RunPendingCongestionChecks();
@@ -217,13 +249,12 @@ public sealed partial class NicEmulator
         }
     }
 
-    private void ForwardReflected(ReadOnlySpan<byte> frame, int buffer, long sequence)
+    private void ForwardReflected(ReadOnlySpan<byte> frame, int buffer, long sequence, L2ForwardingTable l2, int channel)
     {
-        L2ForwardingTable l2 = _info.L2Forwarding;
         ulong dst = BinaryPrimitives.ReadUInt64BigEndian(frame) >> 16;
         ulong src = BinaryPrimitives.ReadUInt64BigEndian(frame[4..]) & 0xFFFF_FFFF_FFFFUL;
         int vlan = VlanOf(frame);
-        L2Filter? hit = l2.Lookup(dst, vlan);
+        L2Filter? hit = l2.Lookup(dst, vlan, channel);
         BindingTable table = Volatile.Read(ref _bindings);
         if (hit is { IsDrop: true })
         {
@@ -234,7 +265,7 @@ public sealed partial class NicEmulator
 
         if ((dst & GroupBit) != 0)
         {
-            int members = FloodSet(l2, vlan, sender: -1, station: src);
+            int members = FloodSet(l2, vlan, sender: -1, channel, station: src);
             if (members == 0)
             {
                 CountPortDrop(DropReason.Reflected, 1);
@@ -327,15 +358,16 @@ public sealed partial class NicEmulator
     }
 
     /// <summary>
-    /// Fills <see cref="_floodPools"/> with the pools that are members of <paramref name="vlan"/>, but <paramref name="sender"/> and
-    /// (a reflected frame) every pool whose station address <paramref name="station"/> is; returns how many.
+    /// Fills <see cref="_floodPools"/> with the pools of S-channel <paramref name="channel"/> that are members of <paramref name="vlan"/>,
+    /// but <paramref name="sender"/> and (a reflected frame) every pool whose station address <paramref name="station"/> is; returns how many.
     /// </summary>
-    private int FloodSet(L2ForwardingTable l2, int vlan, int sender, ulong? station = null)
+    private int FloodSet(L2ForwardingTable l2, int vlan, int sender, int channel, ulong? station = null)
     {
         int n = 0;
         for (int pool = 0; pool < _info.PoolCount; pool++)
         {
-            if (pool != sender && l2.IsMember(pool, vlan) && !(station is { } mac && l2.IsStation(mac, pool)))
+            if (pool != sender && l2.IsMember(pool, vlan) && !(station is { } mac && l2.IsStation(mac, pool))
+                && (!_sChannels || l2.ChannelOfPool(pool) == channel))
             {
                 _floodPools[n++] = pool;
             }
@@ -381,6 +413,49 @@ public sealed partial class NicEmulator
 
         Volatile.Write(ref _receiveOwner, me);
         return false;
+    }
+
+    /// <summary>Bytes of an IEEE 802.1ad S-tag (TPID 0x88A8 and TCI).</summary>
+    private const int STagBytes = 4;
+
+    /// <summary>The S-tag's TPID (IEEE 802.1ad).</summary>
+    private const ushort STagTpid = 0x88A8;
+
+    /// <summary>The S-VID of the frame's outer S-tag (TPID 0x88A8 at offset 12, its whole TCI there), or -1 when it has none.</summary>
+    private static int SvidOf(ReadOnlySpan<byte> frame) =>
+        frame.Length >= 12 + STagBytes && BinaryPrimitives.ReadUInt16BigEndian(frame[12..]) == STagTpid
+            ? BinaryPrimitives.ReadUInt16BigEndian(frame[14..]) & 0x0FFF
+            : -1;
+
+    /// <summary>
+    /// Removes the outer S-tag of the frame in <paramref name="buffer"/> in place, when it has one: what follows the tag moves down 4
+    /// bytes, so the frame still starts at its buffer's start (a C-tag after it is then the outer tag, for a <c>vlan-insert</c> pool's
+    /// strip). Returns the frame's length afterwards. Frames delivered to the pools of a declared S-channel lose their S-tag this way.
+    /// </summary>
+    private int StripSTagInPlace(int buffer, int length)
+    {
+        Span<byte> frame = _buffers.GetWritableBuffer(buffer);
+        if (SvidOf(frame[..length]) < 0)
+        {
+            return length;
+        }
+
+        frame[(12 + STagBytes)..length].CopyTo(frame[12..]);
+        return length - STagBytes;
+    }
+
+    /// <summary>
+    /// The frame in <paramref name="data"/> with the S-tag of <paramref name="svid"/> pushed outermost (after the source MAC: TPID
+    /// 0x88A8, PCP 0, DEI 0, VID <paramref name="svid"/>), written to <see cref="_sTagScratch"/>, without an FCS.
+    /// </summary>
+    private ReadOnlySpan<byte> PushSTag(ReadOnlySpan<byte> data, int svid)
+    {
+        Span<byte> tagged = _sTagScratch;
+        data[..12].CopyTo(tagged);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged[12..], STagTpid);
+        BinaryPrimitives.WriteUInt16BigEndian(tagged[14..], (ushort)svid);
+        data[12..].CopyTo(tagged[(12 + STagBytes)..]);
+        return tagged[..(data.Length + STagBytes)];
     }
 
     /// <summary>The frame's C-VID, or <see cref="L2ForwardingTable.Untagged"/> (the tags as "Frame parsing" step 2 reads them: an optional S-tag, then an optional C-tag).</summary>

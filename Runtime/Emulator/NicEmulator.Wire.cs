@@ -25,6 +25,7 @@ public sealed partial class NicEmulator
     private long _inFlightStart;
     private long _inFlightEnd;
     private int _inFlightWireBytes;
+    private int _inFlightSvid;
 
     // Per TX queue, what this run of the wire sent (metrics are added once per run per queue).
     private readonly long[] _runFrames;
@@ -146,9 +147,11 @@ public sealed partial class NicEmulator
                 // The forwarding decision, made as the frame leaves its TX ring (NicEmulator.Switch.cs): VEB/VEPA
                 // switching (IEEE 802.1Qbg) decides whether the frame goes to local pools' RX rings (taking no wire
                 // time), is dropped, or goes to the uplink (a flooded frame does both).
-                if (!SwitchLocally(q, frame, start, l2))
+                // With S-channels each pool's frames are switched within its channel only, and leave with its S-tag.
+                int channel = _sChannels ? l2.ChannelOfPool(frame.Pool) : 0;
+                if (!SwitchLocally(q, frame, start, l2, channel))
                 {
-                    StartOnUplink(q, frame, start);
+                    StartOnUplink(q, frame, start, channel == 0 ? 0 : l2.SvidOf(channel));
                 }
             }
 
@@ -170,9 +173,12 @@ public sealed partial class NicEmulator
     }
 
     /// <summary>Puts a frame on the wire at <paramref name="start"/>: it is in flight until its last FCS bit, and the wire is busy until its inter-frame gap ends.</summary>
-    private void StartOnUplink(int queue, in TxDescriptor frame, long start)
+    private void StartOnUplink(int queue, in TxDescriptor frame, long start, int svid)
     {
-        int wireBytes = EthernetWire.WireBytes(frame.Length, frame.IncludesFcs);
+        // A frame of a declared S-channel leaves with its S-tag pushed (4 bytes more) and a new FCS.
+        int wireBytes = svid == 0
+            ? EthernetWire.WireBytes(frame.Length, frame.IncludesFcs)
+            : EthernetWire.WireBytes(frame.Length - (frame.IncludesFcs ? EthernetWire.FcsBytes : 0) + STagBytes, includesFcs: false);
 
         // Exact over any run of back-to-back frames: the fraction of a picosecond each frame leaves over is
         // carried to the next (after an idle gap the wire restarts on a whole picosecond).
@@ -187,6 +193,7 @@ public sealed partial class NicEmulator
         _inFlightEnd = start + toFcsEnd;
         _inFlightWireBytes = wireBytes;
         _inFlightQueue = queue;
+        _inFlightSvid = svid;
         Volatile.Write(ref _inFlightBuffer, frame.BufferIndex);
         Volatile.Write(ref _wireFreeAt, start + duration);
         Volatile.Write(ref _wireStartedTime, _wireStartedTime + duration);
@@ -201,8 +208,18 @@ public sealed partial class NicEmulator
         {
             if (sink is not null)
             {
-                var data = _buffers.Memory.Slice(frame.BufferIndex * _buffers.BufferSize, frame.Length);
-                sink.Deliver(new TransmittedFrame(data, frame, _inFlightWireBytes, _inFlightStart, _inFlightEnd));
+                ReadOnlySpan<byte> data = _buffers.Memory.Slice(frame.BufferIndex * _buffers.BufferSize, frame.Length);
+                if (_inFlightSvid == 0)
+                {
+                    sink.Deliver(new TransmittedFrame(data, frame, _inFlightWireBytes, _inFlightStart, _inFlightEnd));
+                }
+                else
+                {
+                    // The S-tagged copy the wire carries (the VM's buffer keeps the frame as it was posted).
+                    var tagged = PushSTag(frame.IncludesFcs ? data[..^EthernetWire.FcsBytes] : data, _inFlightSvid);
+                    var descriptor = new TxDescriptor(frame.Sequence, frame.BufferIndex, tagged.Length, frame.Generation, frame.Pool, frame.Queue, includesFcs: false);
+                    sink.Deliver(new TransmittedFrame(tagged, descriptor, _inFlightWireBytes, _inFlightStart, _inFlightEnd));
+                }
             }
         }
         finally

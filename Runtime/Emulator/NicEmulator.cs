@@ -113,6 +113,8 @@ public sealed partial class NicEmulator : IDisposable
         }
         CheckL2(info);
         _switchMode = info.Switching;
+        _sChannels = info.L2Forwarding.HasChannels;
+        _sTagScratch = _sChannels ? new byte[_buffers.BufferSize + STagBytes] : Array.Empty<byte>();
         _floodPools = new int[info.PoolCount];
         _vmByPool = new VmConsumer?[info.PoolCount];
 

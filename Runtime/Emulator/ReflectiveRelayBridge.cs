@@ -10,7 +10,9 @@ namespace Vmdq.Toolkit.Emulator;
 /// local station of the NIC (its L2 forwarding data names a pool for the frame's destination MAC and VLAN, as the station's
 /// VSIs would be registered with the bridge by VDP) is sent back to the station; a broadcast or multicast frame is sent back
 /// and on; anything else goes on to <see cref="Onward"/>. The station forwards a reflected frame by its own L2 lookup and
-/// filters out the copy for the pool that sent it (by source MAC).
+/// filters out the copy for the pool that sent it (by source MAC). Reflective relay is a setting of the bridge port: it applies
+/// to a station in VEPA mode; with S-channels (IEEE 802.1Qbg-2012 clause 40) the frame's outer S-tag selects the channel's port,
+/// reflective on the channels in VEPA mode only; other frames are passed on.
 /// </summary>
 /// <remarks>
 /// A reflected frame crosses the wire twice: out (counted by the station's wire) and back (<see cref="Reflected"/>). The way
@@ -54,8 +56,20 @@ public sealed class ReflectiveRelayBridge : ITransmitSink
         {
             ulong dst = BinaryPrimitives.ReadUInt64BigEndian(data) >> 16;
             bool group = (dst & 0x0100_0000_0000UL) != 0;
-            L2Filter? hit = _station.Info.L2Forwarding.Lookup(dst, VlanOf(data));
-            reflect = group || hit is { IsDrop: false };
+            L2ForwardingTable l2 = _station.Info.L2Forwarding;
+
+            // The S-VID selects the S-channel, each a port of its own with reflective relay on when the station runs a VEPA behind
+            // it (IEEE 802.1Qbg-2012 clause 40; the untagged channel's mode is the station's switch mode). A frame of a VEB or vsi
+            // channel, or of an S-VID the station does not declare, is only passed on.
+            int channel = 0;
+            if (l2.HasChannels && data.Length >= 16 && BinaryPrimitives.ReadUInt16BigEndian(data[12..]) == 0x88A8)
+            {
+                channel = l2.ChannelOfSvid(BinaryPrimitives.ReadUInt16BigEndian(data[14..]) & 0x0FFF);
+            }
+
+            bool relay = channel >= 0 && l2.ModeOf(channel, _station.Switching) == SwitchMode.Vepa;
+            L2Filter? hit = relay ? l2.Lookup(dst, VlanOf(data[(channel > 0 ? 4 : 0)..]), channel) : null;
+            reflect = relay && (group || hit is { IsDrop: false });
             onward = group || !reflect;
         }
 
@@ -75,6 +89,7 @@ public sealed class ReflectiveRelayBridge : ITransmitSink
     /// <inheritdoc />
     public void Flush() => Onward?.Flush();
 
+    /// <summary>The C-VID as the station reads it (an optional S-tag, then an optional C-tag); with <paramref name="frame"/> past a declared channel's S-tag (its MACs then overlap the tag: only offsets 12 on matter).</summary>
     private static int VlanOf(ReadOnlySpan<byte> frame)
     {
         int at = 12;

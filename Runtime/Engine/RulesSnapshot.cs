@@ -270,11 +270,19 @@ internal sealed class RulesSnapshot
     /// The switch's L2 forwarding data of <paramref name="model"/>: the same filters and membership, in the same order, as a generated
     /// dispatcher prints (Generator/Plan: <c>Switching.L2Rules</c>, <c>RuleSet.VlanMembers</c>).
     /// </summary>
-    public static L2ForwardingTable L2Of(RuleSet model) => new(
-        model.L2Rules().Select(r => new L2Filter(
-            r.Kind switch { MatchKind.MacVlan => L2FilterKind.MacVlan, MatchKind.Mac => L2FilterKind.Mac, _ => L2FilterKind.Vlan },
-            r.Mac, (int)r.Id, r.IsDrop, r.Pool, r.Queue, r.Line)).ToArray(),
-        model.VlanMembers.Select(m => new VlanMembership(m.Pool, m.Lo, m.Hi)).ToArray());
+    public static L2ForwardingTable L2Of(RuleSet model)
+    {
+        var channelOf = model.Pools.ToDictionary(p => p.Index, p => p.Channel);
+        return new(
+            model.L2Rules().Select(r => new L2Filter(
+                r.Kind switch { MatchKind.MacVlan => L2FilterKind.MacVlan, MatchKind.Mac => L2FilterKind.Mac, _ => L2FilterKind.Vlan },
+                r.Mac, (int)r.Id, r.IsDrop, r.Pool, r.Queue, r.Line) { Channel = r.Channel }).ToArray(),
+            model.VlanMembers.Select(m => new VlanMembership(m.Pool, m.Lo, m.Hi) { Channel = channelOf.GetValueOrDefault(m.Pool) }).ToArray(),
+            model.Channels.Select(c => new L2Channel(c.Index, c.Svid, ModeOf(c.Mode))).ToArray());
+    }
+
+    /// <summary>The public <see cref="SwitchMode"/> of a channel's mode.</summary>
+    public static SwitchMode ModeOf(SwitchKind mode) => mode switch { SwitchKind.Vepa => SwitchMode.Vepa, SwitchKind.Vsi => SwitchMode.Vsi, _ => SwitchMode.Veb };
 
     /// <summary>The redirection tables of <paramref name="model"/>'s <c>rss</c> pools, each round robin over its queues.</summary>
     public static RedirectionTables RedirectionOf(RuleSet model) =>

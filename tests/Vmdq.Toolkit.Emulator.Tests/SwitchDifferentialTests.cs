@@ -47,7 +47,7 @@ public class SwitchDifferentialTests
 
     private static string Mac(ulong m) => string.Join(":", Enumerable.Range(0, 6).Select(i => ((m >> (40 - (8 * i))) & 0xFF).ToString("x2", CultureInfo.InvariantCulture)));
 
-    private static Generated RandomRules(Random rng, bool vepa)
+    private static Generated RandomRules(Random rng, bool vepa, bool channels = false)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"nic pools {Pools} queues {QueuesPerPool} ring 256");
@@ -70,6 +70,7 @@ public class SwitchDifferentialTests
         }
 
         var tenant = new Dictionary<int, int>();
+        var poolLines = new Dictionary<int, string>();
         var macs = new List<ulong>();
         var vlans = new List<int> { 100, 130, 200, 230, 300, 310 };
         foreach (int p in pools)
@@ -112,7 +113,7 @@ public class SwitchDifferentialTests
                 line.Append(CultureInfo.InvariantCulture, $" vlan-insert {v}");
             }
 
-            text.AppendLine(line.ToString());
+            poolLines[p] = line.ToString();
         }
 
         int VlanFor(int p)
@@ -125,54 +126,112 @@ public class SwitchDifferentialTests
             return 300 + rng.Next(20);
         }
 
-        // Most MACs belong to one pool (several rules may give it to that pool: mac, and mac+vlan); now and then a mac+vlan
-        // rule gives another pool's MAC to a pool on another VLAN (two stations, one address: VEPA's source filter must cope).
+        // S-channels (IEEE 802.1Qbg multichannel): the pools split into the untagged channel (pool 0 always, as the untagged
+        // channel's default) and one or two declared ones, S-VIDs among those RandomFrame writes now and then; a channel with one
+        // pool is now and then a vsi channel.
+        var sections = new List<List<int>> { new() };
+        if (channels)
+        {
+            int declared = 1 + rng.Next(2);
+            for (int c = 0; c < declared; c++)
+            {
+                sections.Add(new List<int>());
+            }
+
+            foreach (int p in pools)
+            {
+                sections[p == 0 ? 0 : rng.Next(sections.Count)].Add(p);
+            }
+
+            sections = sections.Where((list, i) => i == 0 || list.Count > 0).ToList();
+        }
+        else
+        {
+            sections[0].AddRange(pools);
+        }
+
         var usedMac = new HashSet<ulong>();
         var usedMacVlan = new HashSet<(ulong, int)>();
         var usedVlan = new HashSet<int>();
-        int rules = 3 + rng.Next(10);
-        for (int i = 0; i < rules; i++)
+        var svids = new[] { 10, 11, 12 }.OrderBy(_ => rng.Next()).ToList();
+        for (int section = 0; section < sections.Count; section++)
         {
-            int p = pools[rng.Next(pools.Count)];
-            string target = rng.Next(8) == 0 ? "drop" : rng.Next(4) == 0 ? $"p{p}:{rng.Next(QueuesPerPool)}" : $"p{p}";
-            ulong mac = 0x0200_0000_0000UL | ((ulong)(target == "drop" ? 0xdd : p) << 8) | (uint)rng.Next(4);
-            switch (rng.Next(3))
+            var members = sections[section];
+            if (section > 0)
             {
-                case 0 when usedMac.Add(mac):
-                    macs.Add(mac);
-                    text.AppendLine(CultureInfo.InvariantCulture, $"mac {Mac(mac)} -> {target}");
-                    break;
-                case 1:
-                    if (target != "drop" && rng.Next(4) == 0)
-                    {
-                        mac = (mac & ~0xFF00UL) | ((ulong)pools[rng.Next(pools.Count)] << 8);
-                    }
+                string mode = members.Count == 1 && rng.Next(2) == 0 ? "vsi" : rng.Next(2) == 0 ? "vepa" : "veb";
+                text.AppendLine(CultureInfo.InvariantCulture, $"channel c{section} svid {svids[section - 1]} {mode}");
 
-                    int v = VlanFor(p);
-                    if (usedMacVlan.Add((mac, v)))
-                    {
-                        macs.Add(mac);
-                        vlans.Add(v);
-                        text.AppendLine(CultureInfo.InvariantCulture, $"mac {Mac(mac)} vlan {v} -> {target}");
-                    }
+                // Each channel is a port of its own: the same MAC, match or VLAN may appear again with other targets.
+                usedMac.Clear();
+                usedMacVlan.Clear();
+                usedVlan.Clear();
+            }
 
-                    break;
-                case 2:
-                    int w = VlanFor(p);
-                    if (usedVlan.Add(w))
-                    {
-                        vlans.Add(w);
-                        text.AppendLine(CultureInfo.InvariantCulture, $"vlan {w} -> {target}");
-                    }
+            foreach (int p in members)
+            {
+                text.AppendLine(poolLines[p]);
+            }
 
-                    break;
+            if (members.Count > 0)
+            {
+                SectionRules(members, reuse: section > 0 ? macs.ToList() : null);
             }
         }
 
-        if (rng.Next(2) == 0)
+        void SectionRules(List<int> pools, List<ulong>? reuse)
         {
-            var listed = pools.Where(_ => rng.Next(2) == 0).DefaultIfEmpty(pools[0]).Select(p => "p" + p.ToString(CultureInfo.InvariantCulture));
-            text.AppendLine(CultureInfo.InvariantCulture, $"broadcast -> {string.Join(", ", listed)}");
+            // Most MACs belong to one pool (several rules may give it to that pool: mac, and mac+vlan); now and then a mac+vlan
+            // rule gives another pool's MAC to a pool on another VLAN (two stations, one address: VEPA's source filter must cope).
+            int rules = 3 + rng.Next(10);
+            for (int i = 0; i < rules; i++)
+            {
+                int p = pools[rng.Next(pools.Count)];
+                string target = rng.Next(8) == 0 ? "drop" : rng.Next(4) == 0 ? $"p{p}:{rng.Next(QueuesPerPool)}" : $"p{p}";
+                ulong mac = 0x0200_0000_0000UL | ((ulong)(target == "drop" ? 0xdd : p) << 8) | (uint)rng.Next(4);
+                if (reuse is { Count: > 0 } && rng.Next(3) == 0)
+                {
+                    mac = reuse[rng.Next(reuse.Count)];   // another channel's MAC, here with a target of this channel
+                }
+
+                switch (rng.Next(3))
+                {
+                    case 0 when usedMac.Add(mac):
+                        macs.Add(mac);
+                        text.AppendLine(CultureInfo.InvariantCulture, $"mac {Mac(mac)} -> {target}");
+                        break;
+                    case 1:
+                        if (target != "drop" && rng.Next(4) == 0)
+                        {
+                            mac = (mac & ~0xFF00UL) | ((ulong)pools[rng.Next(pools.Count)] << 8);
+                        }
+
+                        int v = VlanFor(p);
+                        if (usedMacVlan.Add((mac, v)))
+                        {
+                            macs.Add(mac);
+                            vlans.Add(v);
+                            text.AppendLine(CultureInfo.InvariantCulture, $"mac {Mac(mac)} vlan {v} -> {target}");
+                        }
+
+                        break;
+                    case 2:
+                        int w = VlanFor(p);
+                        if (usedVlan.Add(w))
+                        {
+                            vlans.Add(w);
+                            text.AppendLine(CultureInfo.InvariantCulture, $"vlan {w} -> {target}");
+                        }
+
+                        break;
+                }
+            }
+
+            if (rng.Next(2) == 0)
+            {
+                var listed = pools.Where(_ => rng.Next(2) == 0).DefaultIfEmpty(pools[0]).Select(p => "p" + p.ToString(CultureInfo.InvariantCulture));
+                text.AppendLine(CultureInfo.InvariantCulture, $"broadcast -> {string.Join(", ", listed)}");
+            }
         }
 
         return new Generated(text.ToString(), pools, macs, vlans);
@@ -239,14 +298,14 @@ public class SwitchDifferentialTests
     /// <summary>What each frame did, for the mutation checks: counts by outcome over a whole run.</summary>
     private sealed record Tally(int Cases, int Frames, Dictionary<string, int> Outcomes);
 
-    private static Tally RunCases(bool vepa, int seed, int cases, bool batched = false)
+    private static Tally RunCases(bool vepa, int seed, int cases, bool batched = false, bool channels = false)
     {
         var rng = new Random(seed);
         var outcomes = new Dictionary<string, int>();
         int ran = 0, rejected = 0, frames = 0;
         while (ran < cases)
         {
-            var g = RandomRules(rng, vepa);
+            var g = RandomRules(rng, vepa, channels);
             var loaded = RuntimeDispatcher.Load(g.Text, "random.vmdq");
             var reference = ReferenceSwitch.FromText("random.vmdq", g.Text);
             Assert.Equal(loaded.Succeeded, reference is not null);
@@ -272,15 +331,11 @@ public class SwitchDifferentialTests
         var wire = new Tap();
         var onward = new Tap();
         ReflectiveRelayBridge? bridge = null;
-        if (reference.IsVepa)
+        Assert.Equal(reference.IsVepa ? SwitchMode.Vepa : SwitchMode.Veb, nic.Switching);
+        if (reference.UsesBridge)
         {
-            Assert.Equal(SwitchMode.Vepa, nic.Switching);
             bridge = new ReflectiveRelayBridge(nic, onward);
             wire.Next = bridge;
-        }
-        else
-        {
-            Assert.Equal(SwitchMode.Veb, nic.Switching);
         }
 
         nic.WireSink = wire;
@@ -300,9 +355,10 @@ public class SwitchDifferentialTests
 
             var expected = reference.Transmit(sender, frame);
             string where = $"case {caseNumber} frame {i}: pool {sender} sends {Convert.ToHexString(frame.AsSpan(0, Math.Min(18, frame.Length)))}...\n{g.Text}";
-            string key = reference.IsVepa ? "vepa." : "veb.";
+            string key = Label(reference, sender);
             key += expected.Outcome + (expected.Deliveries.Count > 0 ? ".local" : string.Empty) + (expected.Wire is not null ? ".wire" : string.Empty)
-                + (expected.Deliveries.Any(d => d.StrippedTci is not null) ? ".strip" : string.Empty) + (expected.ReflectedDrop ? ".reflected-drop" : string.Empty);
+                + (expected.Deliveries.Any(d => d.StrippedTci is not null) ? ".strip" : string.Empty) + (expected.ReflectedDrop ? ".reflected-drop" : string.Empty)
+                + (expected.Reflected && reference.HasChannels ? ".reflected" : string.Empty);
             outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
 
             var before = nic.Snapshot();
@@ -385,7 +441,8 @@ public class SwitchDifferentialTests
                 Assert.Equal(expected.Onward ? 1 : 0, bridge.Forwarded - forwardedBefore);
                 Assert.Equal(expected.Onward ? 1 : 0, onward.Frames.Count);
                 Assert.Equal(expected.ReflectedDrop ? 1 : 0, after.Drops.Reflected - before.Drops.Reflected);
-                Assert.Equal(expected.ReflectedDrop ? 1 : 0, after.Drops.Total - before.Drops.Total);
+                Assert.Equal(expected.ReflectedRuleDrop ? 1 : 0, after.Drops.RuleDrop - before.Drops.RuleDrop);
+                Assert.Equal((expected.ReflectedDrop ? 1 : 0) + (expected.ReflectedRuleDrop ? 1 : 0), after.Drops.Total - before.Drops.Total);
             }
             else
             {
@@ -410,7 +467,7 @@ public class SwitchDifferentialTests
         using var nic = new NicEmulator(info);
         var wire = new Tap();
         var onward = new Tap();
-        ReflectiveRelayBridge? bridge = reference.IsVepa ? new ReflectiveRelayBridge(nic, onward) : null;
+        ReflectiveRelayBridge? bridge = reference.UsesBridge ? new ReflectiveRelayBridge(nic, onward) : null;
         wire.Next = bridge;
         nic.WireSink = wire;
         var vms = g.PoolIndices.ToDictionary(p => p, p => nic.AttachVm("vm" + p.ToString(CultureInfo.InvariantCulture), p));
@@ -419,13 +476,13 @@ public class SwitchDifferentialTests
         var expectedWire = new List<string>();
         var expectedOnward = new List<string>();
         var expectedOutcomes = new Dictionary<ReferenceTxOutcome, int>();
-        int expectedReflected = 0, expectedReflectedDrops = 0, posted = 0, expectedPosted = 0;
+        int expectedReflected = 0, expectedReflectedDrops = 0, expectedReflectedRuleDrops = 0, posted = 0, expectedPosted = 0;
         for (int i = 0; i < FramesPerCase; i++)
         {
             int sender = g.PoolIndices[rng.Next(g.PoolIndices.Count)];
             byte[] frame = RandomFrame(rng, g, reference, sender, (caseNumber * 1000) + i);
             var expected = reference.Transmit(sender, frame);
-            string key = (reference.IsVepa ? "vepa." : "veb.") + "batched." + expected.Outcome;
+            string key = Label(reference, sender) + "batched." + expected.Outcome;
             outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
             expectedDeliveries.AddRange(expected.Deliveries.Select(d => $"{d.Pool}:{d.Queue} {d.StrippedTci} {Convert.ToHexString(d.Bytes)}"));
             if (expected.Wire is { } w)
@@ -440,6 +497,7 @@ public class SwitchDifferentialTests
             expectedOutcomes[expected.Outcome] = expectedOutcomes.GetValueOrDefault(expected.Outcome) + 1;
             expectedReflected += expected.Reflected ? 1 : 0;
             expectedReflectedDrops += expected.ReflectedDrop ? 1 : 0;
+            expectedReflectedRuleDrops += expected.ReflectedRuleDrop ? 1 : 0;
             expectedPosted += expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof ? 0 : 1;
 
             var vm = vms[sender];
@@ -498,10 +556,23 @@ public class SwitchDifferentialTests
             ((int)tx.MacSpoof, (int)tx.VlanSpoof, (int)tx.RuleDrop, (int)tx.ToSender));
         Assert.Equal(expectedReflected, (int)(bridge?.Reflected ?? 0));
         Assert.Equal(expectedReflectedDrops, (int)end.Drops.Reflected);
-        Assert.Equal(expectedReflectedDrops, (int)end.Drops.Total);
+        Assert.Equal(expectedReflectedRuleDrops, (int)end.Drops.RuleDrop);
+        Assert.Equal(expectedReflectedDrops + expectedReflectedRuleDrops, (int)end.Drops.Total);
         Assert.True(end.IsBalanced, end.ToString());
         Assert.Equal(end.Buffers.Total, end.Buffers.Free);
         return FramesPerCase;
+    }
+
+    /// <summary>The outcome key's prefix: the sender's edge relay ("veb.", "vepa."; with S-channels "untagged-veb.", "ch-vsi.", ...).</summary>
+    private static string Label(ReferenceSwitch reference, int sender)
+    {
+        if (!reference.HasChannels)
+        {
+            return reference.IsVepa ? "vepa." : "veb.";
+        }
+
+        int channel = reference.ChannelOf(sender);
+        return (channel == 0 ? "untagged-" : "ch-") + reference.ModeOf(channel).ToString().ToLowerInvariant() + ".";
     }
 
     private static void AssertCovers(Tally tally, params string[] keys)
@@ -527,9 +598,15 @@ public class SwitchDifferentialTests
     [Theory]
     [InlineData("switch.vmdq", 1221)]
     [InlineData("spoof.vmdq", 1222)]
+    [InlineData("channels.vmdq", 1223)]
     public void A_generated_dispatcher_matches_the_reference_switch_frame_by_frame(string file, int seed)
     {
-        DispatcherInfo info = file == "switch.vmdq" ? Vmdq.Generated.SwitchDispatcher.Info : Vmdq.Generated.SpoofDispatcher.Info;
+        DispatcherInfo info = file switch
+        {
+            "switch.vmdq" => Vmdq.Generated.SwitchDispatcher.Info,
+            "spoof.vmdq" => Vmdq.Generated.SpoofDispatcher.Info,
+            _ => Vmdq.Generated.ChannelsDispatcher.Info,
+        };
         var g = FromFile(file);
         var reference = ReferenceSwitch.FromText(file, g.Text)!;
         var rng = new Random(seed);
@@ -542,6 +619,13 @@ public class SwitchDifferentialTests
 
         Assert.Equal(20 * FramesPerCase, frames);
         var tally = new Tally(20, frames, outcomes);
+        if (file == "channels.vmdq")
+        {
+            // The untagged channel and storage are VEBs, bmc one VSI (its frames all go to the wire with S-tag 20).
+            AssertCovers(tally, "untagged-veb.Sent.local", "untagged-veb.Sent.wire", "ch-veb.Sent.local", "ch-veb.Sent.local.wire", "ch-veb.Sent.wire", "ch-vsi.Sent.wire", "ch-vsi.RuleDrop");
+            return;
+        }
+
         AssertCovers(tally, "veb.Sent.local", "veb.Sent.local.wire", "veb.Sent.wire", "veb.ToSender", "veb.MacSpoof");
         AssertCovers(tally, file == "switch.vmdq" ? ["veb.RuleDrop"] : ["veb.VlanSpoof", "veb.Sent.local.strip", "veb.Sent.local.wire.strip"]);
     }
@@ -575,5 +659,29 @@ public class SwitchDifferentialTests
         var tally = RunCases(vepa: true, seed, cases: 80);
         Assert.Equal(80 * FramesPerCase, tally.Frames);
         AssertCovers(tally, "vepa.Sent.local.wire", "vepa.Sent.wire", "vepa.Sent.wire.reflected-drop", "vepa.MacSpoof", "vepa.VlanSpoof", "vepa.RuleDrop", "vepa.Sent.local.wire.strip", "vepa.Runt");
+    }
+
+    [Theory]
+    [InlineData(false, 1241)]
+    [InlineData(true, 1242)]
+    public void S_channels_match_the_reference_switch_frame_by_frame(bool vepa, int seed)
+    {
+        // Random files with one or two declared S-channels (veb, vepa or vsi) beside the untagged one (veb or vepa): deliveries,
+        // wire frames with their S-tags, the bridge's reflections per channel, drops by reason and the balance, frame by frame.
+        var tally = RunCases(vepa, seed, cases: 80, channels: true);
+        Assert.Equal(80 * FramesPerCase, tally.Frames);
+        string untagged = vepa ? "untagged-vepa" : "untagged-veb";
+        AssertCovers(tally, $"{untagged}.Sent.wire", "ch-veb.Sent.local", "ch-veb.Sent.local.wire", "ch-veb.Sent.wire", "ch-veb.ToSender", "ch-veb.RuleDrop");
+        AssertCovers(tally, "ch-vepa.Sent.local.wire.reflected", "ch-vepa.Sent.wire.reflected-drop.reflected", "ch-vepa.Sent.wire", "ch-vsi.Sent.wire");
+    }
+
+    [Theory]
+    [InlineData(false, 1251)]
+    [InlineData(true, 1252)]
+    public void S_channel_frames_posted_together_match_the_reference(bool vepa, int seed)
+    {
+        var tally = RunCases(vepa, seed, cases: 60, batched: true, channels: true);
+        Assert.Equal(60 * FramesPerCase, tally.Frames);
+        AssertCovers(tally, "ch-veb.batched.Sent", "ch-vepa.batched.Sent", "ch-vsi.batched.Sent");
     }
 }

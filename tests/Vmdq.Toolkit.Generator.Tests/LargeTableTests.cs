@@ -106,6 +106,42 @@ public class LargeTableTests
     }
 
     [Fact]
+    public void A_channel_files_L2_forwarding_table_carries_the_channels_and_is_the_one_the_runtime_engine_builds()
+    {
+        // Three sections (the untagged channel, S-VID 10 vepa, S-VID 300 vsi), the same MAC in two of them, 600 mac rules in the
+        // first channel so the filters are packed: each filter, membership and channel equal to the runtime engine's.
+        var sb = new StringBuilder("dispatcher Big.ChannelL2Dispatcher\nnic pools 8 queues 2 ring 512\nswitch veb\npool u0 0\npool u1 1 vlan-insert 40\n");
+        for (int i = 0; i < 600; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"mac 02:00:00:00:{i >> 8:x2}:{i & 0xff:x2} -> u{i % 2}\n");
+        }
+
+        sb.Append("channel blue svid 10 vepa\npool b2 2\npool b3 3\nmac 02:00:00:00:00:01 -> b3:1\nvlan 77 -> b2\nmac 02:00:00:00:00:02 vlan 77 -> drop\n");
+        sb.Append("channel bmc svid 300 vsi\npool m4 4\nmac 02:00:00:00:00:01 -> m4\n");
+        string rules = sb.ToString();
+        string source = CompilationHarness.GenerateSource("chan.vmdq", rules);
+        Assert.Contains("public static readonly byte[] L2Filters = global::Vmdq.Toolkit.Classification.TableData.Unpack(", source);
+        Assert.Contains("L2ForwardingTable.FromBytes(ChannelL2DispatcherTables.L2Filters, ChannelL2DispatcherTables.L2Members, ChannelL2DispatcherTables.L2Channels)", source);
+        var generated = ((DispatcherInfo)CompilationHarness.CompileSource(source).GetProperty("Info")!.GetValue(null)!).L2Forwarding;
+        var runtime = RuntimeDispatcher.Load(rules, "chan.vmdq").Dispatcher!.Info.L2Forwarding;
+        Assert.Equal(runtime.Filters, generated.Filters);
+        Assert.Equal(runtime.Members, generated.Members);
+        Assert.Equal(runtime.Channels, generated.Channels);
+        Assert.Equal([new L2Channel(1, 10, SwitchMode.Vepa), new L2Channel(2, 300, SwitchMode.Vsi)], generated.Channels);
+
+        // What the switch reads: each pool's channel, each channel's filters only, S-VIDs to channels.
+        Assert.Equal([0, 0, 1, 1, 2, 0], Enumerable.Range(0, 6).Select(generated.ChannelOfPool));
+        Assert.Equal(1, generated.Lookup(0x0200_0000_0001UL, L2ForwardingTable.Untagged, 0)!.Value.Pool);
+        Assert.Equal((3, 1), (generated.Lookup(0x0200_0000_0001UL, L2ForwardingTable.Untagged, 1)!.Value.Pool, generated.Lookup(0x0200_0000_0001UL, L2ForwardingTable.Untagged, 1)!.Value.Queue));
+        Assert.Equal(4, generated.Lookup(0x0200_0000_0001UL, L2ForwardingTable.Untagged, 2)!.Value.Pool);
+        Assert.True(generated.Lookup(0x0200_0000_0002UL, 77, 1)!.Value.IsDrop);
+        Assert.False(generated.Lookup(0x0200_0000_0002UL, 77, 0)!.Value.IsDrop);
+        Assert.Null(generated.Lookup(0x0200_0000_0005UL, 77, 2));
+        Assert.Equal((1, 2, -1, -1), (generated.ChannelOfSvid(10), generated.ChannelOfSvid(300), generated.ChannelOfSvid(20), generated.ChannelOfSvid(0)));
+        Assert.Equal((SwitchMode.Vepa, SwitchMode.Vsi, SwitchMode.Veb), (generated.ModeOf(1, SwitchMode.Veb), generated.ModeOf(2, SwitchMode.Veb), generated.ModeOf(0, SwitchMode.Veb)));
+    }
+
+    [Fact]
     public void Many_source_MACs_come_from_a_table_and_equal_the_runtime_engines()
     {
         // 1500 mac rules spread over 7 pools (214-215 MACs each, past InlineSourceMacLimit), and the mac+vlan rules' MACs:

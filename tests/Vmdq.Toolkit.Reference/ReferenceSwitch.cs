@@ -43,8 +43,10 @@ internal sealed record ReferenceDelivery(int Pool, int Queue, byte[] Bytes, int?
 /// <param name="Onward">VEPA: the adjacent bridge passes the frame on to the network.</param>
 /// <param name="ReflectedDrop">VEPA: a reflected frame no pool receives (<c>DropReason.Reflected</c>).</param>
 /// <param name="Deliveries">The local copies, by pool.</param>
+/// <param name="ReflectedRuleDrop">VEPA: the station's lookup of a reflected frame said <c>drop</c> (<c>DropReason.RuleDrop</c>).</param>
 internal sealed record ReferenceSwitchDecision(
-    ReferenceTxOutcome Outcome, byte[]? Wire, bool Reflected, bool Onward, bool ReflectedDrop, IReadOnlyList<ReferenceDelivery> Deliveries);
+    ReferenceTxOutcome Outcome, byte[]? Wire, bool Reflected, bool Onward, bool ReflectedDrop, IReadOnlyList<ReferenceDelivery> Deliveries,
+    bool ReflectedRuleDrop = false);
 
 /// <summary>
 /// The oracle for the transmit side: the rules-language spec's "Switching (what VMs transmit)" and "Transmit: anti-spoofing,
@@ -55,6 +57,7 @@ internal sealed record ReferenceSwitchDecision(
 internal sealed class ReferenceSwitch
 {
     private const int TpidCTag = 0x8100;
+    private const int TpidSTag = 0x88A8;
 
     /// <summary>The 64-byte Ethernet minimum without its FCS.</summary>
     private const int MinimumFrameWithoutFcs = 60;
@@ -100,6 +103,21 @@ internal sealed class ReferenceSwitch
 
     /// <summary>True for <c>switch vepa</c>.</summary>
     public bool IsVepa => _rules.Switch == SwitchKind.Vepa;
+
+    /// <summary>True when the file declares S-channels.</summary>
+    public bool HasChannels => _rules.Channels.Count > 0;
+
+    /// <summary>True when the NIC is cabled to an adjacent bridge in these tests: a VEPA somewhere, or S-channels (whose bridge passes a VEB channel's frames on).</summary>
+    public bool UsesBridge => IsVepa || HasChannels;
+
+    /// <summary>"Pool indices are NIC-wide: a pool belongs to one channel": the S-channel of <paramref name="pool"/>, 0 for the untagged one (and undeclared pools).</summary>
+    public int ChannelOf(int pool) => Pool(pool)?.Channel ?? 0;
+
+    /// <summary>The edge relay of <paramref name="channel"/>: "The untagged channel's mode is the switch statement's"; a declared one's its own.</summary>
+    public SwitchKind ModeOf(int channel) => channel == 0 ? _rules.Switch : _rules.Channels[channel - 1].Mode;
+
+    /// <summary>The channel whose <c>svid</c> is <paramref name="svid"/>, or -1.</summary>
+    public int ChannelOfSvid(int svid) => _rules.Channels.FirstOrDefault(c => c.Svid == svid)?.Index ?? -1;
 
     /// <summary>The full transmit path of <paramref name="frame"/> posted by <paramref name="sender"/>: anti-spoofing, tag insertion, switching, strip.</summary>
     /// <param name="sender">The sending pool.</param>
@@ -236,17 +254,17 @@ internal sealed class ReferenceSwitch
     /// "The lookup is L2 only": the destination MAC and the C-VID against the mac M vlan V, mac M and vlan V rules, with the
     /// precedence of "Which rule wins" (5, 6, 7). Null when none matches.
     /// </summary>
-    public ResolvedRule? Lookup(byte[] frame)
+    public ResolvedRule? Lookup(byte[] frame, int channel = 0)
     {
         var fields = ReferenceFrameParser.Parse(frame, _rules.VxlanPort);
 
-        // Only the L2 parts of the fields: never a VNI, a VSID or an inner header.
+        // Only the L2 parts of the fields: never a VNI, a VSID or an inner header. Only the rules of the frame's S-channel.
         var l2 = ReferenceFrameFields.Empty with { Dst = fields.Dst, Svid = fields.Svid, Cvid = fields.Cvid };
         foreach (var kind in new[] { MatchKind.MacVlan, MatchKind.Mac, MatchKind.Vlan })
         {
             foreach (var rule in _rules.Rules)
             {
-                if (rule.Kind == kind && ReferenceClassifier.Matches(rule, l2))
+                if (rule.Kind == kind && rule.Channel == channel && ReferenceClassifier.Matches(rule, l2))
                 {
                     return rule;
                 }
@@ -296,7 +314,10 @@ internal sealed class ReferenceSwitch
         var none = Array.Empty<ReferenceDelivery>();
         bool group = (frame[0] & 1) != 0;
         int? vlan = ReferenceFrameParser.Parse(frame, _rules.VxlanPort).Cvid;
-        var hit = Lookup(frame);
+
+        // S-channels, point 8: "A frame a VM transmits is switched only within its pool's channel", by that channel's mode.
+        int channel = ChannelOf(sender);
+        var hit = Lookup(frame, channel);
 
         // 3. "A lookup that says drop ... drops the frame in either mode."
         if (hit is { IsDrop: true })
@@ -304,47 +325,26 @@ internal sealed class ReferenceSwitch
             return new ReferenceSwitchDecision(ReferenceTxOutcome.RuleDrop, null, false, false, false, none);
         }
 
-        if (IsVepa)
+        // "On the uplink, a frame from a pool of a declared channel carries its S-tag: TPID 0x88A8, PCP 0, DEI 0, VID the svid, outermost."
+        byte[] wire = PushSTag(frame, channel);
+        if (ModeOf(channel) != SwitchKind.Veb)
         {
-            // 5. "Every frame that is not dropped goes to the uplink." The bridge sends back a unicast frame for a local station
-            //    (the lookup names a pool) and a group frame (which also goes on); anything else goes on.
-            bool reflect = group || hit is not null;
-            bool onward = group || !reflect;
-            if (!reflect)
-            {
-                return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, frame, false, onward, false, none);
-            }
-
-            // The wire pads a short frame to its 64-byte minimum: it comes back as 60 bytes (zeros after the frame) and an FCS
-            // (Runtime/Emulator/README.md, the wire).
-            byte[] back = frame;
-            if (frame.Length < MinimumFrameWithoutFcs)
-            {
-                back = new byte[MinimumFrameWithoutFcs];
-                frame.CopyTo(back, 0);
-            }
-
-            // "filters out the copy for the pool that sent it, which it finds by the frame's source MAC".
-            var stations = StationPools(Mac48(frame, 6));
-            var targets = group
-                ? Flood(vlan).Where(p => !stations.Contains(p)).Select(p => (p, FirstQueue(p))).ToList()
-                : stations.Contains(hit!.Pool) ? new List<(int, int)>() : new List<(int, int)> { (hit!.Pool, hit.Queue) };
-            var copies = Deliver(targets, back);
-            return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, frame, true, onward, copies.Count == 0, copies);
+            // 5. VEPA: "Every frame that is not dropped goes to the uplink"; a vsi channel sends everything there too.
+            return Uplink(wire, none);
         }
 
         // 4. VEB.
         if (group)
         {
             // "goes to every member pool of its VLAN (each on its first allowed queue) and to the uplink"; never the sender.
-            var flood = Deliver(Flood(vlan).Where(p => p != sender).Select(p => (p, FirstQueue(p))), frame);
-            return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, frame, false, false, false, flood);
+            var flood = Deliver(Flood(vlan, channel).Where(p => p != sender).Select(p => (p, FirstQueue(p))), frame);
+            return Uplink(wire, flood);
         }
 
         if (hit is null)
         {
             // "A unicast frame that matches no rule goes to the uplink only."
-            return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, frame, false, false, false, none);
+            return Uplink(wire, none);
         }
 
         if (hit.Pool == sender)
@@ -356,7 +356,110 @@ internal sealed class ReferenceSwitch
         return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, null, false, false, false, Deliver(new[] { (hit.Pool, hit.Queue) }, frame));
     }
 
-    private IEnumerable<int> Flood(int? vlan) => _rules.Pools.Select(p => p.Index).Where(p => IsMember(p, vlan)).OrderBy(p => p);
+    /// <summary>
+    /// A frame on the uplink, with <paramref name="local"/> copies already delivered, and what the adjacent bridge does with it: without
+    /// a bridge (a VEB file without channels) nothing more. The bridge's port for the frame's S-channel (its outer S-tag selects it in a
+    /// file with channels) relays reflectively when that channel is a VEPA: a unicast frame for a local station of the channel and a
+    /// group frame come back (a group frame goes on as well), anything else goes on; other channels' frames go on.
+    /// </summary>
+    private ReferenceSwitchDecision Uplink(byte[] wire, IReadOnlyList<ReferenceDelivery> local)
+    {
+        if (!UsesBridge)
+        {
+            return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, wire, false, false, false, local);
+        }
+
+        int channel = 0;
+        if (HasChannels && wire.Length >= 16 && Be16(wire, 12) == TpidSTag)
+        {
+            channel = ChannelOfSvid(Be16(wire, 14) & 0xFFF);
+        }
+
+        bool group = (wire[0] & 1) != 0;
+        if (channel < 0 || ModeOf(channel) != SwitchKind.Vepa)
+        {
+            return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, wire, false, true, false, local);
+        }
+
+        // The wire pads a short frame to its 64-byte minimum: it comes back as 60 bytes (zeros after the frame) and an FCS
+        // (Runtime/Emulator/README.md, the wire). Then the station's S-component takes off the S-tag of a declared channel.
+        byte[] back = wire;
+        if (wire.Length < MinimumFrameWithoutFcs)
+        {
+            back = new byte[MinimumFrameWithoutFcs];
+            wire.CopyTo(back, 0);
+        }
+
+        if (channel > 0)
+        {
+            back = StripSTag(back);
+        }
+
+        var hit = Lookup(back, channel);
+        bool reflect = group || hit is { IsDrop: false };
+        bool onward = group || !reflect;
+        if (!reflect)
+        {
+            return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, wire, false, onward, false, local);
+        }
+
+        if (hit is { IsDrop: true })
+        {
+            return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, wire, true, onward, false, local, ReflectedRuleDrop: true);
+        }
+
+        // "filters out the copy for the pool that sent it, which it finds by the frame's source MAC".
+        int? vlan = ReferenceFrameParser.Parse(back, _rules.VxlanPort).Cvid;
+        var stations = StationPools(Mac48(back, 6));
+        var targets = group
+            ? Flood(vlan, channel).Where(p => !stations.Contains(p)).Select(p => (p, FirstQueue(p))).ToList()
+            : stations.Contains(hit!.Pool) ? new List<(int, int)>() : new List<(int, int)> { (hit!.Pool, hit.Queue) };
+        var copies = Deliver(targets, back);
+        // (Local copies and reflected ones both, in pool order, as the tests read the rings: only a frame a VM of a VEB channel wrote
+        // with another channel's S-tag has both.)
+        return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, wire, true, onward, copies.Count == 0, local.Concat(copies).OrderBy(d => d.Pool).ToList());
+    }
+
+    /// <summary>The frame with <paramref name="channel"/>'s S-tag pushed after the source MAC (PCP 0, DEI 0); the frame itself for the untagged channel.</summary>
+    public byte[] PushSTag(byte[] frame, int channel)
+    {
+        if (frame is null)
+        {
+            throw new ArgumentNullException(nameof(frame));
+        }
+
+        if (channel == 0)
+        {
+            return frame;
+        }
+
+        int svid = _rules.Channels[channel - 1].Svid;
+        var tagged = new byte[frame.Length + 4];
+        Array.Copy(frame, 0, tagged, 0, 12);
+        tagged[12] = 0x88;
+        tagged[13] = 0xA8;
+        tagged[14] = (byte)(svid >> 8);
+        tagged[15] = (byte)svid;
+        Array.Copy(frame, 12, tagged, 16, frame.Length - 12);
+        return tagged;
+    }
+
+    /// <summary>The frame without its outer S-tag (at offset 12), or itself when it has none.</summary>
+    public static byte[] StripSTag(byte[] frame)
+    {
+        if (frame is null || frame.Length < 16 || Be16(frame, 12) != TpidSTag)
+        {
+            return frame!;
+        }
+
+        var stripped = new byte[frame.Length - 4];
+        Array.Copy(frame, 0, stripped, 0, 12);
+        Array.Copy(frame, 16, stripped, 12, frame.Length - 16);
+        return stripped;
+    }
+
+    private IEnumerable<int> Flood(int? vlan, int channel) =>
+        _rules.Pools.Where(p => p.Channel == channel).Select(p => p.Index).Where(p => IsMember(p, vlan)).OrderBy(p => p);
 
     private List<ReferenceDelivery> Deliver(IEnumerable<(int Pool, int Queue)> targets, byte[] frame) =>
         targets.Select(t =>
