@@ -120,7 +120,7 @@ public class LargeTableTests
         sb.Append("channel bmc svid 300 vsi\npool m4 4\nmac 02:00:00:00:00:01 -> m4\n");
         string rules = sb.ToString();
         string source = CompilationHarness.GenerateSource("chan.vmdq", rules);
-        Assert.Contains("public static readonly byte[] L2Filters = global::Vmdq.Toolkit.Classification.TableData.Unpack(", source);
+        Assert.Contains("public static readonly byte[] L2Filters = global::Vmdq.Toolkit.Classification.TableData.UnpackRows(12080, 20, ", source);
         Assert.Contains("L2ForwardingTable.FromBytes(ChannelL2DispatcherTables.L2Filters, ChannelL2DispatcherTables.L2Members, ChannelL2DispatcherTables.L2Channels)", source);
         var generated = ((DispatcherInfo)CompilationHarness.CompileSource(source).GetProperty("Info")!.GetValue(null)!).L2Forwarding;
         var runtime = RuntimeDispatcher.Load(rules, "chan.vmdq").Dispatcher!.Info.L2Forwarding;
