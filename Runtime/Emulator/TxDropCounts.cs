@@ -50,7 +50,7 @@ public readonly struct TxDropCounts : IEquatable<TxDropCounts>
     public long STagSpoof { get; }
 
     /// <summary>Drops of frames that were posted and then dropped by the switch (<see cref="RuleDrop"/> and <see cref="ToSender"/>): they hold a completion.</summary>
-    public long Forwarding => RuleDrop + ToSender + STagSpoof;
+    public long Forwarding => RuleDrop + ToSender;
 
     /// <summary>All drops together.</summary>
     public long Total => RingFull + Runt + Oversize + NotAttached + MacSpoof + VlanSpoof + RuleDrop + ToSender + STagSpoof;
