@@ -455,6 +455,28 @@ public class ChannelSwitchingTests
         rig.AssertBalanced();
     }
 
+    [Fact]
+    public void S_tag_spoofs_are_a_drop_reason_of_their_own_that_holds_no_completion()
+    {
+        var counts = new TxDropCounts(1, 0, 0, 0, macSpoof: 2, ruleDrop: 3, sTagSpoof: 4);
+
+        // Refused on posting, like the other spoofs: in the total, not among the posted frames the switch dropped.
+        Assert.Equal((4L, 10L, 3L), (counts[TxDropReason.STagSpoof], counts.Total, counts.Forwarding));
+        Assert.Equal(9, TxDropCounts.ReasonCount);
+        Assert.Equal(TxDropCounts.ReasonCount - 1, (int)TxDropReason.STagSpoof);
+        Assert.Equal(8L, (counts + counts).STagSpoof);
+        Assert.NotEqual(counts, new TxDropCounts(1, 0, 0, 0, macSpoof: 2, ruleDrop: 3));
+        Assert.EndsWith("s-tag-spoof 4", counts.ToString(), StringComparison.Ordinal);
+        Assert.Equal("s_tag_spoof", NicMetrics.ReasonName(TxDropReason.STagSpoof));
+
+        // The event data: the reason says which check; the pool's checks' constructor keeps working and names its reason.
+        var stag = new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.STagSpoof, 1, A0, 20);
+        Assert.Equal((TxDropReason.STagSpoof, AntiSpoofChecks.None), (stag.Reason, stag.Check));
+        Assert.Equal(TxDropReason.VlanSpoof, new SpoofedFramesEventArgs(1, "a1", 0, null, AntiSpoofChecks.Vlan, 1, A0, 20).Reason);
+        Assert.Equal(AntiSpoofChecks.Mac, new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.MacSpoof, 1, A0, 20).Check);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.RuleDrop, 1, A0, 20));
+    }
+
     private static MeterListener Listen(string nicName, ConcurrentQueue<(long, Dictionary<string, object?>)> recorded)
     {
         var listener = new MeterListener();
