@@ -125,7 +125,8 @@ public sealed partial class NicEmulator
                 completed,
                 new TxDropCounts(
                     Volatile.Read(ref counters.RingFullDrops), Volatile.Read(ref counters.RuntDrops), Volatile.Read(ref counters.OversizeDrops), 0,
-                    Volatile.Read(ref counters.MacSpoofDrops), Volatile.Read(ref counters.VlanSpoofDrops), ruleDrops, toSender),
+                    Volatile.Read(ref counters.MacSpoofDrops), Volatile.Read(ref counters.VlanSpoofDrops), ruleDrops, toSender,
+                    Volatile.Read(ref counters.STagSpoofDrops)),
                 occupancy,
                 awaiting,
                 q.Capacity,

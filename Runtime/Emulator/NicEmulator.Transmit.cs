@@ -24,7 +24,8 @@ public sealed partial class NicEmulator
     /// </summary>
     /// <returns>Frames posted. Every other frame is counted under a <see cref="TxDropReason"/>: <see cref="TxDropReason.Runt"/>,
     /// <see cref="TxDropReason.Oversize"/> (with the tag a <c>vlan-insert</c> pool adds), <see cref="TxDropReason.MacSpoof"/> or
-    /// <see cref="TxDropReason.VlanSpoof"/> (the pool's anti-spoofing, which also raises <see cref="SpoofedFrames"/>), or
+    /// <see cref="TxDropReason.VlanSpoof"/> (the pool's anti-spoofing, which also raises <see cref="SpoofedFrames"/>),
+    /// <see cref="TxDropReason.STagSpoof"/> (an S-tag the VM wrote, on a NIC with S-channels; also raises <see cref="SpoofedFrames"/>), or
     /// <see cref="TxDropReason.RingFull"/> once <see cref="RingSize"/> frames of the queue are posted and not yet completed.
     /// A posted frame of a <c>vlan-insert</c> pool is 4 bytes longer: the NIC inserted its C-tag in the buffer.</returns>
     /// <exception cref="ArgumentOutOfRangeException">When the pool or queue is out of range, or a frame's buffer index or length is (checked before anything is posted).</exception>
@@ -41,7 +42,8 @@ public sealed partial class NicEmulator
     }
 
     /// <summary>
-    /// Raised when anti-spoofing refuses frames a pool posts (<see cref="TxDropReason.MacSpoof"/>, <see cref="TxDropReason.VlanSpoof"/>):
+    /// Raised when anti-spoofing refuses frames a pool posts (<see cref="TxDropReason.MacSpoof"/>, <see cref="TxDropReason.VlanSpoof"/>,
+    /// and, on a NIC with S-channels, <see cref="TxDropReason.STagSpoof"/>; <see cref="SpoofedFramesEventArgs.Reason"/> tells them apart):
     /// once per check per burst, on the posting thread, after the burst is posted. Names the VM that posted them. A handler must be
     /// quick; an exception from it propagates to the poster (the burst is posted and counted by then).
     /// </summary>
@@ -132,6 +134,8 @@ public sealed partial class NicEmulator
         long runts = 0, oversize = 0, ringFull = 0;
         var macSpoof = default(SpoofTally);
         var vlanSpoof = default(SpoofTally);
+        var sTagSpoof = default(SpoofTally);
+        bool sChannels = _sChannels;
         int posted = 0;
         try
         {
@@ -160,6 +164,10 @@ public sealed partial class NicEmulator
                     else if (grown > _buffers.BufferSize)
                     {
                         oversize++;
+                        _buffers.ReleaseUnchecked(frame.BufferIndex);
+                    }
+                    else if (sChannels && STagSpoofed(frame.BufferIndex, payload, ref sTagSpoof))
+                    {
                         _buffers.ReleaseUnchecked(frame.BufferIndex);
                     }
                     else if (inspect && Spoofed(policy, pool, checks, insertTci, frame.BufferIndex, payload, ref macSpoof, ref vlanSpoof))
@@ -200,6 +208,10 @@ public sealed partial class NicEmulator
             Volatile.Write(ref counters.RingFullDrops, counters.RingFullDrops + ringFull);
             Volatile.Write(ref counters.MacSpoofDrops, counters.MacSpoofDrops + macSpoof.Frames);
             Volatile.Write(ref counters.VlanSpoofDrops, counters.VlanSpoofDrops + vlanSpoof.Frames);
+            if (sTagSpoof.Frames != 0)
+            {
+                Volatile.Write(ref counters.STagSpoofDrops, counters.STagSpoofDrops + sTagSpoof.Frames);
+            }
         }
         finally
         {
@@ -211,9 +223,10 @@ public sealed partial class NicEmulator
         _metrics.TxDropped(queue, TxDropReason.RingFull, ringFull);
         _metrics.TxDropped(queue, TxDropReason.MacSpoof, macSpoof.Frames);
         _metrics.TxDropped(queue, TxDropReason.VlanSpoof, vlanSpoof.Frames);
-        if (macSpoof.Frames != 0 || vlanSpoof.Frames != 0)
+        _metrics.TxDropped(queue, TxDropReason.STagSpoof, sTagSpoof.Frames);
+        if (macSpoof.Frames != 0 || vlanSpoof.Frames != 0 || sTagSpoof.Frames != 0)
         {
-            RaiseSpoofed(queue, vm, macSpoof, vlanSpoof);
+            RaiseSpoofed(queue, vm, macSpoof, vlanSpoof, sTagSpoof);
         }
 
         return posted;
@@ -250,6 +263,24 @@ public sealed partial class NicEmulator
     }
 
     /// <summary>
+    /// S-tag anti-spoofing, on a NIC with S-channels (IEEE 802.1Qbg-2012 clause 40: the S-component adds the S-tags, never a VSI): true,
+    /// with the frame tallied, when the frame as the VM wrote it has the S-tag's TPID, 0x88A8, outermost (bytes 12..13). The tally
+    /// keeps its source MAC and its S-VID (-1 when the frame ends inside the tag's TCI; the wire's padding would then make it S-VID 0).
+    /// </summary>
+    private bool STagSpoofed(int buffer, int payload, ref SpoofTally sTagSpoof)
+    {
+        ReadOnlySpan<byte> frame = _buffers.Memory.Slice(buffer * _buffers.BufferSize, payload);
+        if (BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(12)) != STagTpid)
+        {
+            return false;
+        }
+
+        ulong source = BinaryPrimitives.ReadUInt64BigEndian(frame.Slice(4)) & 0xFFFF_FFFF_FFFFUL;
+        sTagSpoof.Add(source, SvidOf(frame));
+        return true;
+    }
+
+    /// <summary>
     /// Inserts a C-tag (TPID 0x8100, <paramref name="tci"/>) after the source MAC of the frame in <paramref name="buffer"/>: everything after
     /// the MACs moves up 4 bytes in place (the frame starts at its buffer's start, so there is no headroom to move the MACs into).
     /// </summary>
@@ -261,7 +292,7 @@ public sealed partial class NicEmulator
         BinaryPrimitives.WriteUInt16BigEndian(frame.Slice(14), tci);
     }
 
-    private void RaiseSpoofed(TxQueue queue, VmConsumer? vm, in SpoofTally macSpoof, in SpoofTally vlanSpoof)
+    private void RaiseSpoofed(TxQueue queue, VmConsumer? vm, in SpoofTally macSpoof, in SpoofTally vlanSpoof, in SpoofTally sTagSpoof)
     {
         var handler = SpoofedFrames;
         if (handler is null)
@@ -271,6 +302,11 @@ public sealed partial class NicEmulator
 
         string? vmName = vm?.Name ?? Volatile.Read(ref _vmByPool[queue.Pool])?.Name;
         string poolName = _info.PoolName(queue.Pool);
+        if (sTagSpoof.Frames != 0)
+        {
+            handler(this, new SpoofedFramesEventArgs(queue.Pool, poolName, queue.Queue, vmName, TxDropReason.STagSpoof, sTagSpoof.Frames, sTagSpoof.FirstSource, sTagSpoof.FirstVlan));
+        }
+
         if (macSpoof.Frames != 0)
         {
             handler(this, new SpoofedFramesEventArgs(queue.Pool, poolName, queue.Queue, vmName, AntiSpoofChecks.Mac, macSpoof.Frames, macSpoof.FirstSource, macSpoof.FirstVlan));
@@ -282,7 +318,7 @@ public sealed partial class NicEmulator
         }
     }
 
-    /// <summary>Frames of a burst one anti-spoofing check refused, and the first one's source MAC and VLAN (-1: untagged).</summary>
+    /// <summary>Frames of a burst one anti-spoofing check refused, and the first one's source MAC and VLAN (-1: untagged; the S-VID for the S-tag check).</summary>
     private struct SpoofTally
     {
         public long Frames;

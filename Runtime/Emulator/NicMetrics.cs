@@ -122,6 +122,7 @@ public static class NicMetrics
         TxDropReason.MacSpoof or TxDropReason.VlanSpoof => "spoof",
         TxDropReason.RuleDrop => "rule_drop",
         TxDropReason.ToSender => "to_sender",
+        TxDropReason.STagSpoof => "s_tag_spoof",
         _ => reason.ToString(),
     };
 

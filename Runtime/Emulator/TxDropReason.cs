@@ -42,4 +42,14 @@ public enum TxDropReason
     /// the port it came in on (IEEE 802.1Q, 8.6.1, active topology enforcement). Posted, never left, completed at once. Counted per queue.
     /// </summary>
     ToSender = 7,
+
+    /// <summary>
+    /// S-tag anti-spoofing: the NIC's rules declare S-channels (<see cref="L2ForwardingTable.HasChannels"/>, IEEE 802.1Qbg-2012
+    /// clause 40) and the frame's outermost TPID, as the VM wrote it (bytes 12..13), is the S-tag's, 0x88A8. The S-tag belongs to
+    /// the NIC's S-component, which pushes a declared channel's on the uplink; a VSI never writes one (a VM of the untagged channel
+    /// would otherwise reach the uplink in the S-channel its tag names). Checked in every channel, whatever the pool's
+    /// <see cref="AntiSpoofChecks"/>; before the MAC and VLAN checks. Counted per queue; raises <see cref="NicEmulator.SpoofedFrames"/>
+    /// (<see cref="SpoofedFramesEventArgs.Reason"/>). Without S-channels an S-tag means nothing and is not checked.
+    /// </summary>
+    STagSpoof = 8,
 }

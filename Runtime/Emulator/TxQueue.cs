@@ -68,7 +68,7 @@ internal sealed class TxQueue
 /// A TX queue's counters: the poster's, the wire's and the reaper's each on their own cache line. Each
 /// field has one writer at a time; readers use Volatile.
 /// </summary>
-[StructLayout(LayoutKind.Explicit, Size = 4 * RingIndices.CacheLine)]
+[StructLayout(LayoutKind.Explicit, Size = 5 * RingIndices.CacheLine)]
 internal struct TxQueueCounters
 {
     // Written by the poster (lease holder) only.
@@ -95,6 +95,7 @@ internal struct TxQueueCounters
 
     [FieldOffset(RingIndices.CacheLine + 56)]
     public long VlanSpoofDrops;
+
 
     // Written by the wire only.
     [FieldOffset(2 * RingIndices.CacheLine)]
@@ -126,4 +127,9 @@ internal struct TxQueueCounters
 
     [FieldOffset(3 * RingIndices.CacheLine + 8)]
     public int ReaperLease;
+
+    // Written by the poster (lease holder) only, and only for a burst that had some: its first line is full. A line of its own, so
+    // the poster never writes the reaper's.
+    [FieldOffset(4 * RingIndices.CacheLine)]
+    public long STagSpoofDrops;
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.Linq;
 using Vmdq.Toolkit.Emulator;
 
@@ -56,11 +58,11 @@ public class ChannelSwitchingTests
 
     private sealed class Rig : IDisposable
     {
-        public Rig()
+        public Rig(string rules = Rules, string? name = null)
         {
-            var loaded = RuntimeDispatcher.Load(Rules, "channels-tx.vmdq");
+            var loaded = RuntimeDispatcher.Load(rules, "channels-tx.vmdq");
             Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
-            Nic = new NicEmulator(loaded.Dispatcher!.Info);
+            Nic = new NicEmulator(loaded.Dispatcher!.Info, new NicOptions { Name = name });
             Onward = new Tap();
             Bridge = new ReflectiveRelayBridge(Nic, Onward);
             Wire = new Tap { Next = Bridge };
@@ -79,7 +81,10 @@ public class ChannelSwitchingTests
         public VmConsumer[] Vms { get; }
 
         /// <summary>Pool <paramref name="pool"/>'s VM sends the frames, the wire drains, completions are polled.</summary>
-        public void Send(int pool, params byte[][] frames)
+        public void Send(int pool, params byte[][] frames) => Assert.Equal(frames.Length, Post(pool, frames));
+
+        /// <summary>As <see cref="Send"/>, returning how many of the frames were posted (the others were dropped on posting).</summary>
+        public int Post(int pool, params byte[][] frames)
         {
             var vm = Vms[pool];
             var burst = new List<TxFrame>();
@@ -90,12 +95,14 @@ public class ChannelSwitchingTests
                 burst.Add(new TxFrame(buffer, bytes.Length));
             }
 
-            Assert.Equal(frames.Length, vm.TransmitBurst(0, burst.ToArray()));
+            int posted = vm.TransmitBurst(0, burst.ToArray());
             Nic.DrainWire();
             var done = new TxCompletion[64];
             while (vm.PollCompletions(done) > 0)
             {
             }
+
+            return posted;
         }
 
         /// <summary>What each pool's VM read, as hex, released.</summary>
@@ -359,5 +366,139 @@ public class ChannelSwitchingTests
         var snapshot = nic.Snapshot();
         Assert.True(snapshot.IsBalanced, snapshot.ToString());
         Assert.Equal(snapshot.Buffers.Total, snapshot.Buffers.Free);
+    }
+
+    [Fact]
+    public void An_untagged_channel_VM_that_writes_a_VEPA_channels_S_tag_is_dropped_on_posting_and_never_reaches_that_channel()
+    {
+        // The double-tag attack across S-channels: a0 (untagged channel, no S-tag pushed) writes blue's S-tag itself. Were it posted,
+        // its broadcast would leave with S-VID 10 outermost, and the bridge, relaying reflectively on blue's port, would flood it to
+        // b2 and b3 (and its unicast to the shared MAC would reach b2). The S-tag is the S-component's, never a VSI's: both dropped.
+        string name = "stag-spoof-" + Guid.NewGuid().ToString("N");
+        using var rig = new Rig(name: name);
+        var events = new List<SpoofedFramesEventArgs>();
+        rig.Nic.SpoofedFrames += (_, e) => events.Add(e);
+        var drops = new ConcurrentQueue<(long Value, Dictionary<string, object?> Tags)>();
+        using var listener = Listen(name, drops);
+
+        var hopBroadcast = STagged(Frame(Broadcast, A0, 60), 10);
+        var hopUnicast = STagged(Frame(Shared, A0, 61, length: 40), 10);
+        var honest = Frame(Unknown, A0, 62);
+        Assert.Equal(1, rig.Post(0, hopBroadcast, hopUnicast, honest));
+        var got = rig.Drain();
+
+        Assert.All(got.Values, list => Assert.Empty(list));
+        Assert.Equal([Hex(honest)], rig.Wire.Frames.Select(Hex));
+        Assert.Equal(0, rig.Bridge.Reflected);
+        var snapshot = rig.Nic.Snapshot();
+        Assert.Equal(new TxDropCounts(0, 0, 0, 0, sTagSpoof: 2), snapshot.Transmit.Queue(0, 0).Drops);
+        Assert.Equal(2, snapshot.Transmit.Drops[TxDropReason.STagSpoof]);
+        Assert.Equal((3L, 1L, 1L), (snapshot.Transmit.Offered, snapshot.Transmit.Posted, snapshot.Transmit.Transmitted));
+        Assert.Equal(0, snapshot.Received);
+
+        var e = Assert.Single(events);
+        Assert.Equal(
+            ("vm0", 0, "a0", 0, TxDropReason.STagSpoof, AntiSpoofChecks.None, 2L, A0, 10),
+            (e.VmName, e.Pool, e.PoolName, e.Queue, e.Reason, e.Check, e.Frames, e.SourceMac, e.Vlan));
+        Assert.Contains("S-tag anti-spoofing", e.ToString());
+        Assert.Contains("S-VID 10", e.ToString());
+
+        var metric = Assert.Single(drops);
+        Assert.Equal(2, metric.Value);
+        Assert.Equal("s_tag_spoof", metric.Tags[NicMetrics.ReasonTag]);
+        Assert.Equal("a0", metric.Tags[NicMetrics.PoolTag]);
+        Assert.Equal((object)0, metric.Tags[NicMetrics.QueueTag]);
+        Assert.False(metric.Tags.ContainsKey(NicMetrics.CheckTag));
+        rig.AssertBalanced();
+    }
+
+    [Fact]
+    public void A_declared_channel_VM_that_writes_an_S_tag_is_dropped_too()
+    {
+        // b3 (blue, S-VID 10, VEPA) writes mgmt's S-tag, and blue's own: its S-component pushes S-VID 10 on its own; a tag the VM
+        // wrote would sit under it, and the VM has no business writing one. Both dropped, the S-tag check before MAC anti-spoofing
+        // (b3's source MAC is its own here; a frame that also fails the MAC check counts once, as an S-tag spoof).
+        using var rig = new Rig();
+        var events = new List<SpoofedFramesEventArgs>();
+        rig.Nic.SpoofedFrames += (_, e) => events.Add(e);
+
+        Assert.Equal(0, rig.Post(3, STagged(Frame(M4, B3, 70), 20), STagged(Frame(Shared, B3, 71), 10), STagged(Frame(Shared, Unknown, 72), 10)));
+        var got = rig.Drain();
+
+        Assert.All(got.Values, list => Assert.Empty(list));
+        Assert.Empty(rig.Wire.Frames);
+        var drops = rig.Nic.Snapshot().Transmit.Queue(3, 0).Drops;
+        Assert.Equal(new TxDropCounts(0, 0, 0, 0, sTagSpoof: 3), drops);
+        Assert.Equal(3, drops.Total);
+        var e = Assert.Single(events);
+        Assert.Equal((3, TxDropReason.STagSpoof, 3L, B3, 20), (e.Pool, e.Reason, e.Frames, e.SourceMac, e.Vlan));
+        rig.AssertBalanced();
+    }
+
+    [Fact]
+    public void Without_channel_statements_an_S_tag_a_VM_writes_means_nothing_and_the_frame_leaves_as_before()
+    {
+        // The same attack frame as above, in a file without channels: no S-channels, so no S-tag check; it leaves as the VM wrote it.
+        const string plain = "nic pools 8 queues 2 ring 64\nswitch veb\npool a0 0\npool a1 1\nmac 02:00:00:00:00:a0 -> a0\nmac 02:00:00:00:00:01 -> a1\n";
+        using var rig = new Rig(plain);
+        var events = new List<SpoofedFramesEventArgs>();
+        rig.Nic.SpoofedFrames += (_, e) => events.Add(e);
+        var tagged = STagged(Frame(Unknown, A0, 80), 10);
+
+        rig.Send(0, tagged);
+        rig.Drain();
+
+        Assert.Equal([Hex(tagged)], rig.Wire.Frames.Select(Hex));
+        Assert.Empty(events);
+        var tx = rig.Nic.Snapshot().Transmit;
+        Assert.Equal((0L, 1L), (tx.Drops.Total, tx.Transmitted));
+        rig.AssertBalanced();
+    }
+
+    [Fact]
+    public void S_tag_spoofs_are_a_drop_reason_of_their_own_that_holds_no_completion()
+    {
+        var counts = new TxDropCounts(1, 0, 0, 0, macSpoof: 2, ruleDrop: 3, sTagSpoof: 4);
+
+        // Refused on posting, like the other spoofs: in the total, not among the posted frames the switch dropped.
+        Assert.Equal((4L, 10L, 3L), (counts[TxDropReason.STagSpoof], counts.Total, counts.Forwarding));
+        Assert.Equal(9, TxDropCounts.ReasonCount);
+        Assert.Equal(TxDropCounts.ReasonCount - 1, (int)TxDropReason.STagSpoof);
+        Assert.Equal(8L, (counts + counts).STagSpoof);
+        Assert.NotEqual(counts, new TxDropCounts(1, 0, 0, 0, macSpoof: 2, ruleDrop: 3));
+        Assert.EndsWith("s-tag-spoof 4", counts.ToString(), StringComparison.Ordinal);
+        Assert.Equal("s_tag_spoof", NicMetrics.ReasonName(TxDropReason.STagSpoof));
+
+        // The event data: the reason says which check; the pool's checks' constructor keeps working and names its reason.
+        var stag = new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.STagSpoof, 1, A0, 20);
+        Assert.Equal((TxDropReason.STagSpoof, AntiSpoofChecks.None), (stag.Reason, stag.Check));
+        Assert.Equal(TxDropReason.VlanSpoof, new SpoofedFramesEventArgs(1, "a1", 0, null, AntiSpoofChecks.Vlan, 1, A0, 20).Reason);
+        Assert.Equal(AntiSpoofChecks.Mac, new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.MacSpoof, 1, A0, 20).Check);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.RuleDrop, 1, A0, 20));
+    }
+
+    private static MeterListener Listen(string nicName, ConcurrentQueue<(long, Dictionary<string, object?>)> recorded)
+    {
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == NicMetrics.MeterName && instrument.Name == NicMetrics.TxDrops
+                && instrument.Meter.Tags?.Any(t => t.Key == NicMetrics.NicTag && Equals(t.Value, nicName)) == true)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var dictionary = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                dictionary[tag.Key] = tag.Value;
+            }
+
+            recorded.Enqueue((value, dictionary));
+        });
+        listener.Start();
+        return listener;
     }
 }

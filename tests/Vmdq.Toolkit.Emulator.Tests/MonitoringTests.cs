@@ -193,8 +193,8 @@ public class MonitoringTests
         Assert.Equal(expected.OrderBy(kv => kv.Key), names.OrderBy(kv => kv.Key));
 
         Assert.Equal(
-            ["ring_full", "runt", "oversize", "not_attached", "spoof", "spoof", "rule_drop", "to_sender"],
-            new[] { TxDropReason.RingFull, TxDropReason.Runt, TxDropReason.Oversize, TxDropReason.NotAttached, TxDropReason.MacSpoof, TxDropReason.VlanSpoof, TxDropReason.RuleDrop, TxDropReason.ToSender }
+            ["ring_full", "runt", "oversize", "not_attached", "spoof", "spoof", "rule_drop", "to_sender", "s_tag_spoof"],
+            new[] { TxDropReason.RingFull, TxDropReason.Runt, TxDropReason.Oversize, TxDropReason.NotAttached, TxDropReason.MacSpoof, TxDropReason.VlanSpoof, TxDropReason.RuleDrop, TxDropReason.ToSender, TxDropReason.STagSpoof }
                 .Select(NicMetrics.ReasonName));
         Assert.Equal(
             ["ring_full", "no_buffer", "rule_drop", "runt", "oversize", "invalid_verdict", "reflected"],

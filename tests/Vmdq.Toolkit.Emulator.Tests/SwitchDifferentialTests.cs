@@ -255,7 +255,7 @@ public class SwitchDifferentialTests
             2 when g.Macs.Count > 0 => g.Macs[rng.Next(g.Macs.Count)],
             _ => 0x0200_00BB_0000UL | (uint)rng.Next(4),
         };
-        int? stag = rng.Next(8) == 0 ? 10 + rng.Next(3) : null;   // now and then an outer S-tag (802.1ad) before the C-tag, if any
+        int? stag = rng.Next(8) == 0 ? 10 + rng.Next(3) : null;   // now and then an outer S-tag (802.1ad) before the C-tag, if any: with channels, an S-tag spoof
         int? tci = rng.Next(5) switch
         {
             0 or 1 => g.Vlans[rng.Next(g.Vlans.Count)] | (rng.Next(8) << 13),
@@ -417,17 +417,24 @@ public class SwitchDifferentialTests
             // Transmit drops by reason, and what was posted.
             var tx = after.Transmit.Drops;
             var tx0 = before.Transmit.Drops;
-            Assert.Equal(expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof or ReferenceTxOutcome.Runt ? 0 : 1, posted);
+            Assert.Equal(expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof or ReferenceTxOutcome.STagSpoof or ReferenceTxOutcome.Runt ? 0 : 1, posted);
             Assert.Equal(expected.Outcome == ReferenceTxOutcome.Runt ? 1 : 0, tx.Runt - tx0.Runt);
             Assert.Equal(
                 (expected.Outcome == ReferenceTxOutcome.MacSpoof ? 1 : 0, expected.Outcome == ReferenceTxOutcome.VlanSpoof ? 1 : 0,
-                 expected.Outcome == ReferenceTxOutcome.RuleDrop ? 1 : 0, expected.Outcome == ReferenceTxOutcome.ToSender ? 1 : 0),
-                (tx.MacSpoof - tx0.MacSpoof, tx.VlanSpoof - tx0.VlanSpoof, tx.RuleDrop - tx0.RuleDrop, tx.ToSender - tx0.ToSender));
+                 expected.Outcome == ReferenceTxOutcome.RuleDrop ? 1 : 0, expected.Outcome == ReferenceTxOutcome.ToSender ? 1 : 0,
+                 expected.Outcome == ReferenceTxOutcome.STagSpoof ? 1 : 0),
+                (tx.MacSpoof - tx0.MacSpoof, tx.VlanSpoof - tx0.VlanSpoof, tx.RuleDrop - tx0.RuleDrop, tx.ToSender - tx0.ToSender, tx.STagSpoof - tx0.STagSpoof));
             Assert.Equal(expected.Outcome == ReferenceTxOutcome.Sent ? 0 : 1, tx.Total - tx0.Total);
-            if (expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof)
+            if (expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof or ReferenceTxOutcome.STagSpoof)
             {
                 var e = Assert.Single(spoofEvents);
-                Assert.Equal((sender, expected.Outcome == ReferenceTxOutcome.MacSpoof ? AntiSpoofChecks.Mac : AntiSpoofChecks.Vlan, 1L), (e.Pool, e.Check, e.Frames));
+                var (check, reason) = expected.Outcome switch
+                {
+                    ReferenceTxOutcome.MacSpoof => (AntiSpoofChecks.Mac, TxDropReason.MacSpoof),
+                    ReferenceTxOutcome.VlanSpoof => (AntiSpoofChecks.Vlan, TxDropReason.VlanSpoof),
+                    _ => (AntiSpoofChecks.None, TxDropReason.STagSpoof),
+                };
+                Assert.Equal((sender, check, reason, 1L), (e.Pool, e.Check, e.Reason, e.Frames));
             }
             else
             {
@@ -498,7 +505,7 @@ public class SwitchDifferentialTests
             expectedReflected += expected.Reflected ? 1 : 0;
             expectedReflectedDrops += expected.ReflectedDrop ? 1 : 0;
             expectedReflectedRuleDrops += expected.ReflectedRuleDrop ? 1 : 0;
-            expectedPosted += expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof ? 0 : 1;
+            expectedPosted += expected.Outcome is ReferenceTxOutcome.MacSpoof or ReferenceTxOutcome.VlanSpoof or ReferenceTxOutcome.STagSpoof ? 0 : 1;
 
             var vm = vms[sender];
             Assert.True(vm.TryRentTxBuffer(out int buffer));
@@ -552,8 +559,9 @@ public class SwitchDifferentialTests
         Assert.Equal(expectedPosted, posted);
         Assert.Equal(
             (expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.MacSpoof), expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.VlanSpoof),
-             expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.RuleDrop), expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.ToSender)),
-            ((int)tx.MacSpoof, (int)tx.VlanSpoof, (int)tx.RuleDrop, (int)tx.ToSender));
+             expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.RuleDrop), expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.ToSender),
+             expectedOutcomes.GetValueOrDefault(ReferenceTxOutcome.STagSpoof)),
+            ((int)tx.MacSpoof, (int)tx.VlanSpoof, (int)tx.RuleDrop, (int)tx.ToSender, (int)tx.STagSpoof));
         Assert.Equal(expectedReflected, (int)(bridge?.Reflected ?? 0));
         Assert.Equal(expectedReflectedDrops, (int)end.Drops.Reflected);
         Assert.Equal(expectedReflectedRuleDrops, (int)end.Drops.RuleDrop);
@@ -623,6 +631,7 @@ public class SwitchDifferentialTests
         {
             // The untagged channel and storage are VEBs, bmc one VSI (its frames all go to the wire with S-tag 20).
             AssertCovers(tally, "untagged-veb.Sent.local", "untagged-veb.Sent.wire", "ch-veb.Sent.local", "ch-veb.Sent.local.wire", "ch-veb.Sent.wire", "ch-vsi.Sent.wire", "ch-vsi.RuleDrop");
+            AssertCovers(tally, "untagged-veb.STagSpoof", "ch-veb.STagSpoof");
             return;
         }
 
@@ -673,6 +682,7 @@ public class SwitchDifferentialTests
         string untagged = vepa ? "untagged-vepa" : "untagged-veb";
         AssertCovers(tally, $"{untagged}.Sent.wire", "ch-veb.Sent.local", "ch-veb.Sent.local.wire", "ch-veb.Sent.wire", "ch-veb.ToSender", "ch-veb.RuleDrop");
         AssertCovers(tally, "ch-vepa.Sent.local.wire.reflected", "ch-vepa.Sent.wire.reflected-drop.reflected", "ch-vepa.Sent.wire", "ch-vsi.Sent.wire");
+        AssertCovers(tally, $"{untagged}.STagSpoof", "ch-veb.STagSpoof", "ch-vepa.STagSpoof");
     }
 
     [Theory]
@@ -682,6 +692,6 @@ public class SwitchDifferentialTests
     {
         var tally = RunCases(vepa, seed, cases: 60, batched: true, channels: true);
         Assert.Equal(60 * FramesPerCase, tally.Frames);
-        AssertCovers(tally, "ch-veb.batched.Sent", "ch-vepa.batched.Sent", "ch-vsi.batched.Sent");
+        AssertCovers(tally, "ch-veb.batched.Sent", "ch-vepa.batched.Sent", "ch-vsi.batched.Sent", "ch-veb.batched.STagSpoof");
     }
 }

@@ -27,6 +27,9 @@ internal enum ReferenceTxOutcome
 
     /// <summary>VEB: a unicast frame addressed to the pool that sent it (<c>TxDropReason.ToSender</c>).</summary>
     ToSender,
+
+    /// <summary>Refused on posting: the VM wrote an S-tag (TPID 0x88A8) outermost in a file with channels (<c>TxDropReason.STagSpoof</c>).</summary>
+    STagSpoof,
 }
 
 /// <summary>One copy a local pool receives: the pool, the RX queue, and the frame's bytes as the pool's VM reads them.</summary>
@@ -166,7 +169,7 @@ internal sealed class ReferenceSwitch
     /// <summary>Whether VLAN anti-spoofing is on: as <c>antispoof</c> says, "off" without it.</summary>
     public bool VlanCheck(int pool) => Pool(pool) is { AntiSpoofVlan: true };
 
-    /// <summary>The anti-spoofing verdict on the frame "as the VM wrote it, before the NIC inserts a tag"; MAC first.</summary>
+    /// <summary>The anti-spoofing verdict on the frame "as the VM wrote it, before the NIC inserts a tag"; the S-tag first, then MAC.</summary>
     /// <param name="pool">The sending pool.</param>
     /// <param name="frame">The frame as the VM wrote it.</param>
     public ReferenceTxOutcome AntiSpoof(int pool, byte[] frame)
@@ -174,6 +177,13 @@ internal sealed class ReferenceSwitch
         if (frame is null)
         {
             throw new ArgumentNullException(nameof(frame));
+        }
+
+        // S-channels, point 7: "When the file declares channels, a frame a VM posts whose outermost TPID, as the VM wrote it (bytes
+        // 12..13), is 0x88A8 is dropped ... in every channel, whatever the pool's antispoof, before the MAC and VLAN checks."
+        if (HasChannels && frame.Length >= 14 && Be16(frame, 12) == TpidSTag)
+        {
+            return ReferenceTxOutcome.STagSpoof;
         }
 
         // "a frame the pool sends whose source MAC (bytes 6..11) is not one of its MACs is dropped."
@@ -415,8 +425,8 @@ internal sealed class ReferenceSwitch
             ? Flood(vlan, channel).Where(p => !stations.Contains(p)).Select(p => (p, FirstQueue(p))).ToList()
             : stations.Contains(hit!.Pool) ? new List<(int, int)>() : new List<(int, int)> { (hit!.Pool, hit.Queue) };
         var copies = Deliver(targets, back);
-        // (Local copies and reflected ones both, in pool order, as the tests read the rings: only a frame a VM of a VEB channel wrote
-        // with another channel's S-tag has both.)
+        // (Local copies and reflected ones both, in pool order, as the tests read the rings. Only a frame a VM of a VEB channel wrote
+        // with another channel's S-tag could have both, and the S-tag check drops those on posting.)
         return new ReferenceSwitchDecision(ReferenceTxOutcome.Sent, wire, true, onward, copies.Count == 0, local.Concat(copies).OrderBy(d => d.Pool).ToList());
     }
 
