@@ -67,8 +67,9 @@ public class ChannelDispatcherTests
         { "00:1b:21:00:00:01", 0, -1, -1, "drop (line 0, Default)" },
         { "ff:ff:ff:ff:ff:ff", 4095, 100, -1, "drop (line 0, Default)" },
 
-        // A VLAN rule of the untagged channel does not match the C-tag of an S-channel's frame.
-        { "00:1b:21:00:00:77", 10, 100, -1, "pool 3 queue 0 (default)" },
+        // A VLAN rule of the untagged channel does not match the C-tag of an S-channel's frame (another MAC than the row above,
+        // which xUnit would skip as a duplicate).
+        { "00:1b:21:00:00:78", 10, 100, -1, "pool 3 queue 0 (default)" },
     };
 
     [Theory]
