@@ -16,21 +16,8 @@ public sealed class SpoofedFramesEventArgs : EventArgs
     /// <summary>Creates the event data for frames the pool's <paramref name="check"/> refused (<see cref="Reason"/> follows from it).</summary>
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="check"/> is not <see cref="AntiSpoofChecks.Mac"/> or <see cref="AntiSpoofChecks.Vlan"/>.</exception>
     public SpoofedFramesEventArgs(int pool, string poolName, int queue, string? vmName, AntiSpoofChecks check, long frames, ulong sourceMac, int vlan)
+        : this(pool, poolName, queue, vmName, ReasonOf(check), frames, sourceMac, vlan)
     {
-        Pool = pool;
-        PoolName = poolName;
-        Queue = queue;
-        VmName = vmName;
-        Check = check;
-        Reason = check switch
-        {
-            AntiSpoofChecks.Mac => TxDropReason.MacSpoof,
-            AntiSpoofChecks.Vlan => TxDropReason.VlanSpoof,
-            _ => throw new ArgumentOutOfRangeException(nameof(check), check, "One check: Mac or Vlan."),
-        };
-        Frames = frames;
-        SourceMac = sourceMac;
-        Vlan = vlan;
     }
 
     /// <summary>Creates the event data for frames dropped under <paramref name="reason"/>.</summary>
@@ -105,4 +92,11 @@ public sealed class SpoofedFramesEventArgs : EventArgs
         string vlan = Vlan < 0 ? "untagged" : "VLAN " + Vlan.ToString(CultureInfo.InvariantCulture);
         return $"{who} on {PoolName} queue {Queue}: {Frames} frame(s) refused by {(Check == AntiSpoofChecks.Mac ? "MAC" : "VLAN")} anti-spoofing (first: source {mac}, {vlan})";
     }
+
+    private static TxDropReason ReasonOf(AntiSpoofChecks check) => check switch
+    {
+        AntiSpoofChecks.Mac => TxDropReason.MacSpoof,
+        AntiSpoofChecks.Vlan => TxDropReason.VlanSpoof,
+        _ => throw new ArgumentOutOfRangeException(nameof(check), check, "One check: Mac or Vlan."),
+    };
 }

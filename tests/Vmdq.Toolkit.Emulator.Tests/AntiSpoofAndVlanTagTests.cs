@@ -462,7 +462,8 @@ public class AntiSpoofAndVlanTagTests
         AssertAllBuffersBack(nic);
     }
 
-    private static MeterListener Listen(string nicName, string instrumentName, ConcurrentQueue<(long, Dictionary<string, object?>)> recorded)
+    /// <summary>Records the measurements of <paramref name="instrumentName"/> of the NIC named <paramref name="nicName"/> (also used by ChannelSwitchingTests).</summary>
+    internal static MeterListener Listen(string nicName, string instrumentName, ConcurrentQueue<(long, Dictionary<string, object?>)> recorded)
     {
         var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

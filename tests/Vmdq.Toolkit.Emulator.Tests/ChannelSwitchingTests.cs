@@ -379,7 +379,7 @@ public class ChannelSwitchingTests
         var events = new List<SpoofedFramesEventArgs>();
         rig.Nic.SpoofedFrames += (_, e) => events.Add(e);
         var drops = new ConcurrentQueue<(long Value, Dictionary<string, object?> Tags)>();
-        using var listener = Listen(name, drops);
+        using var listener = AntiSpoofAndVlanTagTests.Listen(name, NicMetrics.TxDrops, drops);
 
         var hopBroadcast = STagged(Frame(Broadcast, A0, 60), 10);
         var hopUnicast = STagged(Frame(Shared, A0, 61, length: 40), 10);
@@ -475,30 +475,7 @@ public class ChannelSwitchingTests
         Assert.Equal(TxDropReason.VlanSpoof, new SpoofedFramesEventArgs(1, "a1", 0, null, AntiSpoofChecks.Vlan, 1, A0, 20).Reason);
         Assert.Equal(AntiSpoofChecks.Mac, new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.MacSpoof, 1, A0, 20).Check);
         Assert.Throws<ArgumentOutOfRangeException>(() => new SpoofedFramesEventArgs(1, "a1", 0, null, TxDropReason.RuleDrop, 1, A0, 20));
-    }
-
-    private static MeterListener Listen(string nicName, ConcurrentQueue<(long, Dictionary<string, object?>)> recorded)
-    {
-        var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == NicMetrics.MeterName && instrument.Name == NicMetrics.TxDrops
-                && instrument.Meter.Tags?.Any(t => t.Key == NicMetrics.NicTag && Equals(t.Value, nicName)) == true)
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var dictionary = new Dictionary<string, object?>();
-            foreach (var tag in tags)
-            {
-                dictionary[tag.Key] = tag.Value;
-            }
-
-            recorded.Enqueue((value, dictionary));
-        });
-        listener.Start();
-        return listener;
+        Assert.Equal(TxDropReason.MacSpoof, new SpoofedFramesEventArgs(1, "a1", 0, null, AntiSpoofChecks.Mac, 1, A0, 20).Reason);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SpoofedFramesEventArgs(1, "a1", 0, null, AntiSpoofChecks.Mac | AntiSpoofChecks.Vlan, 1, A0, 20));
     }
 }
