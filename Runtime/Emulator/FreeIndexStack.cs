@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -79,6 +80,86 @@ internal sealed class FreeIndexStack
                 Interlocked.Decrement(ref _words.Count);
                 index = (int)top;
                 return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pops up to <paramref name="indices"/>.Length indices with one compare-exchange (the receive path's burst
+    /// rent); returns how many, 0 when the stack is empty. The chain is walked from the head read, and the
+    /// exchange succeeds only if that head (tag included) is still there, so a chain another thread changed
+    /// meanwhile is never taken.
+    /// </summary>
+    public int TryPopMany(Span<int> indices)
+    {
+        if (indices.IsEmpty)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            long seen = Volatile.Read(ref _words.Head);
+            uint top = (uint)seen;
+            int taken = 0;
+            uint at = top;
+            bool stale = false;
+            while (taken < indices.Length && at != Empty)
+            {
+                if (at >= (uint)_next.Length)
+                {
+                    // Only a link read while another thread changed the chain: the exchange below would fail.
+                    stale = true;
+                    break;
+                }
+
+                indices[taken++] = (int)at;
+                at = (uint)Volatile.Read(ref _next[at]);
+            }
+
+            if (stale)
+            {
+                continue;
+            }
+
+            if (taken == 0)
+            {
+                return 0;
+            }
+
+            long updated = (long)(((((ulong)seen) >> 32) + 1) << 32 | at);
+            if (Interlocked.CompareExchange(ref _words.Head, updated, seen) == seen)
+            {
+                Interlocked.Add(ref _words.Count, -taken);
+                return taken;
+            }
+        }
+    }
+
+    /// <summary>Pushes every index of <paramref name="indices"/> with one compare-exchange (a consumer's burst release); the first ends on top.</summary>
+    public void PushMany(ReadOnlySpan<int> indices)
+    {
+        if (indices.IsEmpty)
+        {
+            return;
+        }
+
+        // Link the burst into a chain first: its nodes are the caller's alone until the exchange publishes them.
+        for (int i = 0; i < indices.Length - 1; i++)
+        {
+            _next[indices[i]] = indices[i + 1];
+        }
+
+        int last = indices[^1];
+        while (true)
+        {
+            long seen = Volatile.Read(ref _words.Head);
+            Volatile.Write(ref _next[last], (int)(uint)seen);
+            long updated = (long)(((((ulong)seen) >> 32) + 1) << 32 | (uint)indices[0]);
+            if (Interlocked.CompareExchange(ref _words.Head, updated, seen) == seen)
+            {
+                Interlocked.Add(ref _words.Count, indices.Length);
+                return;
             }
         }
     }

@@ -19,6 +19,13 @@ public sealed partial class NicEmulator
     private readonly long[] _frameSequences;
     private int _chunkCount;
 
+    // Buffers rented for the frames to come, in one free-list exchange per burst (as a DPDK driver takes a burst of
+    // mbufs from its per-core cache); _rented[_rentedNext.._rentedCount) are still unused and go back when the
+    // receive call ends.
+    private readonly int[] _rented;
+    private int _rentedNext;
+    private int _rentedCount;
+
     // Staged descriptors, linked per ring so each ring gets one burst enqueue in arrival order.
     private readonly RxDescriptor[] _stage;
     private readonly int[] _stageRing;
@@ -69,7 +76,7 @@ public sealed partial class NicEmulator
                 int n = Math.Min(frames.Length, _maxBurst);
                 for (int i = 0; i < n; i++)
                 {
-                    LandCopy(frames[i].Span);
+                    LandCopy(frames[i].Span, n - i);
                 }
 
                 enqueued += ClassifyAndEnqueue();
@@ -106,7 +113,7 @@ public sealed partial class NicEmulator
                 int n = Math.Min(frames.Length, _maxBurst);
                 for (int i = 0; i < n; i++)
                 {
-                    LandCopy(frames[i]);
+                    LandCopy(frames[i], n - i);
                 }
 
                 enqueued += ClassifyAndEnqueue();
@@ -190,7 +197,7 @@ public sealed partial class NicEmulator
     {
         // The sender padded a short frame to the 64-byte minimum: it arrives as 60 bytes and an FCS.
         Span<byte> scratch = stackalloc byte[EthernetWire.MinimumFrameBytesWithoutFcs];
-        LandCopy(EthernetWire.PadShort(frame, scratch));
+        LandCopy(EthernetWire.PadShort(frame, scratch), 1);
 
         if (_chunkCount == _maxBurst)
         {
@@ -233,6 +240,15 @@ public sealed partial class NicEmulator
 
     private void ExitReceive()
     {
+        // Buffers rented for frames that turned out runts or oversize go back.
+        if (_rentedNext < _rentedCount)
+        {
+            _buffers.ReturnUnpublished(_rented.AsSpan(_rentedNext, _rentedCount - _rentedNext));
+        }
+
+        _rentedNext = 0;
+        _rentedCount = 0;
+
         // Metrics once per burst, from the burst's totals.
         _metrics.PortFrames(_burstArrivals);
         _burstArrivals = 0;
@@ -273,18 +289,27 @@ public sealed partial class NicEmulator
         return true;
     }
 
-    private void LandCopy(ReadOnlySpan<byte> frame)
+    /// <summary>Lands one frame in a rented buffer; <paramref name="toCome"/> (this one included) sizes a burst rent when none is left.</summary>
+    private void LandCopy(ReadOnlySpan<byte> frame, int toCome)
     {
         if (!Arrive(frame.Length, out long sequence))
         {
             return;
         }
 
-        if (!_buffers.TryRent(out int buffer))
+        if (_rentedNext == _rentedCount)
         {
-            CountPortDrop(DropReason.NoBuffer, 1);
-            return;
+            // Only the frames this call still has, so no buffer is held back from anyone for long.
+            _rentedNext = 0;
+            _rentedCount = _buffers.TryRentMany(_rented.AsSpan(0, Math.Min(toCome, _rented.Length)));
+            if (_rentedCount == 0)
+            {
+                CountPortDrop(DropReason.NoBuffer, 1);
+                return;
+            }
         }
+
+        int buffer = _rented[_rentedNext++];
 
         // The one copy: the frame "DMAs" into its buffer and is never copied again.
         frame.CopyTo(_buffers.GetWritableBuffer(buffer));
@@ -306,7 +331,7 @@ public sealed partial class NicEmulator
     private void AddToChunk(int buffer, int length, long sequence)
     {
         int i = _chunkCount++;
-        _slices[i] = new FrameSlice(buffer * _buffers.BufferSize, length);
+        _slices[i] = new FrameSlice(_buffers.OffsetOf(buffer), length);
         _frameBuffers[i] = buffer;
         _frameSequences[i] = sequence;
     }
@@ -490,7 +515,7 @@ public sealed partial class NicEmulator
     /// <summary>True when the frame in <paramref name="buffer"/> has an outer C-tag (TPID 0x8100) and something after it.</summary>
     private bool IsCTagged(int buffer, int length) =>
         length >= EthernetHeaderLength + CTagBytes
-        && BinaryPrimitives.ReadUInt16BigEndian(_buffers.Memory.Slice((buffer * _buffers.BufferSize) + 12)) == TransmitPolicy.CTagTpid;
+        && BinaryPrimitives.ReadUInt16BigEndian(_buffers.Memory.Slice(_buffers.OffsetOf(buffer) + 12)) == TransmitPolicy.CTagTpid;
 
     /// <summary>
     /// Strips the outer C-tag of the frame in <paramref name="buffer"/> in place: the 12 bytes of MACs move up over the tag (the one
@@ -513,7 +538,7 @@ public sealed partial class NicEmulator
     /// <summary>Copies the C-tagged frame in <paramref name="from"/> into <paramref name="to"/> without its tag, laid out as a strip in place leaves it; returns the tag's TCI.</summary>
     private ushort CopyStripped(int from, int to, int length)
     {
-        ReadOnlySpan<byte> source = _buffers.Memory.Slice(from * _buffers.BufferSize, length);
+        ReadOnlySpan<byte> source = _buffers.Memory.Slice(_buffers.OffsetOf(from), length);
         Span<byte> target = _buffers.GetWritableBuffer(to);
         source.Slice(0, 12).CopyTo(target.Slice(CTagBytes));
         source.Slice(12 + CTagBytes).CopyTo(target.Slice(12 + CTagBytes));

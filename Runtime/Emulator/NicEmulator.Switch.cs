@@ -42,7 +42,7 @@ public sealed partial class NicEmulator
     /// </summary>
     private bool SwitchLocally(int q, in TxDescriptor frame, long start, L2ForwardingTable l2, int channel)
     {
-        ReadOnlySpan<byte> data = _buffers.Memory.Slice(frame.BufferIndex * _buffers.BufferSize, frame.Length);
+        ReadOnlySpan<byte> data = _buffers.Memory.Slice(_buffers.OffsetOf(frame.BufferIndex), frame.Length);
         if (frame.IncludesFcs)
         {
             data = data[..^EthernetWire.FcsBytes];

@@ -241,7 +241,7 @@ public sealed partial class NicEmulator
     /// </summary>
     private bool Spoofed(TransmitPolicy policy, int pool, AntiSpoofChecks checks, ushort insertTci, int buffer, int payload, ref SpoofTally macSpoof, ref SpoofTally vlanSpoof)
     {
-        ReadOnlySpan<byte> frame = _buffers.Memory.Slice(buffer * _buffers.BufferSize, payload);
+        ReadOnlySpan<byte> frame = _buffers.Memory.Slice(_buffers.OffsetOf(buffer), payload);
         ulong source = BinaryPrimitives.ReadUInt64BigEndian(frame.Slice(4)) & 0xFFFF_FFFF_FFFFUL;
         bool tagged = payload >= EthernetHeaderLength + VlanTagBytes && BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(12)) == TransmitPolicy.CTagTpid;
         int vid = tagged ? BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(14)) & 0xFFF : 0;
@@ -269,7 +269,7 @@ public sealed partial class NicEmulator
     /// </summary>
     private bool STagSpoofed(int buffer, int payload, ref SpoofTally sTagSpoof)
     {
-        ReadOnlySpan<byte> frame = _buffers.Memory.Slice(buffer * _buffers.BufferSize, payload);
+        ReadOnlySpan<byte> frame = _buffers.Memory.Slice(_buffers.OffsetOf(buffer), payload);
         if (BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(12)) != STagTpid)
         {
             return false;

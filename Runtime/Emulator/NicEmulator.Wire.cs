@@ -208,7 +208,7 @@ public sealed partial class NicEmulator
         {
             if (sink is not null)
             {
-                ReadOnlySpan<byte> data = _buffers.Memory.Slice(frame.BufferIndex * _buffers.BufferSize, frame.Length);
+                ReadOnlySpan<byte> data = _buffers.Memory.Slice(_buffers.OffsetOf(frame.BufferIndex), frame.Length);
                 if (_inFlightSvid == 0)
                 {
                     sink.Deliver(new TransmittedFrame(data, frame, _inFlightWireBytes, _inFlightStart, _inFlightEnd));

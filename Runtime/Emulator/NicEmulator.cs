@@ -123,6 +123,7 @@ public sealed partial class NicEmulator : IDisposable
         _verdicts = new Verdict[_maxBurst];
         _frameBuffers = new int[_maxBurst];
         _frameSequences = new long[_maxBurst];
+        _rented = new int[_maxBurst];
         _stage = new RxDescriptor[stage];
         _stageRing = new int[stage];
         _stageNext = new int[stage];
@@ -178,13 +179,7 @@ public sealed partial class NicEmulator : IDisposable
 
     /// <summary>Releases every descriptor in <paramref name="descriptors"/>.</summary>
     /// <exception cref="InvalidOperationException">On a double release or a stale descriptor (those before it are released).</exception>
-    public void Release(ReadOnlySpan<RxDescriptor> descriptors)
-    {
-        foreach (ref readonly var descriptor in descriptors)
-        {
-            _buffers.Release(descriptor);
-        }
-    }
+    public void Release(ReadOnlySpan<RxDescriptor> descriptors) => _buffers.Release(descriptors);
 
     private void CheckPool(int pool, string paramName = "pool")
     {
