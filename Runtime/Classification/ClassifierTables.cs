@@ -124,6 +124,8 @@ public sealed class ClassifierTables
         VlanBase = Append(verdicts, in Vlan, ref next);
         Verdicts = verdicts;
 
+        PrefetchAhead = TableBytes > PrefetchAboveBytes;
+
         // The spread step reads the redirection row of a spread verdict's pool unchecked: every such pool must have one.
         Redirection = redirection ?? new RedirectionTables(Array.Empty<RssPool>());
         foreach (ulong bits in verdicts)
@@ -135,6 +137,19 @@ public sealed class ClassifierTables
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="TableBytes"/> above which the batch loops prefetch: they start the next step's displacement reads
+    /// before deciding this step's frames. Below it the tables stay in the caches and the prefetches are pure cost.
+    /// </summary>
+    public const long PrefetchAboveBytes = 2L << 20;
+
+    /// <summary>
+    /// True when the batch loops prefetch (<see cref="TableBytes"/> above <see cref="PrefetchAboveBytes"/>). Chosen once,
+    /// from the tables, whoever built them: a generated dispatcher and the runtime engine with the same rules choose
+    /// alike. The verdicts are the same either way.
+    /// </summary>
+    public bool PrefetchAhead { get; internal set; }
 
     /// <summary>The UDP destination port that carries VXLAN.</summary>
     public int VxlanPort { get; }

@@ -48,6 +48,113 @@ public static class DispatchKernel
         where TKinds : struct, IRuleKinds =>
         Decide<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables);
 
+    /// <summary>Prefetches the displacement lines four parsed frames' probes will read (see <see cref="Prefetch{TKinds, TLanes, TValue, TFrame}"/>). Requires AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch4<TKinds>(in ParsedFrame4 f, ClassifierTables tables, bool slots)
+        where TKinds : struct, IRuleKinds =>
+        Prefetch<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4>(in f, tables, slots);
+
+    /// <summary>Prefetches the displacement lines eight parsed frames' probes will read. Requires AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch8<TKinds>(in ParsedFrame8 f, ClassifierTables tables, bool slots)
+        where TKinds : struct, IRuleKinds =>
+        Prefetch<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables, slots);
+
+    /// <summary>
+    /// Starts loading, for each table <typeparamref name="TKinds"/> probes, the displacement line each frame's key
+    /// hashes to: the same keys as <see cref="Decide{TKinds, TLanes, TValue, TFrame}"/> builds, without the reads.
+    /// A batch loop calls it for the next step's frames before deciding this step's, so that probe's first dependent
+    /// miss overlaps this step's work. Worth it only once the tables outgrow the caches (<see cref="ClassifierTables.PrefetchAhead"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch<TKinds, TLanes, TValue, TFrame>(in TFrame f, ClassifierTables t, bool slots)
+        where TKinds : struct, IRuleKinds
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        TValue channel = TLanes.Splat(0);
+        if (TKinds.Channels)
+        {
+            channel = TLanes.Fetch(t.ChannelOfSvid, TLanes.And(TLanes.Add(TLanes.Svid(in f), TLanes.Splat(1)), TLanes.HasSvid(in f)));
+        }
+
+        if (TKinds.Vlan)
+        {
+            TValue key = TLanes.Cvid(in f);
+            Narrow<TLanes, TValue, TFrame>(in t.Vlan, TKinds.Channels ? TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.VlanChannelShift)) : key, t.Verdicts, t.VlanBase, slots);
+        }
+
+        if (TKinds.Mac)
+        {
+            TValue key = TLanes.Dst(in f);
+            Narrow<TLanes, TValue, TFrame>(in t.Mac, TKinds.Channels ? TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.MacChannelShift)) : key, t.Verdicts, t.MacBase, slots);
+        }
+
+        if (TKinds.MacVlan)
+        {
+            TValue key = TLanes.Or(TLanes.Dst(in f), TLanes.ShiftLeft(TLanes.Cvid(in f), VerdictLayout.MacVlanShift));
+            if (TKinds.Channels)
+            {
+                Wide<TLanes, TValue, TFrame>(in t.MacVlan, key, channel, t.Verdicts, t.MacVlanBase, slots);
+            }
+            else
+            {
+                Narrow<TLanes, TValue, TFrame>(in t.MacVlan, key, t.Verdicts, t.MacVlanBase, slots);
+            }
+        }
+
+        TValue tunnelType = TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1));
+        if (TKinds.Tunnel)
+        {
+            TValue key = TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit));
+            Narrow<TLanes, TValue, TFrame>(in t.Tunnel, TKinds.Channels ? TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.TunnelChannelShift)) : key, t.Verdicts, t.TunnelBase, slots);
+        }
+
+        if (TKinds.TunnelInner)
+        {
+            TValue key = TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit));
+            if (TKinds.Channels)
+            {
+                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.InnerChannelShift));
+            }
+
+            Wide<TLanes, TValue, TFrame>(in t.TunnelInner, key, TLanes.TunnelId(in f), t.Verdicts, t.TunnelInnerBase, slots);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Narrow<TLanes, TValue, TFrame>(in ProbeTable table, TValue key, ulong[] verdicts, ulong verdictBase, bool slots)
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        if (slots)
+        {
+            TLanes.PrefetchSlot(in table, key, verdicts, verdictBase);
+        }
+        else
+        {
+            TLanes.PrefetchBucket(in table, key);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Wide<TLanes, TValue, TFrame>(in ProbeTable table, TValue key, TValue extra, ulong[] verdicts, ulong verdictBase, bool slots)
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        if (slots)
+        {
+            TLanes.PrefetchSlotWide(in table, key, extra, verdicts, verdictBase);
+        }
+        else
+        {
+            TLanes.PrefetchBucketWide(in table, key, extra);
+        }
+    }
+
     /// <summary>The kernel, once, for every width <typeparamref name="TLanes"/> spells.</summary>
     /// <remarks>
     /// The kernel carries the index of the winning verdict in <see cref="ClassifierTables.Verdicts"/> (a

@@ -54,6 +54,22 @@ internal interface IKernelLanes<TValue, TFrame>
     /// <summary>The entries of <paramref name="verdicts"/> at <paramref name="index"/> (in range by construction: no check).</summary>
     static abstract TValue Fetch(ulong[] verdicts, TValue index);
 
+    /// <summary>Starts loading the displacement line <paramref name="key"/>'s probe of a narrow <paramref name="table"/> will read (a prefetch: no result, no fault).</summary>
+    static abstract void PrefetchBucket(in ProbeTable table, TValue key);
+
+    /// <summary>Starts loading the displacement line a wide probe of (<paramref name="key"/>, <paramref name="extra"/>) will read.</summary>
+    static abstract void PrefetchBucketWide(in ProbeTable table, TValue key, TValue extra);
+
+    /// <summary>
+    /// Reads the displacement <paramref name="key"/>'s probe of a narrow <paramref name="table"/> lands on (prefetched a step
+    /// before) and starts loading the key line and the verdict line (at <paramref name="verdictBase"/> plus the slot in
+    /// <paramref name="verdicts"/>) the probe and the final fetch will read.
+    /// </summary>
+    static abstract void PrefetchSlot(in ProbeTable table, TValue key, ulong[] verdicts, ulong verdictBase);
+
+    /// <summary>The same for a wide probe of (<paramref name="key"/>, <paramref name="extra"/>).</summary>
+    static abstract void PrefetchSlotWide(in ProbeTable table, TValue key, TValue extra, ulong[] verdicts, ulong verdictBase);
+
     /// <summary>The frames' destination MACs.</summary>
     static abstract TValue Dst(in TFrame f);
 
@@ -104,6 +120,10 @@ internal readonly struct ScalarLanes : IKernelLanes<ulong, ParsedFrame>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Probe(in ProbeTable table, ulong key, ulong present, out ulong hit) => TableProbe.Probe(in table, key, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong ProbeWide(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit) => TableProbe.ProbeWide(in table, key, extra, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Fetch(ulong[] verdicts, ulong index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(verdicts), (nint)index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, ulong key) => TableProbe.PrefetchBucket(in table, KeyHash.Hash(key, 0));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, ulong key, ulong extra) => TableProbe.PrefetchBucket(in table, KeyHash.Hash(key, extra));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlot(in ProbeTable table, ulong key, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlot(in table, KeyHash.Hash(key, 0), 3, verdicts, verdictBase);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlotWide(in ProbeTable table, ulong key, ulong extra, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlot(in table, KeyHash.Hash(key, extra), 4, verdicts, verdictBase);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Dst(in ParsedFrame f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasDst(in ParsedFrame f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Svid(in ParsedFrame f) => f.Svid;
@@ -134,6 +154,10 @@ internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Probe(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4(in table, key, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> ProbeWide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4Wide(in table, key, extra, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Fetch(ulong[] verdicts, Vector256<ulong> index) => TableProbe.Fetch4(verdicts, index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, Vector256<ulong> key) => TableProbe.PrefetchBuckets4(in table, key * Vector256.Create(KeyHash.KeyMultiplier));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra) => TableProbe.PrefetchBuckets4(in table, (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlot(in ProbeTable table, Vector256<ulong> key, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlots4(in table, key * Vector256.Create(KeyHash.KeyMultiplier), 3, verdicts, verdictBase);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlotWide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlots4(in table, (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier), 4, verdicts, verdictBase);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Dst(in ParsedFrame4 f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HasDst(in ParsedFrame4 f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Svid(in ParsedFrame4 f) => f.Svid;
@@ -168,6 +192,30 @@ internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Probe(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8(in table, key, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ProbeWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8Wide(in table, key, extra, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Fetch(ulong[] verdicts, Vector512<ulong> index) => Vector512.Create(TableProbe.Fetch4(verdicts, index.GetLower()), TableProbe.Fetch4(verdicts, index.GetUpper()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, Vector512<ulong> key)
+    {
+        Vector256Lanes.PrefetchBucket(in table, key.GetLower());
+        Vector256Lanes.PrefetchBucket(in table, key.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra)
+    {
+        Vector256Lanes.PrefetchBucketWide(in table, key.GetLower(), extra.GetLower());
+        Vector256Lanes.PrefetchBucketWide(in table, key.GetUpper(), extra.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlot(in ProbeTable table, Vector512<ulong> key, ulong[] verdicts, ulong verdictBase)
+    {
+        Vector256Lanes.PrefetchSlot(in table, key.GetLower(), verdicts, verdictBase);
+        Vector256Lanes.PrefetchSlot(in table, key.GetUpper(), verdicts, verdictBase);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlotWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, ulong[] verdicts, ulong verdictBase)
+    {
+        Vector256Lanes.PrefetchSlotWide(in table, key.GetLower(), extra.GetLower(), verdicts, verdictBase);
+        Vector256Lanes.PrefetchSlotWide(in table, key.GetUpper(), extra.GetUpper(), verdicts, verdictBase);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Dst(in ParsedFrame8 f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasDst(in ParsedFrame8 f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Svid(in ParsedFrame8 f) => f.Svid;

@@ -15,7 +15,7 @@ namespace Vmdq.Toolkit;
 /// run time picks them the same way, so both run the same code. Used by generated code; not meant for direct use.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class FrameDispatch
+public static partial class FrameDispatch
 {
     /// <summary>Classifies one frame, parsing only what <typeparamref name="TVariant"/> reads (what the rules need).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -73,13 +73,23 @@ public static class FrameDispatch
         }
 
         int i = 0;
-        if (path == BatchPath.Avx512 && Avx2.IsSupported)
+        if (path == BatchPath.Avx512 && Avx2.IsSupported && tables.PrefetchAhead)
+        {
+            var steps = new BufferSteps8<TKinds, TVariant>(buffer, frames, verdicts, tables, padded: false);
+            i = 8 * BatchAhead.Run<BufferSteps8<TKinds, TVariant>, ParsedFrame8>(ref steps);
+        }
+        else if (path == BatchPath.Avx512 && Avx2.IsSupported)
         {
             for (; i + 8 <= frames.Length; i += 8)
             {
                 FrameParser.ParseRaw8<TVariant>(buffer, frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
                 Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
             }
+        }
+        else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized && tables.PrefetchAhead)
+        {
+            var steps = new BufferSteps4<TKinds, TVariant>(buffer, frames, verdicts, tables);
+            i = 4 * BatchAhead.Run<BufferSteps4<TKinds, TVariant>, ParsedFrame4>(ref steps);
         }
         else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized)
         {
@@ -140,10 +150,18 @@ public static class FrameDispatch
         }
 
         int i = 0;
-        for (; i + 8 <= frames.Length; i += 8)
+        if (tables.PrefetchAhead)
         {
-            FrameParser.ParseRaw8Padded<TVariant>(buffer, frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
-            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
+            var steps = new BufferSteps8<TKinds, TVariant>(buffer, frames, verdicts, tables, padded: true);
+            i = 8 * BatchAhead.Run<BufferSteps8<TKinds, TVariant>, ParsedFrame8>(ref steps);
+        }
+        else
+        {
+            for (; i + 8 <= frames.Length; i += 8)
+            {
+                FrameParser.ParseRaw8Padded<TVariant>(buffer, frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
+                Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
+            }
         }
 
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
@@ -167,13 +185,23 @@ public static class FrameDispatch
     {
         CheckRoom(frames.Length, verdicts.Length);
         int i = 0;
-        if (path == BatchPath.Avx512 && Avx2.IsSupported)
+        if (path == BatchPath.Avx512 && Avx2.IsSupported && tables.PrefetchAhead)
+        {
+            var steps = new ArraySteps8<TKinds, TVariant>(frames, verdicts, tables);
+            i = 8 * BatchAhead.Run<ArraySteps8<TKinds, TVariant>, ParsedFrame8>(ref steps);
+        }
+        else if (path == BatchPath.Avx512 && Avx2.IsSupported)
         {
             for (; i + 8 <= frames.Length; i += 8)
             {
                 FrameParser.ParseRaw8<TVariant>(frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
                 Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
             }
+        }
+        else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized && tables.PrefetchAhead)
+        {
+            var steps = new ArraySteps4<TKinds, TVariant>(frames, verdicts, tables);
+            i = 4 * BatchAhead.Run<ArraySteps4<TKinds, TVariant>, ParsedFrame4>(ref steps);
         }
         else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized)
         {

@@ -91,16 +91,27 @@ public class KernelTablesTests
     /// <summary>The batch paths: eight frames per step (AVX-512 parse; on a machine without AVX-512 its portable equivalents), four (AVX2), one.</summary>
     public static TheoryData<string> BatchPaths() => new() { "Avx512", "Avx2", "Scalar" };
 
+    /// <summary>
+    /// Each batch path with the plain loops and with the prefetching ones (<see cref="ClassifierTables.PrefetchAhead"/>, on by
+    /// itself only for tables past 2 MiB, forced here on small tables: two steps in flight, whatever the batch's length).
+    /// </summary>
+    public static TheoryData<string, bool> BatchPathsWithPrefetch() => new()
+    {
+        { "Avx512", false }, { "Avx2", false }, { "Scalar", false },
+        { "Avx512", true }, { "Avx2", true }, { "Scalar", true },
+    };
+
     [Theory]
-    [MemberData(nameof(BatchPaths))]
-    public void EveryBatchPathClassifiesAsTheReference(string pathName)
+    [MemberData(nameof(BatchPathsWithPrefetch))]
+    public void EveryBatchPathClassifiesAsTheReference(string pathName, bool prefetch)
     {
         var path = Enum.Parse<BatchPath>(pathName);
-        Gen.Select(RandomRules.File, RandomRules.Frame.Array[10, 60], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
+        Gen.Select(RandomRules.File, RandomRules.Frame.Array[0, 60], Gen.Int[0, int.MaxValue]).Sample((rules, frames, seed) =>
         {
             var model = Model(rules);
             var reference = new ReferenceClassifier(model);
             var tables = Build(model);
+            tables.PrefetchAhead = prefetch;
 
             // Whole frames, truncations and mutations, in one buffer at odd offsets and as arrays (null: an empty frame).
             var random = new Random(seed);
@@ -133,8 +144,8 @@ public class KernelTablesTests
     }
 
     [Theory]
-    [MemberData(nameof(BatchPaths))]
-    public void ThePaddedEntryClassifiesAsTheReferenceOnEveryPath(string pathName)
+    [MemberData(nameof(BatchPathsWithPrefetch))]
+    public void ThePaddedEntryClassifiesAsTheReferenceOnEveryPath(string pathName, bool prefetch)
     {
         // Frames in 2 KB buffers as a NIC lands them (each at a buffer's start, the rest of the buffer garbage
         // that must not change a verdict), the last one ending the buffer exactly 128 bytes after its start.
@@ -144,6 +155,7 @@ public class KernelTablesTests
             var model = Model(rules);
             var reference = new ReferenceClassifier(model);
             var tables = Build(model);
+            tables.PrefetchAhead = prefetch;
             var random = new Random(seed);
             const int BufferSize = 2048;
             var buffer = new byte[((frames.Length - 1) * BufferSize) + FrameParser.PaddedFrameBytes];

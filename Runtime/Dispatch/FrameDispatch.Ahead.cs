@@ -1,0 +1,200 @@
+using System;
+using System.Runtime.CompilerServices;
+using Vmdq.Toolkit.Classification;
+
+namespace Vmdq.Toolkit;
+
+// The batch loops with prefetching (ClassifierTables.PrefetchAhead: tables past the caches). One pipeline, BatchAhead.Run,
+// for every width and entry point; each entry point is a step type that says how to parse, prefetch and decide one step.
+public static partial class FrameDispatch
+{
+    /// <summary>One batch loop's steps (four or eight frames each) as <see cref="BatchAhead.Run"/> drives them.</summary>
+    /// <typeparam name="TFrame">The parsed frames of one step.</typeparam>
+    private interface IBatchSteps<TFrame>
+        where TFrame : struct
+    {
+        /// <summary>Whole steps in the batch.</summary>
+        int Steps { get; }
+
+        /// <summary>Parses step <paramref name="step"/>'s frames; false when the vector parse declines them (they go one at a time).</summary>
+        bool Parse(int step, out TFrame frames);
+
+        /// <summary>Starts the displacement reads (<paramref name="slots"/> false) or the key and verdict reads (true) of parsed frames.</summary>
+        void Prefetch(in TFrame frames, bool slots);
+
+        /// <summary>Writes the verdicts of step <paramref name="step"/>'s parsed frames.</summary>
+        void Decide(int step, in TFrame frames);
+
+        /// <summary>Classifies step <paramref name="step"/>'s frames one at a time.</summary>
+        void Each(int step);
+    }
+
+    private static class BatchAhead
+    {
+        /// <summary>
+        /// Runs every whole step with two in flight: the frames two steps ahead are parsed and their displacement lines
+        /// started; the frames one step ahead, whose displacements were started a step ago, have their slots computed and
+        /// their key and verdict lines started; then this step's frames are decided, their lines already on the way. The
+        /// verdicts are those of the plain loops. Returns the steps run (all the whole ones); the frames after them go one at a time.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int Run<TSteps, TFrame>(ref TSteps s)
+            where TSteps : struct, IBatchSteps<TFrame>, allows ref struct
+            where TFrame : struct
+        {
+            int steps = s.Steps;
+            TFrame current = default, next = default, after = default;
+            bool currentParsed = false, nextParsed = false;
+            for (int step = -2; step < steps; step++)
+            {
+                bool afterParsed = false;
+                if (step + 2 < steps)
+                {
+                    afterParsed = s.Parse(step + 2, out after);
+                    if (afterParsed)
+                    {
+                        s.Prefetch(in after, slots: false);
+                    }
+                }
+
+                if (nextParsed)
+                {
+                    s.Prefetch(in next, slots: true);
+                }
+
+                if (step >= 0)
+                {
+                    if (currentParsed)
+                    {
+                        s.Decide(step, in current);
+                    }
+                    else
+                    {
+                        s.Each(step);
+                    }
+                }
+
+                current = next;
+                currentParsed = nextParsed;
+                next = after;
+                nextParsed = afterParsed;
+            }
+
+            return steps;
+        }
+    }
+
+    /// <summary>Four frames per step from one buffer (AVX2 parse and gathers).</summary>
+    private readonly ref struct BufferSteps4<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
+        : IBatchSteps<ParsedFrame4>
+        where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant
+    {
+        private readonly ReadOnlySpan<byte> _buffer = buffer;
+        private readonly ReadOnlySpan<FrameSlice> _frames = frames;
+        private readonly Span<Verdict> _verdicts = verdicts;
+
+        public int Steps => _frames.Length / 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4<TVariant>(_buffer, _frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Prefetch(in ParsedFrame4 frames, bool slots) => DispatchKernel.Prefetch4<TKinds>(in frames, tables, slots);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Decide(int step, in ParsedFrame4 frames) =>
+            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 4]), DispatchKernel.Decide4<TKinds>(in frames, tables));
+
+        public void Each(int step) => ClassifyEach<TKinds, TVariant>(_buffer, _frames, _verdicts, step * 4, (step * 4) + 4, tables);
+    }
+
+    /// <summary>Eight frames per step from one buffer (AVX-512 parse, or its portable form; AVX2 gathers), padded or not.</summary>
+    private readonly ref struct BufferSteps8<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables, bool padded)
+        : IBatchSteps<ParsedFrame8>
+        where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant
+    {
+        private readonly ReadOnlySpan<byte> _buffer = buffer;
+        private readonly ReadOnlySpan<FrameSlice> _frames = frames;
+        private readonly Span<Verdict> _verdicts = verdicts;
+
+        public int Steps => _frames.Length / 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Parse(int step, out ParsedFrame8 frames)
+        {
+            if (padded)
+            {
+                FrameParser.ParseRaw8Padded<TVariant>(_buffer, _frames.Slice(step * 8, 8), tables.VxlanPort, BatchPath.Avx512, out frames);
+            }
+            else
+            {
+                FrameParser.ParseRaw8<TVariant>(_buffer, _frames.Slice(step * 8, 8), tables.VxlanPort, BatchPath.Avx512, out frames);
+            }
+
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Prefetch(in ParsedFrame8 frames, bool slots) => DispatchKernel.Prefetch8<TKinds>(in frames, tables, slots);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Decide(int step, in ParsedFrame8 frames) =>
+            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 8]), DispatchKernel.Decide8<TKinds>(in frames, tables));
+
+        public void Each(int step) => ClassifyEach<TKinds, TVariant>(_buffer, _frames, _verdicts, step * 8, (step * 8) + 8, tables);
+    }
+
+    /// <summary>Four frames per step, one array each.</summary>
+    private readonly ref struct ArraySteps4<TKinds, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables)
+        : IBatchSteps<ParsedFrame4>
+        where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant
+    {
+        private readonly ReadOnlySpan<byte[]> _frames = frames;
+        private readonly Span<Verdict> _verdicts = verdicts;
+
+        public int Steps => _frames.Length / 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4<TVariant>(_frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Prefetch(in ParsedFrame4 frames, bool slots) => DispatchKernel.Prefetch4<TKinds>(in frames, tables, slots);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Decide(int step, in ParsedFrame4 frames) =>
+            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 4]), DispatchKernel.Decide4<TKinds>(in frames, tables));
+
+        public void Each(int step) => ClassifyEach<TKinds, TVariant>(_frames, _verdicts, step * 4, (step * 4) + 4, tables);
+    }
+
+    /// <summary>Eight frames per step, one array each.</summary>
+    private readonly ref struct ArraySteps8<TKinds, TVariant>(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables)
+        : IBatchSteps<ParsedFrame8>
+        where TKinds : struct, IRuleKinds
+        where TVariant : struct, IParseVariant
+    {
+        private readonly ReadOnlySpan<byte[]> _frames = frames;
+        private readonly Span<Verdict> _verdicts = verdicts;
+
+        public int Steps => _frames.Length / 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Parse(int step, out ParsedFrame8 frames)
+        {
+            FrameParser.ParseRaw8<TVariant>(_frames.Slice(step * 8, 8), tables.VxlanPort, BatchPath.Avx512, out frames);
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Prefetch(in ParsedFrame8 frames, bool slots) => DispatchKernel.Prefetch8<TKinds>(in frames, tables, slots);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Decide(int step, in ParsedFrame8 frames) =>
+            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 8]), DispatchKernel.Decide8<TKinds>(in frames, tables));
+
+        public void Each(int step) => ClassifyEach<TKinds, TVariant>(_frames, _verdicts, step * 8, (step * 8) + 8, tables);
+    }
+}
