@@ -141,6 +141,9 @@ public sealed class RuntimeDispatcher
     /// <summary>Bytes of lookup-table data in force.</summary>
     public long TableBytes => _current.Tables.TableBytes;
 
+    /// <summary>The kernel's tables of the rules in force now (benchmarks set their <see cref="Classification.ClassifierTables.PrefetchAhead"/>).</summary>
+    internal Classification.ClassifierTables CurrentTables => _current.Tables;
+
     /// <summary>The switch's L2 forwarding data of the rules in force (<see cref="DispatcherInfo.L2Forwarding"/> reads it).</summary>
     public L2ForwardingTable L2Forwarding => _current.L2;
 
