@@ -6,7 +6,8 @@
 # an AVX-512 VBMI target, so its AVX-512 kernels are checked on any x64 machine: each kernel
 # (FrameParser.Parse8, every parse variant, plain and masked loads) and the batch decide kernels
 # (DispatchKernel.Decide4 and Decide8 with every rule kind, with and without S-channels) must have no conditional jump and no call,
-# or the script fails. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
+# and the batch loops' prefetch steps (DispatchKernel.PrefetchBuckets4/Slots4/Buckets8/Slots8, and every helper they call)
+# no conditional jump, or the script fails. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
 # Usage: bash bench/jit-branches.sh [--quiet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +38,11 @@ awk '/^; Assembly listing for method/ { m = $6; sub(/\(.*/, "", m); sub(/^Vmdq\.
            for (i = 1; i <= k; i++) {
              printf "  %-60.60s %4d instructions, %d conditional jumps, %d calls\n", name[i], ins[i], j[i], c[i]
              if (name[i] ~ /^Parse8\[/) { kernels++; if (j[i] + c[i] > 0) bad++ }
-             if (name[i] ~ /^DispatchKernel\.Decide/) { decide++; if (j[i] + c[i] > 0) bad++ } }
+             if (name[i] ~ /^DispatchKernel\.Decide/) { decide++; if (j[i] + c[i] > 0) bad++ }
+             if (name[i] ~ /g__Prefetch/) prefetch++
+             if (name[i] ~ /Prefetch/ && j[i] > 0) bad++ }
            if (kernels != 8) { printf "expected 8 Parse8 kernels (4 variants x 2 load modes), found %d\n", kernels; exit 1 }
            if (decide != 4) { printf "expected the four- and eight-lane decide kernels, with and without S-channels, found %d\n", decide; exit 1 }
+           if (prefetch != 4) { printf "expected the prefetch steps of four and eight lanes, with and without S-channels, found %d\n", prefetch; exit 1 }
            if (bad > 0) { printf "%d kernel(s) with a conditional jump or a call\n", bad; exit 1 }
-           print "Parse8, Decide4 and Decide8 kernels: no conditional jumps, no calls" }' "$out/disasm8.txt"
+           print "Parse8, Decide4 and Decide8 kernels: no conditional jumps, no calls; prefetch steps and what they call: no conditional jumps" }' "$out/disasm8.txt"

@@ -48,31 +48,47 @@ public static class DispatchKernel
         where TKinds : struct, IRuleKinds =>
         Decide<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables);
 
-    /// <summary>Prefetches the displacement lines four parsed frames' probes will read (see <see cref="Prefetch{TKinds, TLanes, TValue, TFrame}"/>). Requires AVX2.</summary>
+    /// <summary>Starts the displacement reads four parsed frames' probes will make (prefetch step one of <see cref="Prefetch{TKinds, TLanes, TValue, TFrame, TStep}"/>). Requires AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Prefetch4<TKinds>(in ParsedFrame4 f, ClassifierTables tables, bool slots)
+    public static void PrefetchBuckets4<TKinds>(in ParsedFrame4 f, ClassifierTables tables)
         where TKinds : struct, IRuleKinds =>
-        Prefetch<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4>(in f, tables, slots);
+        Prefetch<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4, BucketStep>(in f, tables);
 
-    /// <summary>Prefetches the displacement lines eight parsed frames' probes will read. Requires AVX2.</summary>
+    /// <summary>Reads four parsed frames' displacements and starts their key and verdict reads (prefetch step two). Requires AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Prefetch8<TKinds>(in ParsedFrame8 f, ClassifierTables tables, bool slots)
+    public static void PrefetchSlots4<TKinds>(in ParsedFrame4 f, ClassifierTables tables)
         where TKinds : struct, IRuleKinds =>
-        Prefetch<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables, slots);
+        Prefetch<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4, SlotStep>(in f, tables);
+
+    /// <summary>Prefetch step one for eight parsed frames. Requires AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrefetchBuckets8<TKinds>(in ParsedFrame8 f, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds =>
+        Prefetch<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8, BucketStep>(in f, tables);
+
+    /// <summary>Prefetch step two for eight parsed frames. Requires AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrefetchSlots8<TKinds>(in ParsedFrame8 f, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds =>
+        Prefetch<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8, SlotStep>(in f, tables);
 
     /// <summary>
-    /// Starts loading, for each table <typeparamref name="TKinds"/> probes, the displacement line each frame's key
-    /// hashes to: the same keys as <see cref="Decide{TKinds, TLanes, TValue, TFrame}"/> builds, without the reads.
-    /// A batch loop calls it for the next step's frames before deciding this step's, so that probe's first dependent
-    /// miss overlaps this step's work. Worth it only once the tables outgrow the caches (<see cref="ClassifierTables.PrefetchAhead"/>).
+    /// For each table <typeparamref name="TKinds"/> probes, from the same keys <see cref="Decide{TKinds, TLanes, TValue, TFrame}"/>
+    /// builds: starts loading the displacement line each frame's key hashes to (<see cref="BucketStep"/>), or reads that
+    /// displacement and starts loading the key line and the verdict line the probe and the final fetch will read (<see cref="SlotStep"/>). A
+    /// batch loop runs step one two steps ahead and step two one step ahead of deciding, so a probe's dependent misses
+    /// overlap other frames' work. Worth it only once the tables outgrow the caches (<see cref="ClassifierTables.PrefetchAhead"/>).
+    /// The step is a type (<see cref="BucketStep"/>, <see cref="SlotStep"/>), so each compiles to its own straight-line code.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Prefetch<TKinds, TLanes, TValue, TFrame>(in TFrame f, ClassifierTables t, bool slots)
+    private static void Prefetch<TKinds, TLanes, TValue, TFrame, TStep>(in TFrame f, ClassifierTables t)
         where TKinds : struct, IRuleKinds
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
         where TFrame : struct
+        where TStep : struct, IPrefetchStep
     {
+        bool slots = TStep.Slots;
         TValue channel = TLanes.Splat(0);
         if (TKinds.Channels)
         {
@@ -265,5 +281,24 @@ public static class DispatchKernel
 
         // One verdict read per frame, for the rule that won.
         return TLanes.Fetch(t.Verdicts, winner);
+    }
+
+    /// <summary>Which prefetch step <see cref="Prefetch{TKinds, TLanes, TValue, TFrame, TStep}"/> compiles to.</summary>
+    private interface IPrefetchStep
+    {
+        /// <summary>False: the displacement lines; true: the slots' key and verdict lines.</summary>
+        static abstract bool Slots { get; }
+    }
+
+    /// <summary>Prefetch step one: displacement lines.</summary>
+    private readonly struct BucketStep : IPrefetchStep
+    {
+        public static bool Slots => false;
+    }
+
+    /// <summary>Prefetch step two: key and verdict lines.</summary>
+    private readonly struct SlotStep : IPrefetchStep
+    {
+        public static bool Slots => true;
     }
 }

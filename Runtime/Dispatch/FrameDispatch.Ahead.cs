@@ -100,7 +100,17 @@ public static partial class FrameDispatch
         public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4<TVariant>(_buffer, _frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame4 frames, bool slots) => DispatchKernel.Prefetch4<TKinds>(in frames, tables, slots);
+        public void Prefetch(in ParsedFrame4 frames, bool slots)
+        {
+            if (slots)
+            {
+                DispatchKernel.PrefetchSlots4<TKinds>(in frames, tables);
+            }
+            else
+            {
+                DispatchKernel.PrefetchBuckets4<TKinds>(in frames, tables);
+            }
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Decide(int step, in ParsedFrame4 frames) =>
@@ -137,7 +147,17 @@ public static partial class FrameDispatch
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame8 frames, bool slots) => DispatchKernel.Prefetch8<TKinds>(in frames, tables, slots);
+        public void Prefetch(in ParsedFrame8 frames, bool slots)
+        {
+            if (slots)
+            {
+                DispatchKernel.PrefetchSlots8<TKinds>(in frames, tables);
+            }
+            else
+            {
+                DispatchKernel.PrefetchBuckets8<TKinds>(in frames, tables);
+            }
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Decide(int step, in ParsedFrame8 frames) =>
@@ -161,7 +181,17 @@ public static partial class FrameDispatch
         public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4<TVariant>(_frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame4 frames, bool slots) => DispatchKernel.Prefetch4<TKinds>(in frames, tables, slots);
+        public void Prefetch(in ParsedFrame4 frames, bool slots)
+        {
+            if (slots)
+            {
+                DispatchKernel.PrefetchSlots4<TKinds>(in frames, tables);
+            }
+            else
+            {
+                DispatchKernel.PrefetchBuckets4<TKinds>(in frames, tables);
+            }
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Decide(int step, in ParsedFrame4 frames) =>
@@ -189,7 +219,17 @@ public static partial class FrameDispatch
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame8 frames, bool slots) => DispatchKernel.Prefetch8<TKinds>(in frames, tables, slots);
+        public void Prefetch(in ParsedFrame8 frames, bool slots)
+        {
+            if (slots)
+            {
+                DispatchKernel.PrefetchSlots8<TKinds>(in frames, tables);
+            }
+            else
+            {
+                DispatchKernel.PrefetchBuckets8<TKinds>(in frames, tables);
+            }
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Decide(int step, in ParsedFrame8 frames) =>

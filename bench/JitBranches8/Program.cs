@@ -30,6 +30,12 @@ Array.Fill(channels, (ushort)2);
 channels[10] = 1;
 var channelTables = new ClassifierTables(4789, new ulong[9], channels, default, default, default, default, default);
 sum += Decide4Channels(in frames4, channelTables).GetElement(0) + Decide8Channels(in frames8, channelTables).GetElement(1);
+
+// The prefetch steps of the batch loops for tables past the caches (ClassifierTables.PrefetchAhead), with and without channels.
+Prefetch4(in frames4, tables);
+Prefetch8(in frames8, tables);
+Prefetch4Channels(in frames4, channelTables);
+Prefetch8Channels(in frames8, channelTables);
 Console.WriteLine($"{FrameParser.IsParse8Avx512} {sum}");
 
 [MethodImpl(MethodImplOptions.NoInlining)]
@@ -47,6 +53,34 @@ static Vector256<ulong> Decide4Channels(in ParsedFrame4 f, ClassifierTables t) =
 [MethodImpl(MethodImplOptions.NoInlining)]
 static Vector512<ulong> Decide8Channels(in ParsedFrame8 f, ClassifierTables t) =>
     DispatchKernel.Decide8<ChannelRuleKinds<RuleKinds<On, On, On, On, On, On, On>>>(in f, t);
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static void Prefetch4(in ParsedFrame4 f, ClassifierTables t)
+{
+    DispatchKernel.PrefetchBuckets4<RuleKinds<On, On, On, On, On, On, On>>(in f, t);
+    DispatchKernel.PrefetchSlots4<RuleKinds<On, On, On, On, On, On, On>>(in f, t);
+}
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static void Prefetch8(in ParsedFrame8 f, ClassifierTables t)
+{
+    DispatchKernel.PrefetchBuckets8<RuleKinds<On, On, On, On, On, On, On>>(in f, t);
+    DispatchKernel.PrefetchSlots8<RuleKinds<On, On, On, On, On, On, On>>(in f, t);
+}
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static void Prefetch4Channels(in ParsedFrame4 f, ClassifierTables t)
+{
+    DispatchKernel.PrefetchBuckets4<ChannelRuleKinds<RuleKinds<On, On, On, On, On, On, On>>>(in f, t);
+    DispatchKernel.PrefetchSlots4<ChannelRuleKinds<RuleKinds<On, On, On, On, On, On, On>>>(in f, t);
+}
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static void Prefetch8Channels(in ParsedFrame8 f, ClassifierTables t)
+{
+    DispatchKernel.PrefetchBuckets8<ChannelRuleKinds<RuleKinds<On, On, On, On, On, On, On>>>(in f, t);
+    DispatchKernel.PrefetchSlots8<ChannelRuleKinds<RuleKinds<On, On, On, On, On, On, On>>>(in f, t);
+}
 
 static ulong Parse<TVariant>(byte[] buffer, FrameSlice[] slices, byte[][] arrays)
     where TVariant : struct, IParseVariant
