@@ -100,21 +100,10 @@ public static partial class FrameDispatch
         public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4<TVariant>(_buffer, _frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame4 frames, bool slots)
-        {
-            if (slots)
-            {
-                DispatchKernel.PrefetchSlots4<TKinds>(in frames, tables);
-            }
-            else
-            {
-                DispatchKernel.PrefetchBuckets4<TKinds>(in frames, tables);
-            }
-        }
+        public void Prefetch(in ParsedFrame4 frames, bool slots) => Lanes4<TKinds>.Prefetch(in frames, tables, slots);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Decide(int step, in ParsedFrame4 frames) =>
-            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 4]), DispatchKernel.Decide4<TKinds>(in frames, tables));
+        public void Decide(int step, in ParsedFrame4 frames) => Lanes4<TKinds>.Decide(_verdicts, step, in frames, tables);
 
         public void Each(int step) => ClassifyEach<TKinds, TVariant>(_buffer, _frames, _verdicts, step * 4, (step * 4) + 4, tables);
     }
@@ -147,21 +136,10 @@ public static partial class FrameDispatch
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame8 frames, bool slots)
-        {
-            if (slots)
-            {
-                DispatchKernel.PrefetchSlots8<TKinds>(in frames, tables);
-            }
-            else
-            {
-                DispatchKernel.PrefetchBuckets8<TKinds>(in frames, tables);
-            }
-        }
+        public void Prefetch(in ParsedFrame8 frames, bool slots) => Lanes8<TKinds>.Prefetch(in frames, tables, slots);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Decide(int step, in ParsedFrame8 frames) =>
-            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 8]), DispatchKernel.Decide8<TKinds>(in frames, tables));
+        public void Decide(int step, in ParsedFrame8 frames) => Lanes8<TKinds>.Decide(_verdicts, step, in frames, tables);
 
         public void Each(int step) => ClassifyEach<TKinds, TVariant>(_buffer, _frames, _verdicts, step * 8, (step * 8) + 8, tables);
     }
@@ -181,21 +159,10 @@ public static partial class FrameDispatch
         public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4<TVariant>(_frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame4 frames, bool slots)
-        {
-            if (slots)
-            {
-                DispatchKernel.PrefetchSlots4<TKinds>(in frames, tables);
-            }
-            else
-            {
-                DispatchKernel.PrefetchBuckets4<TKinds>(in frames, tables);
-            }
-        }
+        public void Prefetch(in ParsedFrame4 frames, bool slots) => Lanes4<TKinds>.Prefetch(in frames, tables, slots);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Decide(int step, in ParsedFrame4 frames) =>
-            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 4]), DispatchKernel.Decide4<TKinds>(in frames, tables));
+        public void Decide(int step, in ParsedFrame4 frames) => Lanes4<TKinds>.Decide(_verdicts, step, in frames, tables);
 
         public void Each(int step) => ClassifyEach<TKinds, TVariant>(_frames, _verdicts, step * 4, (step * 4) + 4, tables);
     }
@@ -219,7 +186,42 @@ public static partial class FrameDispatch
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Prefetch(in ParsedFrame8 frames, bool slots)
+        public void Prefetch(in ParsedFrame8 frames, bool slots) => Lanes8<TKinds>.Prefetch(in frames, tables, slots);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Decide(int step, in ParsedFrame8 frames) => Lanes8<TKinds>.Decide(_verdicts, step, in frames, tables);
+
+        public void Each(int step) => ClassifyEach<TKinds, TVariant>(_frames, _verdicts, step * 8, (step * 8) + 8, tables);
+    }
+
+    /// <summary>The four-lane prefetch and decide every four-lane step type shares.</summary>
+    private static class Lanes4<TKinds>
+        where TKinds : struct, IRuleKinds
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Prefetch(in ParsedFrame4 frames, ClassifierTables tables, bool slots)
+        {
+            if (slots)
+            {
+                DispatchKernel.PrefetchSlots4<TKinds>(in frames, tables);
+            }
+            else
+            {
+                DispatchKernel.PrefetchBuckets4<TKinds>(in frames, tables);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Decide(Span<Verdict> verdicts, int step, in ParsedFrame4 frames, ClassifierTables tables) =>
+            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[step * 4]), DispatchKernel.Decide4<TKinds>(in frames, tables));
+    }
+
+    /// <summary>The eight-lane prefetch and decide every eight-lane step type shares.</summary>
+    private static class Lanes8<TKinds>
+        where TKinds : struct, IRuleKinds
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Prefetch(in ParsedFrame8 frames, ClassifierTables tables, bool slots)
         {
             if (slots)
             {
@@ -232,9 +234,7 @@ public static partial class FrameDispatch
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Decide(int step, in ParsedFrame8 frames) =>
-            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref _verdicts[step * 8]), DispatchKernel.Decide8<TKinds>(in frames, tables));
-
-        public void Each(int step) => ClassifyEach<TKinds, TVariant>(_frames, _verdicts, step * 8, (step * 8) + 8, tables);
+        public static void Decide(Span<Verdict> verdicts, int step, in ParsedFrame8 frames, ClassifierTables tables) =>
+            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[step * 8]), DispatchKernel.Decide8<TKinds>(in frames, tables));
     }
 }
