@@ -81,6 +81,36 @@ public class KernelTablesValidationTests
         }
     }
 
+    [Theory]
+    [InlineData(16, false)] // 65,536 slots: 1 MiB of keys and verdicts + 256 KiB of displacements, below 2 MiB
+    [InlineData(17, true)] // 131,072 slots: 2.5 MiB
+    public void TablesPrefetchOnceTheyPassTwoMebibytes(int slotBits, bool prefetch)
+    {
+        int slots = 1 << slotBits;
+        var mac = new ProbeTable(new byte[(slots / 2) * 8], new byte[slots * 8], new byte[slots * 8], 64 - slotBits + 1, 64 - slotBits);
+        var tables = new ClassifierTables(4789, 0, 0, 0, default, default, default, mac, default);
+        Assert.Equal(prefetch, tables.TableBytes > ClassifierTables.PrefetchAboveBytes);
+        Assert.Equal(prefetch, tables.PrefetchAhead);
+        Assert.Equal(2L << 20, ClassifierTables.PrefetchAboveBytes);
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(100_000, true)] // about 3 MiB of tables
+    public void ARuntimeEngineChoosesPrefetchingAsItsTablesSizeSays(int rules, bool prefetch)
+    {
+        var text = new System.Text.StringBuilder("nic pools 4 queues 1 ring 64\npool p1 1\npool p2 2\npool p3 3\n");
+        for (int i = 0; i < rules; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"mac 02:00:00:{i >> 16:x2}:{(i >> 8) & 0xff:x2}:{i & 0xff:x2} -> p{1 + (i % 3)}\n");
+        }
+
+        var load = RuntimeDispatcher.Load(text.ToString());
+        Assert.True(load.Dispatcher is not null, string.Join("\n", load.Diagnostics.Take(5)));
+        Assert.True(prefetch == load.Dispatcher!.TableBytes > ClassifierTables.PrefetchAboveBytes, $"TableBytes {load.Dispatcher.TableBytes}, {load.Dispatcher.RuleCount} rules");
+        Assert.Equal(prefetch, load.Dispatcher.CurrentTables.PrefetchAhead);
+    }
+
     [Fact]
     public void ClassifierTablesRefusesTablesOfTheWrongKeyWidth()
     {
