@@ -104,68 +104,49 @@ public class BufferBurstTests
         const int Buffers = 24, Threads = 3, Rounds = 40_000;
         var pool = new BufferPool(Buffers);
         var owners = new int[Buffers];
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var threads = new Thread[Threads];
-        for (int t = 0; t < Threads; t++)
+        var failures = Concurrently.Run(Threads, me =>
         {
-            int me = t + 1;
-            threads[t] = new Thread(() =>
+            var random = new Random(me);
+            var burst = new int[8];
+            var descriptors = new RxDescriptor[8];
+            for (int round = 0; round < Rounds; round++)
             {
-                try
+                int got = random.Next(3) == 0
+                    ? (pool.TryRent(out burst[0]) ? 1 : 0)
+                    : pool.TryRentMany(burst.AsSpan(0, random.Next(1, burst.Length + 1)));
+                for (int i = 0; i < got; i++)
                 {
-                    var random = new Random(me);
-                    var burst = new int[8];
-                    var descriptors = new RxDescriptor[8];
-                    for (int round = 0; round < Rounds; round++)
+                    if (Interlocked.Exchange(ref owners[burst[i]], me) != 0)
                     {
-                        int got = random.Next(3) == 0
-                            ? (pool.TryRent(out burst[0]) ? 1 : 0)
-                            : pool.TryRentMany(burst.AsSpan(0, random.Next(1, burst.Length + 1)));
-                        for (int i = 0; i < got; i++)
-                        {
-                            if (Interlocked.Exchange(ref owners[burst[i]], me) != 0)
-                            {
-                                throw new InvalidOperationException($"Buffer {burst[i]} was rented by two threads at once.");
-                            }
-                        }
-
-                        for (int i = 0; i < got; i++)
-                        {
-                            Volatile.Write(ref owners[burst[i]], 0);
-                            descriptors[i] = Descriptor(pool, burst[i]);
-                        }
-
-                        // The three ways back: a burst of unpublished buffers, a burst of descriptors, one at a time.
-                        switch (round % 3)
-                        {
-                            case 0:
-                                pool.ReturnUnpublished(burst.AsSpan(0, got));
-                                break;
-                            case 1:
-                                pool.Release(descriptors.AsSpan(0, got));
-                                break;
-                            default:
-                                for (int i = 0; i < got; i++)
-                                {
-                                    pool.Release(burst[i]);
-                                }
-
-                                break;
-                        }
+                        throw new InvalidOperationException($"Buffer {burst[i]} was rented by two threads at once.");
                     }
                 }
-                catch (Exception ex)
-                {
-                    failures.Enqueue(ex);
-                }
-            });
-            threads[t].Start();
-        }
 
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
+                for (int i = 0; i < got; i++)
+                {
+                    Volatile.Write(ref owners[burst[i]], 0);
+                    descriptors[i] = Descriptor(pool, burst[i]);
+                }
+
+                // The three ways back: a burst of unpublished buffers, a burst of descriptors, one at a time.
+                switch (round % 3)
+                {
+                    case 0:
+                        pool.ReturnUnpublished(burst.AsSpan(0, got));
+                        break;
+                    case 1:
+                        pool.Release(descriptors.AsSpan(0, got));
+                        break;
+                    default:
+                        for (int i = 0; i < got; i++)
+                        {
+                            pool.Release(burst[i]);
+                        }
+
+                        break;
+                }
+            }
+        });
 
         Assert.Empty(failures);
         Assert.Equal(Buffers, pool.FreeCount);

@@ -174,55 +174,36 @@ public class BufferPoolTests
         const int Buffers = 16, Threads = 3, Rounds = 100_000;
         var pool = new BufferPool(Buffers);
         var owners = new int[Buffers];
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var threads = new System.Threading.Thread[Threads];
-        for (int t = 0; t < Threads; t++)
+        var failures = Concurrently.Run(Threads, me =>
         {
-            int me = t + 1;
-            threads[t] = new System.Threading.Thread(() =>
+            var held = new Queue<int>();
+            var random = new Random(me);
+            for (int round = 0; round < Rounds; round++)
             {
-                try
+                if (held.Count < 4 && random.Next(2) == 0 && pool.TryRent(out int index))
                 {
-                    var held = new Queue<int>();
-                    var random = new Random(me);
-                    for (int round = 0; round < Rounds; round++)
+                    if (System.Threading.Interlocked.Exchange(ref owners[index], me) != 0)
                     {
-                        if (held.Count < 4 && random.Next(2) == 0 && pool.TryRent(out int index))
-                        {
-                            if (System.Threading.Interlocked.Exchange(ref owners[index], me) != 0)
-                            {
-                                throw new InvalidOperationException($"Buffer {index} was rented by two threads at once.");
-                            }
-
-                            held.Enqueue(index);
-                        }
-                        else if (held.Count > 0)
-                        {
-                            int returned = held.Dequeue();
-                            System.Threading.Volatile.Write(ref owners[returned], 0);
-                            pool.Release(returned);
-                        }
+                        throw new InvalidOperationException($"Buffer {index} was rented by two threads at once.");
                     }
 
-                    while (held.Count > 0)
-                    {
-                        int index = held.Dequeue();
-                        System.Threading.Volatile.Write(ref owners[index], 0);
-                        pool.Release(index);
-                    }
+                    held.Enqueue(index);
                 }
-                catch (Exception ex)
+                else if (held.Count > 0)
                 {
-                    failures.Enqueue(ex);
+                    int returned = held.Dequeue();
+                    System.Threading.Volatile.Write(ref owners[returned], 0);
+                    pool.Release(returned);
                 }
-            });
-            threads[t].Start();
-        }
+            }
 
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
+            while (held.Count > 0)
+            {
+                int index = held.Dequeue();
+                System.Threading.Volatile.Write(ref owners[index], 0);
+                pool.Release(index);
+            }
+        });
 
         Assert.Empty(failures);
         Assert.Equal(Buffers, pool.FreeCount);
