@@ -120,10 +120,13 @@ internal readonly struct ScalarLanes : IKernelLanes<ulong, ParsedFrame>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Probe(in ProbeTable table, ulong key, ulong present, out ulong hit) => TableProbe.Probe(in table, key, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong ProbeWide(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit) => TableProbe.ProbeWide(in table, key, extra, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Fetch(ulong[] verdicts, ulong index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(verdicts), (nint)index);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, ulong key) => TableProbe.PrefetchBucket(in table, KeyHash.Hash(key, 0));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, ulong key, ulong extra) => TableProbe.PrefetchBucket(in table, KeyHash.Hash(key, extra));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlot(in ProbeTable table, ulong key, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlot(in table, KeyHash.Hash(key, 0), 3, verdicts, verdictBase);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlotWide(in ProbeTable table, ulong key, ulong extra, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlot(in table, KeyHash.Hash(key, extra), 4, verdicts, verdictBase);
+
+    // One frame at a time is the batch loops' tail and the single-frame Classify: neither prefetches, so these do nothing.
+    public static void PrefetchBucket(in ProbeTable table, ulong key) { }
+    public static void PrefetchBucketWide(in ProbeTable table, ulong key, ulong extra) { }
+    public static void PrefetchSlot(in ProbeTable table, ulong key, ulong[] verdicts, ulong verdictBase) { }
+    public static void PrefetchSlotWide(in ProbeTable table, ulong key, ulong extra, ulong[] verdicts, ulong verdictBase) { }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Dst(in ParsedFrame f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HasDst(in ParsedFrame f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Svid(in ParsedFrame f) => f.Svid;

@@ -51,35 +51,6 @@ public static partial class TableProbe
         return slot;
     }
 
-    /// <summary>Prefetches the displacement line of the bucket <paramref name="hash"/> falls in (see <see cref="PrefetchBuckets4"/>). No-op without SSE.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe void PrefetchBucket(in ProbeTable table, ulong hash)
-    {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
-            {
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(d + (KeyHash.Bucket(hash, table.BucketShift) << 3));
-            }
-        }
-    }
-
-    /// <summary>The second prefetch step for one hash (see <see cref="PrefetchSlots4"/>). No-op without SSE.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe void PrefetchSlot(in ProbeTable table, ulong hash, int keyShift, ulong[] verdicts, ulong verdictBase)
-    {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            ulong slot = SlotOf(in table, hash);
-            fixed (byte* k = &MemoryMarshal.GetArrayDataReference(table.Keys))
-            fixed (ulong* v = &MemoryMarshal.GetArrayDataReference(verdicts))
-            {
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(k + (slot << keyShift));
-                System.Runtime.Intrinsics.X86.Sse.Prefetch0(v + verdictBase + slot);
-            }
-        }
-    }
-
     /// <summary>The slot a hash lands in: one displacement read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong SlotOf(in ProbeTable table, ulong hash)

@@ -72,40 +72,19 @@ public static partial class FrameDispatch
             CheckSlice(buffer, frames[k], k);
         }
 
+        // Eight or four frames per step, one vector lane each, through the parse and every table (prefetching ahead
+        // when the tables are past the caches); the frames after the last whole step, and a step the four-lane parse
+        // declines, go one at a time, out of line so the loop stays small.
         int i = 0;
-        if (path == BatchPath.Avx512 && Avx2.IsSupported && tables.PrefetchAhead)
+        if (path == BatchPath.Avx512 && Avx2.IsSupported)
         {
-            var steps = new BufferSteps8<TKinds, TVariant>(buffer, frames, verdicts, tables, padded: false);
-            i = 8 * BatchAhead.Run<BufferSteps8<TKinds, TVariant>, ParsedFrame8>(ref steps);
-        }
-        else if (path == BatchPath.Avx512 && Avx2.IsSupported)
-        {
-            for (; i + 8 <= frames.Length; i += 8)
-            {
-                FrameParser.ParseRaw8<TVariant>(buffer, frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
-                Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
-            }
-        }
-        else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized && tables.PrefetchAhead)
-        {
-            var steps = new BufferSteps4<TKinds, TVariant>(buffer, frames, verdicts, tables);
-            i = 4 * BatchAhead.Run<BufferSteps4<TKinds, TVariant>, ParsedFrame4>(ref steps);
+            var steps = new BufferSteps8<TKinds, TVariant, SpanEntry>(buffer, frames, verdicts, tables);
+            i = 8 * BatchSteps.Run<BufferSteps8<TKinds, TVariant, SpanEntry>, ParsedFrame8>(ref steps, tables.PrefetchAhead);
         }
         else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized)
         {
-            // Four frames per step, one vector lane each, through the parse and every table. The
-            // one-at-a-time paths are out of line so this loop stays small.
-            for (; i + 4 <= frames.Length; i += 4)
-            {
-                if (FrameParser.TryParse4<TVariant>(buffer, frames.Slice(i, 4), tables.VxlanPort, out var four))
-                {
-                    Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide4<TKinds>(in four, tables));
-                }
-                else
-                {
-                    ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, i + 4, tables);
-                }
-            }
+            var steps = new BufferSteps4<TKinds, TVariant>(buffer, frames, verdicts, tables);
+            i = 4 * BatchSteps.Run<BufferSteps4<TKinds, TVariant>, ParsedFrame4>(ref steps, tables.PrefetchAhead);
         }
 
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
@@ -149,20 +128,8 @@ public static partial class FrameDispatch
             return;
         }
 
-        int i = 0;
-        if (tables.PrefetchAhead)
-        {
-            var steps = new BufferSteps8<TKinds, TVariant>(buffer, frames, verdicts, tables, padded: true);
-            i = 8 * BatchAhead.Run<BufferSteps8<TKinds, TVariant>, ParsedFrame8>(ref steps);
-        }
-        else
-        {
-            for (; i + 8 <= frames.Length; i += 8)
-            {
-                FrameParser.ParseRaw8Padded<TVariant>(buffer, frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
-                Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
-            }
-        }
+        var steps = new BufferSteps8<TKinds, TVariant, PaddedEntry>(buffer, frames, verdicts, tables);
+        int i = 8 * BatchSteps.Run<BufferSteps8<TKinds, TVariant, PaddedEntry>, ParsedFrame8>(ref steps, tables.PrefetchAhead);
 
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
         if (TKinds.Rss)
@@ -185,37 +152,15 @@ public static partial class FrameDispatch
     {
         CheckRoom(frames.Length, verdicts.Length);
         int i = 0;
-        if (path == BatchPath.Avx512 && Avx2.IsSupported && tables.PrefetchAhead)
+        if (path == BatchPath.Avx512 && Avx2.IsSupported)
         {
             var steps = new ArraySteps8<TKinds, TVariant>(frames, verdicts, tables);
-            i = 8 * BatchAhead.Run<ArraySteps8<TKinds, TVariant>, ParsedFrame8>(ref steps);
-        }
-        else if (path == BatchPath.Avx512 && Avx2.IsSupported)
-        {
-            for (; i + 8 <= frames.Length; i += 8)
-            {
-                FrameParser.ParseRaw8<TVariant>(frames.Slice(i, 8), tables.VxlanPort, BatchPath.Avx512, out var eight);
-                Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide8<TKinds>(in eight, tables));
-            }
-        }
-        else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized && tables.PrefetchAhead)
-        {
-            var steps = new ArraySteps4<TKinds, TVariant>(frames, verdicts, tables);
-            i = 4 * BatchAhead.Run<ArraySteps4<TKinds, TVariant>, ParsedFrame4>(ref steps);
+            i = 8 * BatchSteps.Run<ArraySteps8<TKinds, TVariant>, ParsedFrame8>(ref steps, tables.PrefetchAhead);
         }
         else if (path != BatchPath.Scalar && FrameParser.IsParse4Vectorized)
         {
-            for (; i + 4 <= frames.Length; i += 4)
-            {
-                if (FrameParser.TryParse4<TVariant>(frames.Slice(i, 4), tables.VxlanPort, out var four))
-                {
-                    Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[i]), DispatchKernel.Decide4<TKinds>(in four, tables));
-                }
-                else
-                {
-                    ClassifyEach<TKinds, TVariant>(frames, verdicts, i, i + 4, tables);
-                }
-            }
+            var steps = new ArraySteps4<TKinds, TVariant>(frames, verdicts, tables);
+            i = 4 * BatchSteps.Run<ArraySteps4<TKinds, TVariant>, ParsedFrame4>(ref steps, tables.PrefetchAhead);
         }
 
         ClassifyEach<TKinds, TVariant>(frames, verdicts, i, frames.Length, tables);

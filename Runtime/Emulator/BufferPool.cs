@@ -113,10 +113,16 @@ public sealed class BufferPool
             return false;
         }
 
-        // The buffer is ours alone until it is published (enqueued), so plain writes suffice.
+        Claim(bufferIndex);
+        return true;
+    }
+
+    /// <summary>A buffer just taken off the free list: a new generation, one reference. It is the taker's alone until published (enqueued), so plain writes suffice.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Claim(int bufferIndex)
+    {
         _generations[bufferIndex]++;
         _refCounts[bufferIndex] = 1;
-        return true;
     }
 
     /// <summary>All <see cref="BufferSize"/> bytes of a buffer, for whoever holds it to write a frame into.</summary>
@@ -219,13 +225,7 @@ public sealed class BufferPool
         {
             foreach (ref readonly RxDescriptor descriptor in descriptors)
             {
-                int index = descriptor.BufferIndex;
-                CheckIndex(index);
-                if (Volatile.Read(ref _generations[index]) != descriptor.Generation)
-                {
-                    throw StaleDescriptor(descriptor);
-                }
-
+                int index = CheckCurrent(descriptor);
                 if (DropReference(index))
                 {
                     freed[count++] = index;
@@ -252,8 +252,7 @@ public sealed class BufferPool
         int rented = _free.TryPopMany(buffers);
         foreach (int index in buffers.Slice(0, rented))
         {
-            _generations[index]++;
-            _refCounts[index] = 1;
+            Claim(index);
         }
 
         return rented;
@@ -272,7 +271,10 @@ public sealed class BufferPool
 
     /// <summary>Drops the reference a descriptor holds; the last one returns the buffer to the free list.</summary>
     /// <exception cref="InvalidOperationException">When the descriptor is stale or its buffer already free (a double release).</exception>
-    public void Release(in RxDescriptor descriptor)
+    public void Release(in RxDescriptor descriptor) => ReleaseUnchecked(CheckCurrent(descriptor));
+
+    /// <summary>The descriptor's buffer index, once it is checked to be a buffer of this pool still in the generation the descriptor names.</summary>
+    private int CheckCurrent(in RxDescriptor descriptor)
     {
         int index = descriptor.BufferIndex;
         CheckIndex(index);
@@ -281,7 +283,7 @@ public sealed class BufferPool
             throw StaleDescriptor(descriptor);
         }
 
-        ReleaseUnchecked(index);
+        return index;
     }
 
     /// <summary>Sets the reference count of a buffer that only the caller can see yet (the receive path, before enqueuing replicas).</summary>

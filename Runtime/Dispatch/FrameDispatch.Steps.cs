@@ -4,11 +4,12 @@ using Vmdq.Toolkit.Classification;
 
 namespace Vmdq.Toolkit;
 
-// The batch loops with prefetching (ClassifierTables.PrefetchAhead: tables past the caches). One pipeline, BatchAhead.Run,
-// for every width and entry point; each entry point is a step type that says how to parse, prefetch and decide one step.
+// The vector batch loops: one plain loop and one prefetching pipeline (ClassifierTables.PrefetchAhead: tables past the
+// caches), BatchSteps.Run, for every width and entry point; each entry point is a step type that says how to parse,
+// prefetch and decide one step.
 public static partial class FrameDispatch
 {
-    /// <summary>One batch loop's steps (four or eight frames each) as <see cref="BatchAhead.Run"/> drives them.</summary>
+    /// <summary>One batch loop's steps (four or eight frames each) as <see cref="BatchSteps.Run"/> drives them.</summary>
     /// <typeparam name="TFrame">The parsed frames of one step.</typeparam>
     private interface IBatchSteps<TFrame>
         where TFrame : struct
@@ -29,8 +30,37 @@ public static partial class FrameDispatch
         void Each(int step);
     }
 
-    private static class BatchAhead
+    private static class BatchSteps
     {
+        /// <summary>Runs every whole step of <paramref name="s"/>, prefetching ahead or not; returns the steps run (the frames after them go one at a time).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int Run<TSteps, TFrame>(ref TSteps s, bool prefetch)
+            where TSteps : struct, IBatchSteps<TFrame>, allows ref struct
+            where TFrame : struct =>
+            prefetch ? Ahead<TSteps, TFrame>(ref s) : Plain<TSteps, TFrame>(ref s);
+
+        /// <summary>One step at a time: parse, then decide (or one frame at a time where the parse declines).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Plain<TSteps, TFrame>(ref TSteps s)
+            where TSteps : struct, IBatchSteps<TFrame>, allows ref struct
+            where TFrame : struct
+        {
+            int steps = s.Steps;
+            for (int step = 0; step < steps; step++)
+            {
+                if (s.Parse(step, out var frames))
+                {
+                    s.Decide(step, in frames);
+                }
+                else
+                {
+                    s.Each(step);
+                }
+            }
+
+            return steps;
+        }
+
         /// <summary>
         /// Runs every whole step with two in flight: the frames two steps ahead are parsed and their displacement lines
         /// started; the frames one step ahead, whose displacements were started a step ago, have their slots computed and
@@ -38,7 +68,7 @@ public static partial class FrameDispatch
         /// verdicts are those of the plain loops. Returns the steps run (all the whole ones); the frames after them go one at a time.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static int Run<TSteps, TFrame>(ref TSteps s)
+        private static int Ahead<TSteps, TFrame>(ref TSteps s)
             where TSteps : struct, IBatchSteps<TFrame>, allows ref struct
             where TFrame : struct
         {
@@ -108,11 +138,31 @@ public static partial class FrameDispatch
         public void Each(int step) => ClassifyEach<TKinds, TVariant>(_buffer, _frames, _verdicts, step * 4, (step * 4) + 4, tables);
     }
 
-    /// <summary>Eight frames per step from one buffer (AVX-512 parse, or its portable form; AVX2 gathers), padded or not.</summary>
-    private readonly ref struct BufferSteps8<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables, bool padded)
+    /// <summary>Which eight-frame parse a buffer step uses: the span entry's (loads bounded by each frame) or the padded entry's.</summary>
+    private interface IBufferEntry
+    {
+        /// <summary>True for <see cref="FrameParser.ParseRaw8Padded{TVariant}(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, int, BatchPath, out ParsedFrame8)"/>.</summary>
+        static abstract bool Padded { get; }
+    }
+
+    /// <summary>The span entry: any frame length, never a read past the buffer.</summary>
+    private readonly struct SpanEntry : IBufferEntry
+    {
+        public static bool Padded => false;
+    }
+
+    /// <summary>The padded entry: <see cref="FrameParser.PaddedFrameBytes"/> readable from each frame's start.</summary>
+    private readonly struct PaddedEntry : IBufferEntry
+    {
+        public static bool Padded => true;
+    }
+
+    /// <summary>Eight frames per step from one buffer (AVX-512 parse, or its portable form; AVX2 gathers), through <typeparamref name="TEntry"/>'s parse.</summary>
+    private readonly ref struct BufferSteps8<TKinds, TVariant, TEntry>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
         : IBatchSteps<ParsedFrame8>
         where TKinds : struct, IRuleKinds
         where TVariant : struct, IParseVariant
+        where TEntry : struct, IBufferEntry
     {
         private readonly ReadOnlySpan<byte> _buffer = buffer;
         private readonly ReadOnlySpan<FrameSlice> _frames = frames;
@@ -123,7 +173,7 @@ public static partial class FrameDispatch
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Parse(int step, out ParsedFrame8 frames)
         {
-            if (padded)
+            if (TEntry.Padded)
             {
                 FrameParser.ParseRaw8Padded<TVariant>(_buffer, _frames.Slice(step * 8, 8), tables.VxlanPort, BatchPath.Avx512, out frames);
             }
