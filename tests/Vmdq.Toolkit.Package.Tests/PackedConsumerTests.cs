@@ -12,6 +12,7 @@ namespace Vmdq.Toolkit.Package.Tests;
 /// Packs Vmdq.Toolkit to a temporary feed, then creates a brand-new console project that only adds a
 /// PackageReference and a .vmdq file next to its csproj, and builds it, as a new user would.
 /// </summary>
+[Collection(ReleaseBuilds.Name)]
 public sealed class PackedConsumerTests : IClassFixture<PackedConsumerTests.Feed>
 {
     private readonly Feed _feed;

@@ -6,6 +6,7 @@ using System.Reflection;
 namespace Vmdq.Toolkit.Package.Tests;
 
 /// <summary>The README's main command works: the sample builds its rules, drives the emulator and accounts for every frame.</summary>
+[Collection(ReleaseBuilds.Name)]
 public class SampleTests
 {
     private static string Root => typeof(SampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
