@@ -275,11 +275,11 @@ public static partial class FrameParser
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> C(ulong value) => Vector256.Create(value);
+    internal static Vector256<ulong> C(ulong value) => Vector256.Create(value);
 
     /// <summary>Each lane's 8-byte window at its offset, clamped to the frame's last 8 bytes and shifted down (as <see cref="Load"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<ulong> VLoad(byte* b, Vector256<ulong> start, Vector256<ulong> last, Vector256<ulong> offset)
+    internal static unsafe Vector256<ulong> VLoad(byte* b, Vector256<ulong> start, Vector256<ulong> last, Vector256<ulong> offset)
     {
         var at = Vector256.ConditionalSelect(VLe(offset, last), offset, last);
         var window = Avx2.GatherVector256((ulong*)b, (start + at).AsInt64(), 1);
@@ -288,17 +288,17 @@ public static partial class FrameParser
 
     /// <summary>All ones where a &lt;= b (both below 2^63).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> VLe(Vector256<ulong> a, Vector256<ulong> b) => Vector256.LessThanOrEqual(a.AsInt64(), b.AsInt64()).AsUInt64();
+    internal static Vector256<ulong> VLe(Vector256<ulong> a, Vector256<ulong> b) => Vector256.LessThanOrEqual(a.AsInt64(), b.AsInt64()).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> VHas(Vector256<ulong> length, Vector256<ulong> offset, ulong width) => VLe(offset + C(width), length);
+    internal static Vector256<ulong> VHas(Vector256<ulong> length, Vector256<ulong> offset, ulong width) => VLe(offset + C(width), length);
 
     /// <summary>Each lane's bytes reversed: a window's bytes read big-endian.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> VRev(Vector256<ulong> x) => Avx2.Shuffle(x.AsByte(), s_reverseLanes).AsUInt64();
+    internal static Vector256<ulong> VRev(Vector256<ulong> x) => Avx2.Shuffle(x.AsByte(), s_reverseLanes).AsUInt64();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> VBe16(Vector256<ulong> x) => ((x & C(0xFF)) << 8) | ((x >> 8) & C(0xFF));
+    internal static Vector256<ulong> VBe16(Vector256<ulong> x) => ((x & C(0xFF)) << 8) | ((x >> 8) & C(0xFF));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4(ref ParsedFrame frames, int field, Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> c, Vector256<ulong> d)

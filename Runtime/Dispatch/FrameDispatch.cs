@@ -1,6 +1,8 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Vmdq.Toolkit.Classification;
 
@@ -90,7 +92,7 @@ public static partial class FrameDispatch
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
         if (TKinds.Rss)
         {
-            SpreadEach(buffer, frames, verdicts, tables);
+            SpreadEach(buffer, frames, verdicts, tables, path);
         }
     }
 
@@ -134,7 +136,7 @@ public static partial class FrameDispatch
         ClassifyEach<TKinds, TVariant>(buffer, frames, verdicts, i, frames.Length, tables);
         if (TKinds.Rss)
         {
-            SpreadEach(buffer, frames, verdicts, tables);
+            SpreadEach(buffer, frames, verdicts, tables, path);
         }
     }
 
@@ -166,7 +168,7 @@ public static partial class FrameDispatch
         ClassifyEach<TKinds, TVariant>(frames, verdicts, i, frames.Length, tables);
         if (TKinds.Rss)
         {
-            SpreadEach(frames, verdicts, tables);
+            SpreadEach(frames, verdicts, tables, path);
         }
     }
 
@@ -194,28 +196,98 @@ public static partial class FrameDispatch
 
     /// <summary>
     /// The RSS step of a batch: each verdict with the spread flag takes its queue from its pool's redirection
-    /// table for the frame's hash. The tables are read once, so every frame of the batch sees the same ones.
+    /// table for the frame's hash. The tables are read once, so every frame of the batch sees the same ones. Four
+    /// frames at a time (<see cref="RssHash.Of4"/>) except on the one-at-a-time path, and for a step with a frame
+    /// shorter than 14 bytes.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SpreadEach(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
+    private static unsafe void SpreadEach(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables, BatchPath path)
     {
         byte[] reta = tables.Redirection.Current;
         var toeplitz = tables.Toeplitz;
         int port = tables.VxlanPort;
-        for (int k = 0; k < frames.Length; k++)
+        int k = 0;
+        if (path != BatchPath.Scalar && Avx2.IsSupported)
+        {
+            fixed (byte* b = &MemoryMarshal.GetReference(buffer))
+            {
+                for (; k + 4 <= frames.Length; k += 4)
+                {
+                    var four = frames.Slice(k, 4);
+                    int shortest = Math.Min(Math.Min(four[0].Length, four[1].Length), Math.Min(four[2].Length, four[3].Length));
+                    if (shortest < MinimumFrameBytes)
+                    {
+                        SpreadOne(buffer, frames, verdicts, k, k + 4, reta, toeplitz, port);
+                        continue;
+                    }
+
+                    var start = Vector256.Create((ulong)(uint)four[0].Offset, (ulong)(uint)four[1].Offset, (ulong)(uint)four[2].Offset, (ulong)(uint)four[3].Offset);
+                    var len = Vector256.Create((ulong)(uint)four[0].Length, (ulong)(uint)four[1].Length, (ulong)(uint)four[2].Length, (ulong)(uint)four[3].Length);
+                    Spread4(verdicts.Slice(k, 4), RssHash.Of4(b, start, len, port, toeplitz, Toeplitz.BestPath), reta);
+                }
+            }
+        }
+
+        SpreadOne(buffer, frames, verdicts, k, frames.Length, reta, toeplitz, port);
+    }
+
+    /// <summary>The RSS step of a batch of frames in arrays of their own (see the buffer overload; a null frame hashes as empty).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void SpreadEach(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables, BatchPath path)
+    {
+        byte[] reta = tables.Redirection.Current;
+        var toeplitz = tables.Toeplitz;
+        int port = tables.VxlanPort;
+        int k = 0;
+        if (path != BatchPath.Scalar && Avx2.IsSupported)
+        {
+            for (; k + 4 <= frames.Length; k += 4)
+            {
+                byte[] a = frames[k], b = frames[k + 1], c = frames[k + 2], d = frames[k + 3];
+                if (a is null || b is null || c is null || d is null
+                    || Math.Min(Math.Min(a.Length, b.Length), Math.Min(c.Length, d.Length)) < MinimumFrameBytes)
+                {
+                    SpreadOne(frames, verdicts, k, k + 4, reta, toeplitz, port);
+                    continue;
+                }
+
+                fixed (byte* pa = &a[0], pb = &b[0], pc = &c[0], pd = &d[0])
+                {
+                    // Absolute addresses: the gathers' base is null and each lane's start is its own array.
+                    var start = Vector256.Create((ulong)pa, (ulong)pb, (ulong)pc, (ulong)pd);
+                    var len = Vector256.Create((ulong)a.Length, (ulong)b.Length, (ulong)c.Length, (ulong)d.Length);
+                    Spread4(verdicts.Slice(k, 4), RssHash.Of4(null, start, len, port, toeplitz, Toeplitz.BestPath), reta);
+                }
+            }
+        }
+
+        SpreadOne(frames, verdicts, k, frames.Length, reta, toeplitz, port);
+    }
+
+    /// <summary>Frames shorter than this hash one at a time (the four-lane read needs an Ethernet header in every lane).</summary>
+    private const int MinimumFrameBytes = 14;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Spread4(Span<Verdict> four, Vector256<ulong> hashes, byte[] reta)
+    {
+        four[0] = new Verdict(RedirectionTables.Spread(four[0].Bits, (uint)hashes.GetElement(0), reta));
+        four[1] = new Verdict(RedirectionTables.Spread(four[1].Bits, (uint)hashes.GetElement(1), reta));
+        four[2] = new Verdict(RedirectionTables.Spread(four[2].Bits, (uint)hashes.GetElement(2), reta));
+        four[3] = new Verdict(RedirectionTables.Spread(four[3].Bits, (uint)hashes.GetElement(3), reta));
+    }
+
+    private static void SpreadOne(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, int from, int to, byte[] reta, Toeplitz toeplitz, int port)
+    {
+        for (int k = from; k < to; k++)
         {
             var frame = buffer.Slice(frames[k].Offset, frames[k].Length);
             verdicts[k] = new Verdict(RedirectionTables.Spread(verdicts[k].Bits, RssHash.Of(frame, port, toeplitz), reta));
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SpreadEach(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, ClassifierTables tables)
+    private static void SpreadOne(ReadOnlySpan<byte[]> frames, Span<Verdict> verdicts, int from, int to, byte[] reta, Toeplitz toeplitz, int port)
     {
-        byte[] reta = tables.Redirection.Current;
-        var toeplitz = tables.Toeplitz;
-        int port = tables.VxlanPort;
-        for (int k = 0; k < frames.Length; k++)
+        for (int k = from; k < to; k++)
         {
             verdicts[k] = new Verdict(RedirectionTables.Spread(verdicts[k].Bits, RssHash.Of(frames[k], port, toeplitz), reta));
         }
