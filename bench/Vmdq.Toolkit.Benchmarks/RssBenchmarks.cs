@@ -9,7 +9,8 @@ namespace Vmdq.Toolkit.Benchmarks;
 /// <summary>
 /// The per-frame cost of RSS within a pool (issue 10 item 4): the suite's 10K all-kinds file loaded at run time
 /// as written (baseline) and with every pool marked <c>rss</c>, on the same frames. Both run the same loops and
-/// kernel; the second adds the RSS step after it (the branch-free hash input parse, 36 Toeplitz table loads, one
+/// kernel; the second adds the RSS step after it (the branch-free hash input parse, four frames at a time, nine carry-less
+/// multiplies per frame for the Toeplitz hash (36 table loads without PCLMULQDQ), one
 /// redirection-table load and a select), which a file without <c>rss</c> pools never runs (IRuleKinds.Rss is off).
 /// Runtime-loaded rather than generated so both files share one build; generated dispatchers run the same code.
 /// </summary>
