@@ -6,23 +6,24 @@
 # an AVX-512 VBMI target, so its AVX-512 kernels are checked on any x64 machine: each kernel
 # (FrameParser.Parse8, every parse variant, plain and masked loads) and the batch decide kernels
 # (DispatchKernel.Decide4 and Decide8 with every rule kind, with and without S-channels) must have no conditional jump and no call,
+# and the four-frame RSS hash (RssHash.Of4: input parse and carry-less Toeplitz) must have no conditional jump and no call,
 # and the batch loops' prefetch steps (DispatchKernel.PrefetchBuckets4/Slots4/Buckets8/Slots8, and every helper they call)
-# no conditional jump, or the script fails. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
+# no conditional jump, or the script fails. Generated Classify with an rss pool is among the JIT-compiled ones. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
 # Usage: bash bench/jit-branches.sh [--quiet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 dotnet build bench/JitBranches -c Release -o "$out/bin" -v q -nologo >/dev/null
-DOTNET_TieredCompilation=0 DOTNET_JitDisasm='ClassifyOnce* *FrameParser:Parse*' DOTNET_JitStdOutFile="$out/disasm.txt" \
+DOTNET_TieredCompilation=0 DOTNET_JitDisasm='ClassifyOnce* *FrameParser:Parse* *RssHash:Read' DOTNET_JitStdOutFile="$out/disasm.txt" \
   dotnet "$out/bin/JitBranches.dll" >/dev/null
 if [ "${1:-}" != "--quiet" ]; then cat "$out/disasm.txt"; fi
 # Conditional jumps are j<cc>; jmp is unconditional.
 jumps=$(grep -E '^\s+j[a-z]+\s' "$out/disasm.txt" | grep -vE '^\s+jmp\s' || true)
 echo "methods: $(grep -c '^; Assembly listing for method' "$out/disasm.txt") ($(grep '^; Assembly listing for method' "$out/disasm.txt" | sed 's/.*method //; s/(.*//' | tr '\n' ' '))"
 echo "calls: $(grep -cE '^\s+call\s' "$out/disasm.txt" || true)"
-echo "conditional jumps in Classify + Parse + ParseRunt: $(printf '%s' "$jumps" | grep -c . || true)"
+echo "conditional jumps in Classify + Parse + RssHash.Read: $(printf '%s' "$jumps" | grep -c . || true)"
 printf '%s\n' "$jumps"
-# Per method: each variant of the parse should have exactly one (the runt check), each Classify none.
+# Per method: each variant of the parse and the RSS input parse (RssHash:Read) should have exactly one (the runt check), each Classify none.
 awk '/^; Assembly listing for method/ { m = $6; n[m] = 0; order[++k] = m } /^[ \t]+j[a-z]+[ \t]/ && !/^[ \t]+jmp[ \t]/ { n[m]++ }
      END { for (i = 1; i <= k; i++) printf "  %s: %d\n", order[i], n[order[i]] }' "$out/disasm.txt"
 
@@ -40,9 +41,11 @@ awk '/^; Assembly listing for method/ { m = $6; sub(/\(.*/, "", m); sub(/^Vmdq\.
              if (name[i] ~ /^Parse8\[/) { kernels++; if (j[i] + c[i] > 0) bad++ }
              if (name[i] ~ /^DispatchKernel\.Decide/) { decide++; if (j[i] + c[i] > 0) bad++ }
              if (name[i] ~ /g__Prefetch/) prefetch++
-             if (name[i] ~ /Prefetch/ && j[i] > 0) bad++ }
+             if (name[i] ~ /Prefetch/ && j[i] > 0) bad++
+             if (name[i] ~ /Rss4Once/) { rss++; if (j[i] + c[i] > 0) bad++ } }
            if (kernels != 8) { printf "expected 8 Parse8 kernels (4 variants x 2 load modes), found %d\n", kernels; exit 1 }
            if (decide != 4) { printf "expected the four- and eight-lane decide kernels, with and without S-channels, found %d\n", decide; exit 1 }
            if (prefetch != 4) { printf "expected the prefetch steps of four and eight lanes, with and without S-channels, found %d\n", prefetch; exit 1 }
+           if (rss != 1) { printf "expected the four-frame RSS hash, found %d\n", rss; exit 1 }
            if (bad > 0) { printf "%d kernel(s) with a conditional jump or a call\n", bad; exit 1 }
-           print "Parse8, Decide4 and Decide8 kernels: no conditional jumps, no calls; prefetch steps and what they call: no conditional jumps" }' "$out/disasm8.txt"
+           print "Parse8, Decide4 and Decide8 kernels and the four-frame RSS hash: no conditional jumps, no calls; prefetch steps and what they call: no conditional jumps" }' "$out/disasm8.txt"

@@ -128,6 +128,7 @@ public sealed class ClassifierTables
 
         // The spread step reads the redirection row of a spread verdict's pool unchecked: every such pool must have one.
         Redirection = redirection ?? new RedirectionTables(Array.Empty<RssPool>());
+        Toeplitz = Toeplitz.Default;
         foreach (ulong bits in verdicts)
         {
             int pool = (int)((bits >> VerdictLayout.PoolShift) & VerdictLayout.PoolMask);
@@ -166,8 +167,8 @@ public sealed class ClassifierTables
     /// <summary>The RSS redirection tables of the <c>rss</c> pools (empty when there are none).</summary>
     public RedirectionTables Redirection { get; }
 
-    /// <summary>The Toeplitz key's tables the RSS hash uses: the default key.</summary>
-    internal Toeplitz Toeplitz => Toeplitz.Default;
+    /// <summary>The Toeplitz key's tables the RSS hash uses: the default key (held here, so the per-frame path reads a field, not a lazy value).</summary>
+    internal Toeplitz Toeplitz { get; }
 
     /// <summary>Replaces <paramref name="pool"/>'s RSS redirection table (see <see cref="RedirectionTables.Set"/>).</summary>
     /// <param name="pool">An <c>rss</c> pool.</param>

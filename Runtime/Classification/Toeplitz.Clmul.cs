@@ -17,19 +17,6 @@ namespace Vmdq.Toolkit.Classification;
 // from the most significant down: the hash is those 32 bits reversed.
 public sealed partial class Toeplitz
 {
-    private static readonly Vector256<byte> s_reverseNibbles = Vector256.Create(
-        (byte)0x0, 0x8, 0x4, 0xC, 0x2, 0xA, 0x6, 0xE, 0x1, 0x9, 0x5, 0xD, 0x3, 0xB, 0x7, 0xF,
-        0x0, 0x8, 0x4, 0xC, 0x2, 0xA, 0x6, 0xE, 0x1, 0x9, 0x5, 0xD, 0x3, 0xB, 0x7, 0xF);
-
-    // Each 64-bit lane: its bytes reversed (a window read little-endian, as big-endian).
-    private static readonly Vector256<byte> s_reverseLanes = Vector256.Create(
-        (byte)7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
-
-    // Each 64-bit lane: the low four bytes reversed, the high four zero.
-    private static readonly Vector256<byte> s_reverseLowDword = Vector256.Create(
-        (byte)3, 2, 1, 0, 0x80, 0x80, 0x80, 0x80, 11, 10, 9, 8, 0x80, 0x80, 0x80, 0x80,
-        3, 2, 1, 0, 0x80, 0x80, 0x80, 0x80, 11, 10, 9, 8, 0x80, 0x80, 0x80, 0x80);
-
     /// <summary>The fastest path this CPU runs.</summary>
     internal static ToeplitzPath BestPath { get; } =
         Pclmulqdq.V256.IsSupported && Avx2.IsSupported ? ToeplitzPath.Clmul4 : Pclmulqdq.IsSupported ? ToeplitzPath.Clmul : ToeplitzPath.Table;
@@ -110,7 +97,7 @@ public sealed partial class Toeplitz
         TwoChunks4(input.W3, ref Unsafe.Add(ref k, 6), ref even, ref odd);
 
         // W4's four bytes: one chunk, the high half of the byte-reversed window.
-        var last = Avx2.Shuffle(input.W4.AsByte(), s_reverseLanes).AsUInt64() >> 32;
+        var last = Avx2.Shuffle(input.W4.AsByte(), Masks.ReverseLanes).AsUInt64() >> 32;
         var multiplier = Vector256.Create(Unsafe.Add(ref k, 8));
         even ^= Pclmulqdq.V256.CarrylessMultiply(last, multiplier, 0x00);
         odd ^= Pclmulqdq.V256.CarrylessMultiply(last, multiplier, 0x01);
@@ -124,7 +111,7 @@ public sealed partial class Toeplitz
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TwoChunks4(Vector256<ulong> window, ref ulong keys, ref Vector256<ulong> even, ref Vector256<ulong> odd)
     {
-        var be = Avx2.Shuffle(window.AsByte(), s_reverseLanes).AsUInt64();
+        var be = Avx2.Shuffle(window.AsByte(), Masks.ReverseLanes).AsUInt64();
         var first = be >> 32;
         var second = be & Vector256.Create(0xFFFF_FFFFUL);
         var firstKey = Vector256.Create(keys);
@@ -151,9 +138,39 @@ public sealed partial class Toeplitz
     {
         var bytes = x.AsByte();
         var nibble = Vector256.Create((byte)0x0F);
-        var low = Avx2.Shuffle(s_reverseNibbles, bytes & nibble);
-        var high = Avx2.Shuffle(s_reverseNibbles, (x.AsUInt16() >> 4).AsByte() & nibble);
+        var low = Avx2.Shuffle(Masks.ReverseNibbles, bytes & nibble);
+        var high = Avx2.Shuffle(Masks.ReverseNibbles, (x.AsUInt16() >> 4).AsByte() & nibble);
         var reversed = (low.AsUInt16() << 4).AsByte() | high;
-        return Avx2.Shuffle(reversed, s_reverseLowDword).AsUInt64();
+        return Avx2.Shuffle(reversed, Masks.ReverseLowDword).AsUInt64();
+    }
+
+    /// <summary>The shuffle constants of the four-frame path, made where they are used (the JIT keeps them with the code: no static field, so no class-initialization check in the kernel).</summary>
+    private static class Masks
+    {
+        /// <summary>A nibble's four bits reversed, indexed by the nibble.</summary>
+        internal static Vector256<byte> ReverseNibbles
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => Vector256.Create(
+                (byte)0x0, 0x8, 0x4, 0xC, 0x2, 0xA, 0x6, 0xE, 0x1, 0x9, 0x5, 0xD, 0x3, 0xB, 0x7, 0xF,
+                0x0, 0x8, 0x4, 0xC, 0x2, 0xA, 0x6, 0xE, 0x1, 0x9, 0x5, 0xD, 0x3, 0xB, 0x7, 0xF);
+        }
+
+        /// <summary>Each 64-bit lane: its bytes reversed (a window read little-endian, as big-endian).</summary>
+        internal static Vector256<byte> ReverseLanes
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => Vector256.Create(
+                (byte)7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+        }
+
+        /// <summary>Each 64-bit lane: the low four bytes reversed, the high four zero.</summary>
+        internal static Vector256<byte> ReverseLowDword
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => Vector256.Create(
+                (byte)3, 2, 1, 0, 0x80, 0x80, 0x80, 0x80, 11, 10, 9, 8, 0x80, 0x80, 0x80, 0x80,
+                3, 2, 1, 0, 0x80, 0x80, 0x80, 0x80, 11, 10, 9, 8, 0x80, 0x80, 0x80, 0x80);
+        }
     }
 }

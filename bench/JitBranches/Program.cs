@@ -20,7 +20,8 @@ ulong sum = 0;
 for (int i = 0; i < 1_000; i++)
 {
     sum += Probe.ClassifyOnce(frame).Bits;
-    sum += Probe.ClassifyOnceMacOnly(frame).Bits + Probe.ClassifyOnceTags(frame).Bits + Probe.ClassifyOnceTunnels(frame).Bits + Probe.ClassifyOnceChannels(frame).Bits;
+    sum += Probe.ClassifyOnceMacOnly(frame).Bits + Probe.ClassifyOnceTags(frame).Bits + Probe.ClassifyOnceTunnels(frame).Bits + Probe.ClassifyOnceChannels(frame).Bits
+        + Probe.ClassifyOnceRss(frame).Bits;
 }
 
 Console.WriteLine($"{TenantDispatcher.Classify(frame)} ({sum})");
@@ -37,6 +38,7 @@ internal static class Probe
         _ = TagsDispatcher.Classify(frame);
         _ = TunnelsDispatcher.Classify(frame);
         _ = ChannelsDispatcher.Classify(frame);
+        _ = RssDispatcher.Classify(frame);
     }
 
     /// <summary>Every rule kind: the full parse and five probes.</summary>
@@ -58,4 +60,8 @@ internal static class Probe
     /// <summary>Every rule kind with IEEE 802.1Qbg S-channels: the S-VID table read once, the channel in every key.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Verdict ClassifyOnceChannels(ReadOnlySpan<byte> frame) => ChannelsDispatcher.Classify(frame);
+
+    /// <summary>Every rule kind and an <c>rss</c> pool: the kernel, then the RSS hash input parse, the Toeplitz hash (carry-less multiplies where the CPU has them) and the redirection table.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Verdict ClassifyOnceRss(ReadOnlySpan<byte> frame) => RssDispatcher.Classify(frame);
 }

@@ -36,7 +36,21 @@ Prefetch4(in frames4, tables);
 Prefetch8(in frames8, tables);
 Prefetch4Channels(in frames4, channelTables);
 Prefetch8Channels(in frames8, channelTables);
+// The four-frame RSS hash of a batch's RSS step: the input parse in AVX2 lanes and the Toeplitz hash by carry-less multiplies.
+unsafe
+{
+    fixed (byte* b = buffer)
+    {
+        var start = Vector256.Create(0UL, 256, 512, 768);
+        sum += Rss4Once(b, start, Vector256.Create(60UL), Toeplitz.Default).GetElement(0);
+    }
+}
+
 Console.WriteLine($"{FrameParser.IsParse8Avx512} {sum}");
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static unsafe Vector256<ulong> Rss4Once(byte* b, Vector256<ulong> start, Vector256<ulong> len, Toeplitz toeplitz) =>
+    RssHash.Of4(b, start, len, 4789, toeplitz, ToeplitzPath.Clmul4);
 
 [MethodImpl(MethodImplOptions.NoInlining)]
 static Vector256<ulong> Decide4Once(in ParsedFrame4 f, ClassifierTables t) =>
