@@ -75,7 +75,7 @@ public sealed partial class Toeplitz
         return ReverseBits((uint)(product.ToScalar() >> 31));
     }
 
-    /// <summary>The products of a window's two chunks (its first four bytes, then its last four, each big-endian) with theirs multipliers, XORed (in the low 64 bits).</summary>
+    /// <summary>The products of a window's two chunks (its first four bytes, then its last four, each big-endian) with their multipliers, XORed (in the low 64 bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> TwoChunks(ulong window, ref ulong keys)
     {
