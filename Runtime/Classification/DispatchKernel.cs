@@ -97,19 +97,17 @@ public static class DispatchKernel
 
         if (TKinds.Vlan)
         {
-            TValue key = TLanes.Cvid(in f);
-            Narrow<TLanes, TValue, TFrame>(in t.Vlan, TKinds.Channels ? TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.VlanChannelShift)) : key, t.Verdicts, t.VlanBase, slots);
+            Narrow<TLanes, TValue, TFrame>(in t.Vlan, VlanKey<TKinds, TLanes, TValue, TFrame>(in f, channel), t.Verdicts, t.VlanBase, slots);
         }
 
         if (TKinds.Mac)
         {
-            TValue key = TLanes.Dst(in f);
-            Narrow<TLanes, TValue, TFrame>(in t.Mac, TKinds.Channels ? TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.MacChannelShift)) : key, t.Verdicts, t.MacBase, slots);
+            Narrow<TLanes, TValue, TFrame>(in t.Mac, MacKey<TKinds, TLanes, TValue, TFrame>(in f, channel), t.Verdicts, t.MacBase, slots);
         }
 
         if (TKinds.MacVlan)
         {
-            TValue key = TLanes.Or(TLanes.Dst(in f), TLanes.ShiftLeft(TLanes.Cvid(in f), VerdictLayout.MacVlanShift));
+            TValue key = MacVlanKey<TLanes, TValue, TFrame>(in f, out _);
             if (TKinds.Channels)
             {
                 Wide<TLanes, TValue, TFrame>(in t.MacVlan, key, channel, t.Verdicts, t.MacVlanBase, slots);
@@ -120,22 +118,15 @@ public static class DispatchKernel
             }
         }
 
-        TValue tunnelType = TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1));
         if (TKinds.Tunnel)
         {
-            TValue key = TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit));
-            Narrow<TLanes, TValue, TFrame>(in t.Tunnel, TKinds.Channels ? TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.TunnelChannelShift)) : key, t.Verdicts, t.TunnelBase, slots);
+            Narrow<TLanes, TValue, TFrame>(in t.Tunnel, TunnelKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out _), t.Verdicts, t.TunnelBase, slots);
         }
 
         if (TKinds.TunnelInner)
         {
-            TValue key = TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit));
-            if (TKinds.Channels)
-            {
-                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.InnerChannelShift));
-            }
-
-            Wide<TLanes, TValue, TFrame>(in t.TunnelInner, key, TLanes.TunnelId(in f), t.Verdicts, t.TunnelInnerBase, slots);
+            TValue key = InnerKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out TValue extra);
+            Wide<TLanes, TValue, TFrame>(in t.TunnelInner, key, extra, t.Verdicts, t.TunnelInnerBase, slots);
         }
     }
 
@@ -215,53 +206,31 @@ public static class DispatchKernel
         if (TKinds.Vlan)
         {
             // 7. vlan V: key the C-tag's VLAN ID.
-            TValue key = TLanes.Cvid(in f);
-            if (TKinds.Channels)
-            {
-                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.VlanChannelShift));
-            }
-
-            slot = TLanes.Probe(in t.Vlan, key, TLanes.HasCvid(in f), out hit);
+            slot = TLanes.Probe(in t.Vlan, VlanKey<TKinds, TLanes, TValue, TFrame>(in f, channel), TLanes.HasCvid(in f), out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.VlanBase)), winner);
         }
 
         if (TKinds.Mac)
         {
             // 6. mac M: key the destination MAC.
-            TValue key = TLanes.Dst(in f);
-            if (TKinds.Channels)
-            {
-                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.MacChannelShift));
-            }
-
-            slot = TLanes.Probe(in t.Mac, key, TLanes.HasDst(in f), out hit);
+            slot = TLanes.Probe(in t.Mac, MacKey<TKinds, TLanes, TValue, TFrame>(in f, channel), TLanes.HasDst(in f), out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacBase)), winner);
         }
 
         if (TKinds.MacVlan)
         {
             // 5. mac M vlan V: key the destination MAC | the C-tag's VLAN ID at bit 48 (with channels a wide table, extra c).
-            TValue key = TLanes.Or(TLanes.Dst(in f), TLanes.ShiftLeft(TLanes.Cvid(in f), VerdictLayout.MacVlanShift));
-            TValue present = TLanes.And(TLanes.HasDst(in f), TLanes.HasCvid(in f));
+            TValue key = MacVlanKey<TLanes, TValue, TFrame>(in f, out TValue present);
             slot = TKinds.Channels
                 ? TLanes.ProbeWide(in t.MacVlan, key, channel, present, out hit)
                 : TLanes.Probe(in t.MacVlan, key, present, out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacVlanBase)), winner);
         }
 
-        // A frame is VXLAN or NVGRE or neither: one tunnel identifier (VNI or VSID), and a type bit in the
-        // key (1 for NVGRE) keeps VNIs and VSIDs apart.
-        TValue tunnelType = TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1));
         if (TKinds.Tunnel)
         {
             // 2./4. vxlan VNI and nvgre VSID: key VNI/VSID | type bit 24.
-            TValue hasTunnel = TLanes.Or(TLanes.IsVxlan(in f), TLanes.IsNvgre(in f));
-            TValue key = TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.TunnelTypeBit));
-            if (TKinds.Channels)
-            {
-                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.TunnelChannelShift));
-            }
-
+            TValue key = TunnelKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out TValue hasTunnel);
             slot = TLanes.Probe(in t.Tunnel, key, hasTunnel, out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelBase)), winner);
         }
@@ -269,18 +238,104 @@ public static class DispatchKernel
         if (TKinds.TunnelInner)
         {
             // 1./3. vxlan VNI inner M and nvgre VSID inner M: key inner MAC | type bit 48, extra VNI/VSID.
-            TValue key = TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(tunnelType, VerdictLayout.InnerTypeBit));
-            if (TKinds.Channels)
-            {
-                key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.InnerChannelShift));
-            }
-
-            slot = TLanes.ProbeWide(in t.TunnelInner, key, TLanes.TunnelId(in f), TLanes.HasInnerDst(in f), out hit);
+            TValue key = InnerKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out TValue extra);
+            slot = TLanes.ProbeWide(in t.TunnelInner, key, extra, TLanes.HasInnerDst(in f), out hit);
             winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelInnerBase)), winner);
         }
 
         // One verdict read per frame, for the rule that won.
         return TLanes.Fetch(t.Verdicts, winner);
+    }
+
+    // The probe keys, one place for Decide and Prefetch (which must read the lines Decide will). A key is 0 where the frame
+    // lacks the fields it is made of: those fields hold whatever bytes were there (no C-tag, no tunnel), and probing
+    // with them would read a random slot, a cache miss in a large table, only to be masked off; key 0 reads one slot
+    // every time, which stays cached. The probe's presence mask still decides that such a lane does not hit.
+
+    /// <summary>vlan V: the C-tag's VLAN ID (with channels, the channel above it); 0 without a C-tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TValue VlanKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel)
+        where TKinds : struct, IRuleKinds
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        TValue key = TLanes.Cvid(in f);
+        if (TKinds.Channels)
+        {
+            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.VlanChannelShift));
+        }
+
+        return TLanes.And(key, TLanes.HasCvid(in f));
+    }
+
+    /// <summary>mac M: the destination MAC (with channels, the channel above it); 0 without one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TValue MacKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel)
+        where TKinds : struct, IRuleKinds
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        TValue key = TLanes.Dst(in f);
+        if (TKinds.Channels)
+        {
+            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.MacChannelShift));
+        }
+
+        return TLanes.And(key, TLanes.HasDst(in f));
+    }
+
+    /// <summary>mac M vlan V: the destination MAC | the C-tag's VLAN ID at bit 48; 0 without both (<paramref name="present"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TValue MacVlanKey<TLanes, TValue, TFrame>(in TFrame f, out TValue present)
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        present = TLanes.And(TLanes.HasDst(in f), TLanes.HasCvid(in f));
+        return TLanes.And(TLanes.Or(TLanes.Dst(in f), TLanes.ShiftLeft(TLanes.Cvid(in f), VerdictLayout.MacVlanShift)), present);
+    }
+
+    /// <summary>vxlan VNI and nvgre VSID: the VNI or VSID | the type bit (1 for NVGRE) at bit 24 (with channels, the channel above); 0 outside a tunnel (<paramref name="hasTunnel"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TValue TunnelKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel, out TValue hasTunnel)
+        where TKinds : struct, IRuleKinds
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        // A frame is VXLAN or NVGRE or neither: one tunnel identifier, and the type bit keeps VNIs and VSIDs apart.
+        hasTunnel = TLanes.Or(TLanes.IsVxlan(in f), TLanes.IsNvgre(in f));
+        TValue key = TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1)), VerdictLayout.TunnelTypeBit));
+        if (TKinds.Channels)
+        {
+            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.TunnelChannelShift));
+        }
+
+        return TLanes.And(key, hasTunnel);
+    }
+
+    /// <summary>
+    /// vxlan VNI inner M and nvgre VSID inner M: the inner destination MAC | the type bit at bit 48 (with channels, the
+    /// channel above), and <paramref name="extra"/> the VNI or VSID; both 0 without an inner header.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TValue InnerKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel, out TValue extra)
+        where TKinds : struct, IRuleKinds
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
+        TValue present = TLanes.HasInnerDst(in f);
+        TValue key = TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1)), VerdictLayout.InnerTypeBit));
+        if (TKinds.Channels)
+        {
+            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.InnerChannelShift));
+        }
+
+        extra = TLanes.And(TLanes.TunnelId(in f), present);
+        return TLanes.And(key, present);
     }
 
     /// <summary>Which prefetch step <see cref="Prefetch{TKinds, TLanes, TValue, TFrame, TStep}"/> compiles to.</summary>
