@@ -254,7 +254,7 @@ public static class DispatchKernel
 
     /// <summary>vlan V: the C-tag's VLAN ID (with channels, the channel above it); 0 without a C-tag.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TValue VlanKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel)
+    internal static TValue VlanKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel)
         where TKinds : struct, IRuleKinds
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
@@ -271,7 +271,7 @@ public static class DispatchKernel
 
     /// <summary>mac M: the destination MAC (with channels, the channel above it); 0 without one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TValue MacKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel)
+    internal static TValue MacKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel)
         where TKinds : struct, IRuleKinds
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
@@ -288,7 +288,7 @@ public static class DispatchKernel
 
     /// <summary>mac M vlan V: the destination MAC | the C-tag's VLAN ID at bit 48; 0 without both (<paramref name="present"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TValue MacVlanKey<TLanes, TValue, TFrame>(in TFrame f, out TValue present)
+    internal static TValue MacVlanKey<TLanes, TValue, TFrame>(in TFrame f, out TValue present)
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
         where TFrame : struct
@@ -299,7 +299,7 @@ public static class DispatchKernel
 
     /// <summary>vxlan VNI and nvgre VSID: the VNI or VSID | the type bit (1 for NVGRE) at bit 24 (with channels, the channel above); 0 outside a tunnel (<paramref name="hasTunnel"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TValue TunnelKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel, out TValue hasTunnel)
+    internal static TValue TunnelKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel, out TValue hasTunnel)
         where TKinds : struct, IRuleKinds
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
@@ -321,7 +321,7 @@ public static class DispatchKernel
     /// channel above), and <paramref name="extra"/> the VNI or VSID; both 0 without an inner header.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TValue InnerKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel, out TValue extra)
+    internal static TValue InnerKey<TKinds, TLanes, TValue, TFrame>(in TFrame f, TValue channel, out TValue extra)
         where TKinds : struct, IRuleKinds
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
