@@ -78,6 +78,7 @@ public class FuzzCorpusTests
         // The frame seeds reach VXLAN, NVGRE, VLAN and broadcast/multicast rules of the harness's dispatchers, so the
         // fuzzer starts from frames that take the tables' hit paths, not only the default pool.
         var kinds = new HashSet<RuleKind>();
+        int spread = 0;
         foreach (string file in Directory.EnumerateFiles(Path.Combine(s_root, "corpus", "frame")))
         {
             byte[] frame = File.ReadAllBytes(file);
@@ -88,9 +89,13 @@ public class FuzzCorpusTests
                 {
                     kinds.Add(v.Kind);
                 }
+
+                spread += v.IsSpread ? 1 : 0;
             }
         }
 
+        // ... and an rss pool's (rss.vmdq), so the batches' RSS hash is checked against Classify's from the first input.
+        Assert.True(spread > 0, "no seed frame reaches an rss pool");
         Assert.Contains(RuleKind.Vxlan, kinds);
         Assert.Contains(RuleKind.Vlan, kinds);
         Assert.Contains(RuleKind.Broadcast, kinds);
