@@ -224,20 +224,10 @@ public static partial class FrameParser
         }
 
         // L3.
-        var l2End = VLoad(b, start, last, off2);
-        var l3 = off2 + C(2);
-        var ipMid = VLoad(b, start, last, l3 + C(6));
-        var etherType = l2End & C(0xFFFF);
-        var isIpv4Type = Vector256.Equals(etherType, C(0x0008));
-        var b0 = (l2End >> 16) & C(0xFF);
-        var ihlBytes = (b0 & C(0xF)) << 2;
-        var l4 = l3 + Vector256.ConditionalSelect(isIpv4Type, ihlBytes, C(40));
-        var hasEtherType = VHas(len, off2, 2);
-        var v4 = isIpv4Type & hasEtherType & Vector256.Equals(b0 >> 4, C(4)) & VLe(C(20), ihlBytes) & VLe(l3 + ihlBytes, len)
-                 & Vector256.Equals(VBe16(ipMid) & C(0x1FFF), Vector256<ulong>.Zero);
-        var v6 = Vector256.Equals(etherType, C(0xDD86)) & hasEtherType & Vector256.Equals(b0 >> 4, C(6)) & VHas(len, l3, 40);
-        var proto = Vector256.ConditionalSelect(isIpv4Type, ipMid >> 24, ipMid) & C(0xFF);
-        var ip = v4 | v6;
+        ReadIpHeader4(b, start, last, len, off2, out var header);
+        var l4 = header.L4;
+        var proto = header.Proto;
+        var ip = header.CarriesTunnel;
 
         // L4, VXLAN, NVGRE.
         var at0 = VLoad(b, start, last, l4);
@@ -272,6 +262,26 @@ public static partial class FrameParser
         f.HasInnerDst = hasInner;
         f.InnerVid = VBe16(innerTag >> 16) & C(0xFFF);
         f.HasInnerVid = innerTagged;
+    }
+
+    /// <summary><see cref="ReadIpHeader"/> for four frames (two gathers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void ReadIpHeader4(byte* b, Vector256<ulong> start, Vector256<ulong> last, Vector256<ulong> len, Vector256<ulong> etherTypeAt, out IpHeader4 header)
+    {
+        var l2End = VLoad(b, start, last, etherTypeAt);
+        var l3 = etherTypeAt + C(2);
+        var ipMid = VLoad(b, start, last, l3 + C(6));
+        var etherType = l2End & C(0xFFFF);
+        var isIpv4Type = Vector256.Equals(etherType, C(0x0008));
+        var b0 = (l2End >> 16) & C(0xFF);
+        var ihlBytes = (b0 & C(0xF)) << 2;
+        var hasEtherType = VHas(len, etherTypeAt, 2);
+        header.L3 = l3;
+        header.L4 = l3 + Vector256.ConditionalSelect(isIpv4Type, ihlBytes, C(40));
+        header.Proto = Vector256.ConditionalSelect(isIpv4Type, ipMid >> 24, ipMid) & C(0xFF);
+        header.Fragment = VBe16(ipMid);
+        header.V4 = isIpv4Type & hasEtherType & Vector256.Equals(b0 >> 4, C(4)) & VLe(C(20), ihlBytes) & VLe(l3 + ihlBytes, len);
+        header.V6 = Vector256.Equals(etherType, C(0xDD86)) & hasEtherType & Vector256.Equals(b0 >> 4, C(6)) & VHas(len, l3, 40);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

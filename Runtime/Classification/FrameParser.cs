@@ -114,20 +114,10 @@ public static partial class FrameParser
         // L3: IPv4 (IHL >= 5, whole header present, fragment offset 0) or IPv6 (fixed header only).
         // Offsets are chosen by the EtherType alone (validity is masked in afterwards), which keeps
         // the chain of dependent loads short.
-        ulong l2End = Load(ref p, last, off2);                  // [EtherType][IP bytes 0..5]
-        ulong l3 = off2 + 2;
-        ulong ipMid = Load(ref p, last, l3 + 6);                // IPv4 flags+fragment, TTL, protocol; IPv6 next header
-        ulong etherType = Wire16(l2End);                        // compared in wire byte order
-        ulong isIpv4Type = EqSmall(etherType, Swap16(0x0800));
-        ulong b0 = (l2End >> 16) & 0xFF;
-        ulong ihlBytes = (b0 & 0xF) << 2;
-        ulong l4 = l3 + Select(isIpv4Type, ihlBytes, 40);
-        ulong hasEtherType = Has(len, off2, 2);
-        ulong v4 = isIpv4Type & hasEtherType & EqSmall(b0 >> 4, 4) & Le(20, ihlBytes) & Has(len, l3, ihlBytes)
-                   & EqSmall(Be16(ipMid) & 0x1FFF, 0);
-        ulong v6 = EqSmall(etherType, Swap16(0x86DD)) & hasEtherType & EqSmall(b0 >> 4, 6) & Has(len, l3, 40);
-        ulong proto = Select(isIpv4Type, ipMid >> 24, ipMid) & 0xFF;
-        ulong ip = v4 | v6;
+        ReadIpHeader(ref p, last, len, off2, out var header);
+        ulong l4 = header.L4;
+        ulong proto = header.Proto;
+        ulong ip = header.CarriesTunnel;
 
         // L4 and what follows: up to four windows from l4, independent of each other. UDP/GRE header at
         // l4; the VXLAN header, or NVGRE's inner Ethernet, at l4+8; VXLAN's inner Ethernet at l4+16
@@ -179,6 +169,31 @@ public static partial class FrameParser
             f.Dst = ((ulong)BinaryPrimitives.ReadUInt32BigEndian(frame) << 16) | BinaryPrimitives.ReadUInt16BigEndian(frame.Slice(4));
             f.HasDst = ulong.MaxValue;
         }
+    }
+
+    /// <summary>
+    /// The IP header whose EtherType is at <paramref name="etherTypeAt"/> (two loads): IPv4 (IHL &gt;= 5, the whole header
+    /// present) or IPv6 (the fixed header present), its offsets and protocol, and its fragment field. The frame parse
+    /// and the RSS input parse (<see cref="Classification.RssHash"/>) both read IP headers through this one definition.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ReadIpHeader(ref byte p, ulong last, ulong len, ulong etherTypeAt, out IpHeader header)
+    {
+        // Offsets are chosen by the EtherType alone (validity is masked in afterwards), which keeps the chain of dependent loads short.
+        ulong l2End = Load(ref p, last, etherTypeAt);          // [EtherType][IP bytes 0..5]
+        ulong l3 = etherTypeAt + 2;
+        ulong ipMid = Load(ref p, last, l3 + 6);                // IPv4 flags+fragment, TTL, protocol; IPv6 next header
+        ulong etherType = Wire16(l2End);                        // compared in wire byte order
+        ulong isIpv4Type = EqSmall(etherType, Swap16(0x0800));
+        ulong b0 = (l2End >> 16) & 0xFF;
+        ulong ihlBytes = (b0 & 0xF) << 2;
+        ulong hasEtherType = Has(len, etherTypeAt, 2);
+        header.L3 = l3;
+        header.L4 = l3 + Select(isIpv4Type, ihlBytes, 40);
+        header.Proto = Select(isIpv4Type, ipMid >> 24, ipMid) & 0xFF;
+        header.Fragment = Be16(ipMid);
+        header.V4 = isIpv4Type & hasEtherType & EqSmall(b0 >> 4, 4) & Le(20, ihlBytes) & Has(len, l3, ihlBytes);
+        header.V6 = EqSmall(etherType, Swap16(0x86DD)) & hasEtherType & EqSmall(b0 >> 4, 6) & Has(len, l3, 40);
     }
 
     /// <summary>All ones when bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="width"/>) lie in a frame of <paramref name="length"/> bytes.</summary>

@@ -105,117 +105,61 @@ public static partial class RssHash
         ulong afterS = tags >> (int)(sBytes << 3);
         ulong isC = EqSmall(Wire16(afterS), Swap16(0x8100)) & Has(len, 14 + sBytes, 2);
         ulong etherTypeAt = 12 + sBytes + (isC & 4);
-        Header(ref p, last, len, etherTypeAt, out var outer);
+        ReadIpHeader(ref p, last, len, etherTypeAt, out var outer);
 
         // VXLAN and NVGRE exactly as the frame parser finds them (FrameParser.ParseRaw).
         ulong l4 = outer.L4;
         ulong at0 = Load(ref p, last, l4);
         ulong at8 = Load(ref p, last, l4 + 8);
         ulong port = (ulong)(uint)vxlanPort;
-        ulong vxlan = outer.TunnelOk & EqSmall(outer.Proto, 17) & EqSmall(Wire16(at0 >> 16), Swap16(port)) & Le(port, 0xFFFF) & Has(len, l4 + 8, 8)
+        ulong vxlan = outer.CarriesTunnel & EqSmall(outer.Proto, 17) & EqSmall(Wire16(at0 >> 16), Swap16(port)) & Le(port, 0xFFFF) & Has(len, l4 + 8, 8)
                       & NonZeroSmall(at8 & 0x08);
         ulong greFlags = Be16(at0);
-        ulong nvgre = outer.TunnelOk & EqSmall(outer.Proto, 47) & Has(len, l4, 8) & NonZeroSmall(greFlags & 0x2000) & EqSmall(greFlags & 0x9007, 0)
+        ulong nvgre = outer.CarriesTunnel & EqSmall(outer.Proto, 47) & Has(len, l4, 8) & NonZeroSmall(greFlags & 0x2000) & EqSmall(greFlags & 0x9007, 0)
                       & EqSmall(Wire16(at0 >> 16), Swap16(0x6558));
 
         // The inner Ethernet header, its C-tag (TPID 0x8100 right after the MACs, TCI complete), its IP header.
         ulong inner = Select(vxlan, l4 + 16, l4 + 8);
         ulong innerTag = Load(ref p, last, inner + 12);
         ulong innerTagged = EqSmall(Wire16(innerTag), Swap16(0x8100)) & Has(len, inner + 14, 2);
-        Header(ref p, last, len, inner + 12 + (innerTagged & 4), out var innerIp);
+        ReadIpHeader(ref p, last, len, inner + 12 + (innerTagged & 4), out var innerIp);
 
         // The header that is hashed, then its addresses and ports, read once.
         ulong useInner = (vxlan | nvgre) & (innerIp.V4 | innerIp.V6);
-        var hashed = new IpHeader
-        {
-            L3 = Select(useInner, innerIp.L3, outer.L3),
-            L4 = Select(useInner, innerIp.L4, outer.L4),
-            V4 = Select(useInner, innerIp.V4, outer.V4),
-            V6 = Select(useInner, innerIp.V6, outer.V6),
-            HasPorts = Select(useInner, innerIp.HasPorts, outer.HasPorts),
-        };
-        Tuple(ref p, last, in hashed, out input);
+        Tuple(
+            ref p,
+            last,
+            Select(useInner, innerIp.L3, outer.L3),
+            Select(useInner, innerIp.L4, outer.L4),
+            Select(useInner, innerIp.V4, outer.V4),
+            Select(useInner, innerIp.V6, outer.V6),
+            Select(useInner, innerIp.HasPorts(len), outer.HasPorts(len)),
+            out input);
     }
 
     /// <summary>
-    /// The IP header whose EtherType is at <paramref name="etherTypeAt"/>: whether it is a valid IPv4 or IPv6 header,
-    /// its L3 and L4 offsets and protocol, whether it carries a tunnel (valid, and for IPv4 fragment offset 0, as the
-    /// frame parser requires) and whether its ports are hashed. Two loads.
+    /// The hash input of the IP header at <paramref name="l3"/> (<paramref name="v4"/>, <paramref name="v6"/>: which kind,
+    /// if valid): its addresses and, where <paramref name="hasPorts"/>, the ports at <paramref name="l4"/>; all zeros when
+    /// it is not a valid IP header. Five loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Header(ref byte p, ulong last, ulong len, ulong etherTypeAt, out IpHeader header)
+    private static void Tuple(ref byte p, ulong last, ulong l3, ulong l4, ulong v4, ulong v6, ulong hasPorts, out Input input)
     {
-        ulong l2End = Load(ref p, last, etherTypeAt);          // [EtherType][IP bytes 0..5]
-        ulong l3 = etherTypeAt + 2;
-        ulong ipMid = Load(ref p, last, l3 + 6);                // IPv4 flags+fragment, TTL, protocol; IPv6 next header
-        ulong etherType = Wire16(l2End);
-        ulong isIpv4Type = EqSmall(etherType, Swap16(0x0800));
-        ulong b0 = (l2End >> 16) & 0xFF;
-        ulong ihlBytes = (b0 & 0xF) << 2;
-        ulong l4 = l3 + Select(isIpv4Type, ihlBytes, 40);
-        ulong hasEtherType = Has(len, etherTypeAt, 2);
-        ulong v4 = isIpv4Type & hasEtherType & EqSmall(b0 >> 4, 4) & Le(20, ihlBytes) & Has(len, l3, ihlBytes);
-        ulong v6 = EqSmall(etherType, Swap16(0x86DD)) & hasEtherType & EqSmall(b0 >> 4, 6) & Has(len, l3, 40);
-        ulong fragment = Be16(ipMid);
-        ulong proto = Select(isIpv4Type, ipMid >> 24, ipMid) & 0xFF;
-
-        // Ports: TCP or UDP, not a fragment (IPv4 MF and offset 0), their four bytes present.
-        ulong whole = (v4 & EqSmall(fragment & 0x3FFF, 0)) | v6;
-        header.L3 = l3;
-        header.L4 = l4;
-        header.Proto = proto;
-        header.V4 = v4;
-        header.V6 = v6;
-        header.TunnelOk = (v4 & EqSmall(fragment & 0x1FFF, 0)) | v6;
-        header.HasPorts = whole & (EqSmall(proto, 6) | EqSmall(proto, 17)) & Has(len, l4, 4);
-    }
-
-    /// <summary>The hash input of <paramref name="header"/>: its addresses and, where it has them, its ports; all zeros when it is not a valid IP header. Five loads.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tuple(ref byte p, ulong last, in IpHeader header, out Input input)
-    {
-        ulong ports = Load(ref p, last, header.L4) & 0xFFFF_FFFFUL & header.HasPorts;
+        ulong ports = Load(ref p, last, l4) & 0xFFFF_FFFFUL & hasPorts;
 
         // IPv4 addresses are header bytes 12..19, IPv6 ones bytes 8..39: four windows from byte 8 serve both.
-        ulong l3 = header.L3;
         ulong a0 = Load(ref p, last, l3 + 8);
         ulong a1 = Load(ref p, last, l3 + 16);
         ulong a2 = Load(ref p, last, l3 + 24);
         ulong a3 = Load(ref p, last, l3 + 32);
         ulong v4Addresses = (a0 >> 32) | (a1 << 32);
-        ulong v6 = header.V6;
-        ulong ip = header.V4 | v6;
+        ulong ip = v4 | v6;
         input.W0 = Select(v6, a0, v4Addresses) & ip;
         input.W1 = Select(v6, a1, ports) & ip;
         input.W2 = a2 & v6;
         input.W3 = a3 & v6;
         input.W4 = ports & v6;
         input.Valid = ip;
-    }
-
-    /// <summary>What <see cref="Header"/> finds in an IP header (masks are all ones or 0).</summary>
-    private struct IpHeader
-    {
-        /// <summary>The IP header's offset.</summary>
-        public ulong L3;
-
-        /// <summary>The offset after it (IPv4: its IHL; IPv6: the 40-byte fixed header).</summary>
-        public ulong L4;
-
-        /// <summary>The IPv4 protocol or the IPv6 next header.</summary>
-        public ulong Proto;
-
-        /// <summary>A valid IPv4 header.</summary>
-        public ulong V4;
-
-        /// <summary>A valid IPv6 fixed header.</summary>
-        public ulong V6;
-
-        /// <summary>Valid, and not a non-first IPv4 fragment: a tunnel header may follow.</summary>
-        public ulong TunnelOk;
-
-        /// <summary>Unfragmented TCP or UDP with its four port bytes present.</summary>
-        public ulong HasPorts;
     }
 
     /// <summary>The hash input as five little-endian windows, and whether it comes from a valid IP header (all ones) or is all zeros (0).</summary>
