@@ -259,15 +259,7 @@ public static class DispatchKernel
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
         where TFrame : struct
-    {
-        TValue key = TLanes.Cvid(in f);
-        if (TKinds.Channels)
-        {
-            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.VlanChannelShift));
-        }
-
-        return TLanes.And(key, TLanes.HasCvid(in f));
-    }
+        => Keyed<TKinds, TLanes, TValue, TFrame>(TLanes.Cvid(in f), channel, VerdictLayout.VlanChannelShift, TLanes.HasCvid(in f));
 
     /// <summary>mac M: the destination MAC (with channels, the channel above it); 0 without one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -276,15 +268,7 @@ public static class DispatchKernel
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
         where TFrame : struct
-    {
-        TValue key = TLanes.Dst(in f);
-        if (TKinds.Channels)
-        {
-            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.MacChannelShift));
-        }
-
-        return TLanes.And(key, TLanes.HasDst(in f));
-    }
+        => Keyed<TKinds, TLanes, TValue, TFrame>(TLanes.Dst(in f), channel, VerdictLayout.MacChannelShift, TLanes.HasDst(in f));
 
     /// <summary>mac M vlan V: the destination MAC | the C-tag's VLAN ID at bit 48; 0 without both (<paramref name="present"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -308,12 +292,7 @@ public static class DispatchKernel
         // A frame is VXLAN or NVGRE or neither: one tunnel identifier, and the type bit keeps VNIs and VSIDs apart.
         hasTunnel = TLanes.Or(TLanes.IsVxlan(in f), TLanes.IsNvgre(in f));
         TValue key = TLanes.Or(TLanes.TunnelId(in f), TLanes.ShiftLeft(TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1)), VerdictLayout.TunnelTypeBit));
-        if (TKinds.Channels)
-        {
-            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.TunnelChannelShift));
-        }
-
-        return TLanes.And(key, hasTunnel);
+        return Keyed<TKinds, TLanes, TValue, TFrame>(key, channel, VerdictLayout.TunnelChannelShift, hasTunnel);
     }
 
     /// <summary>
@@ -329,12 +308,23 @@ public static class DispatchKernel
     {
         TValue present = TLanes.HasInnerDst(in f);
         TValue key = TLanes.Or(TLanes.InnerDst(in f), TLanes.ShiftLeft(TLanes.And(TLanes.IsNvgre(in f), TLanes.Splat(1)), VerdictLayout.InnerTypeBit));
+        extra = TLanes.And(TLanes.TunnelId(in f), present);
+        return Keyed<TKinds, TLanes, TValue, TFrame>(key, channel, VerdictLayout.InnerChannelShift, present);
+    }
+
+    /// <summary>A key with the channel at <paramref name="channelShift"/> when the rules have S-channels, 0 where <paramref name="present"/> is 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TValue Keyed<TKinds, TLanes, TValue, TFrame>(TValue key, TValue channel, int channelShift, TValue present)
+        where TKinds : struct, IRuleKinds
+        where TLanes : struct, IKernelLanes<TValue, TFrame>
+        where TValue : struct
+        where TFrame : struct
+    {
         if (TKinds.Channels)
         {
-            key = TLanes.Or(key, TLanes.ShiftLeft(channel, VerdictLayout.InnerChannelShift));
+            key = TLanes.Or(key, TLanes.ShiftLeft(channel, channelShift));
         }
 
-        extra = TLanes.And(TLanes.TunnelId(in f), present);
         return TLanes.And(key, present);
     }
 

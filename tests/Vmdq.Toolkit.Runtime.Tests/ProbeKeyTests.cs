@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using CsCheck;
 using Vmdq.Toolkit.Classification;
+using AllKinds = Vmdq.Toolkit.Classification.RuleKinds<Vmdq.Toolkit.Classification.On, Vmdq.Toolkit.Classification.On, Vmdq.Toolkit.Classification.On, Vmdq.Toolkit.Classification.On, Vmdq.Toolkit.Classification.On, Vmdq.Toolkit.Classification.On, Vmdq.Toolkit.Classification.Off>;
 
 namespace Vmdq.Toolkit.Runtime.Tests;
 
@@ -95,23 +96,4 @@ public class ProbeKeyTests
 
     private static Vector256<ulong> Lanes(ParsedFrame[] frames, System.Func<ParsedFrame, ulong> field) =>
         Vector256.Create(field(frames[0]), field(frames[1]), field(frames[2]), field(frames[3]));
-
-    private readonly struct AllKinds : IRuleKinds
-    {
-        public static bool TunnelInner => true;
-
-        public static bool Tunnel => true;
-
-        public static bool MacVlan => true;
-
-        public static bool Mac => true;
-
-        public static bool Vlan => true;
-
-        public static bool Groups => true;
-
-        public static bool Rss => false;
-
-        public static bool Channels => false;
-    }
 }
