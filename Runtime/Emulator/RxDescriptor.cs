@@ -20,7 +20,6 @@ public readonly struct RxDescriptor
     private const uint StrippedBit = 1u << 15;
     private const int TciShift = 16;
 
-    private readonly uint _placement;
 
     /// <summary>Creates a descriptor (the NIC does this; tests and custom rings may too).</summary>
     /// <param name="sequence">Arrival number on the port.</param>
@@ -56,6 +55,10 @@ public readonly struct RxDescriptor
 
     /// <summary>The buffer's generation when the frame landed; a release with an older generation is a stale-descriptor error.</summary>
     public int Generation { get; }
+
+    // Declared after the properties' backing fields: in a sequential layout a 4-byte field first would pad the
+    // 8-byte Sequence to offset 8 and the struct to 40 bytes.
+    private readonly uint _placement;
 
     /// <summary>The pool whose ring the descriptor was queued on.</summary>
     public short Pool => (short)(_placement & 0x3FF);

@@ -213,6 +213,15 @@ public class DescriptorRingTests
     }
 
     [Fact]
+    public void An_rx_descriptor_is_32_bytes_two_per_cache_line()
+    {
+        Assert.Equal(32, System.Runtime.CompilerServices.Unsafe.SizeOf<RxDescriptor>());
+        var descriptor = new RxDescriptor(long.MaxValue, new Verdict(ulong.MaxValue), int.MaxValue, 1514, int.MinValue, 1023, 31, 0xFFFF, vlanStripped: true);
+        Assert.Equal((long.MaxValue, ulong.MaxValue, int.MaxValue, 1514, int.MinValue), (descriptor.Sequence, descriptor.Verdict.Bits, descriptor.BufferIndex, descriptor.Length, descriptor.Generation));
+        Assert.Equal((1023, 31, 0xFFFF, true), ((int)descriptor.Pool, (int)descriptor.Queue, (int)descriptor.VlanTag, descriptor.VlanStripped));
+    }
+
+    [Fact]
     public void One_producer_and_one_consumer_thread_see_every_item_once_in_order()
     {
         const int Items = 400_000;
