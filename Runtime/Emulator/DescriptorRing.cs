@@ -91,6 +91,33 @@ public sealed class DescriptorRing<T>
     }
 
     /// <summary>
+    /// Producer, two-phase enqueue (the NIC's receive burst): writes <paramref name="item"/> into the slot
+    /// <paramref name="staged"/> places after the tail, where no consumer sees it until <see cref="Publish"/>.
+    /// False, writing nothing, when the ring has no room for it beside the items already staged.
+    /// </summary>
+    /// <param name="staged">Items staged since the last <see cref="Publish"/> (0 for the first).</param>
+    /// <param name="item">The item.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryStage(int staged, in T item)
+    {
+        long at = _indices.Tail + staged;
+        if (at - _indices.CachedHead >= _capacity)
+        {
+            _indices.CachedHead = Volatile.Read(ref _indices.Head);
+            if (at - _indices.CachedHead >= _capacity)
+            {
+                return false;
+            }
+        }
+
+        _slots[at & _mask] = item;
+        return true;
+    }
+
+    /// <summary>Producer: makes the <paramref name="staged"/> items written by <see cref="TryStage"/> visible, oldest first, with one release store.</summary>
+    internal void Publish(int staged) => Volatile.Write(ref _indices.Tail, _indices.Tail + staged);
+
+    /// <summary>
     /// Producer, burst semantics: enqueues the longest prefix of <paramref name="items"/> that fits
     /// and returns its length (0 when the ring is full). The caller still owns the rest.
     /// </summary>

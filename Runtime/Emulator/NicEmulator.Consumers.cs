@@ -21,8 +21,13 @@ public sealed partial class NicEmulator
         return DequeueFrom(_queues[(pool * _info.QueuesPerPool) + queue], descriptors);
     }
 
-    /// <summary>Polls every ring of <paramref name="pool"/>, starting after the ring the previous poll started at, until <paramref name="descriptors"/> is full or all are empty.</summary>
-    internal int PollPool(int pool, ref int cursor, Span<RxDescriptor> descriptors)
+    /// <summary>
+    /// Polls every ring of <paramref name="pool"/>, starting after the ring the previous poll started at, until
+    /// <paramref name="descriptors"/> is full or all are empty. <paramref name="quiet"/> holds the caller's note, per
+    /// queue of the pool, of the ring's epoch when a poll last saw it empty: while the epoch is still there the ring
+    /// is skipped untouched, so an idle ring costs a poll no more than its share of one cache line.
+    /// </summary>
+    internal int PollPool(int pool, ref int cursor, Span<long> quiet, Span<RxDescriptor> descriptors)
     {
         int queuesPerPool = _info.QueuesPerPool;
         int start = cursor;
@@ -36,14 +41,36 @@ public sealed partial class NicEmulator
         {
             int queue = start + k;
             queue -= queue >= queuesPerPool ? queuesPerPool : 0;
-            filled += DequeueFrom(_queues[first + queue], descriptors.Slice(filled));
+
+            // Read before the ring: a burst or congestion the ring shows after this read moves the epoch past it.
+            long mark = (Volatile.Read(ref _ringEpochs[first + queue]) << QuietPoolBits) | (uint)pool;
+            if (mark == Volatile.Read(ref quiet[queue]))
+            {
+                continue;
+            }
+
+            filled += DequeueFrom(_queues[first + queue], descriptors.Slice(filled), out bool emptied);
+            if (emptied)
+            {
+                Volatile.Write(ref quiet[queue], mark);
+            }
         }
 
         return filled;
     }
 
-    private int DequeueFrom(RxQueue queue, Span<RxDescriptor> descriptors)
+    /// <summary>Bits of a quiet note that hold the pool (pools are 0..1023: <see cref="RxDescriptor.Pool"/> has 10 bits), so a note taken on one pool never matches a ring of another.</summary>
+    private const int QuietPoolBits = 10;
+
+    /// <summary>A quiet note no ring's epoch matches.</summary>
+    internal const long NoQuietNote = -1;
+
+    private int DequeueFrom(RxQueue queue, Span<RxDescriptor> descriptors) => DequeueFrom(queue, descriptors, out _);
+
+    /// <summary>Dequeues a burst from one ring; <paramref name="emptied"/> is true when the ring was seen empty, or gave everything it had and <paramref name="descriptors"/> had room left.</summary>
+    private int DequeueFrom(RxQueue queue, Span<RxDescriptor> descriptors, out bool emptied)
     {
+        emptied = false;
         if (descriptors.IsEmpty)
         {
             return 0;
@@ -57,11 +84,13 @@ public sealed partial class NicEmulator
                 CheckCongestion(queue);
             }
 
+            emptied = true;
             return 0;
         }
 
         if (!queue.TryAcquireLease())
         {
+            // Another thread is draining it: not seen empty.
             return 0;
         }
 
@@ -84,6 +113,7 @@ public sealed partial class NicEmulator
             queue.ReleaseLease();
         }
 
+        emptied = taken < descriptors.Length;
         _metrics.Delivered(queue, taken, bytes);
         if (MayChangeCongestion(queue))
         {

@@ -26,17 +26,20 @@ public sealed partial class NicEmulator
     private int _rentedNext;
     private int _rentedCount;
 
-    // Staged descriptors, linked per ring so each ring gets one burst enqueue in arrival order.
-    private readonly RxDescriptor[] _stage;
-    private readonly int[] _stageRing;
-    private readonly int[] _stageNext;
-    private readonly RxDescriptor[] _gather;
+    // Descriptors are staged straight into their rings' slots after each tail, unseen by consumers until Flush
+    // publishes each ring's tail once (DescriptorRing.TryStage/Publish). Per ring: staged this burst, refused
+    // (ring full: once one is refused the rest of the burst is too, so a ring takes a prefix), staged bytes.
+    private readonly int[] _ringStaged;
+    private readonly int[] _ringRefused;
+    private readonly long[] _ringStagedBytes;
     private readonly int[] _touched;
-    private readonly int[] _ringFirst;
-    private readonly int[] _ringLast;
-    private int _stageCount;
     private int _touchedCount;
     private int _chunkEnqueued;
+
+    // Per ring, side by side (a pool's rings share a cache line): bumped (interlocked) after every burst published
+    // on the ring and every time it becomes congested. A poll that finds a ring's epoch where it was when it last saw
+    // the ring empty knows it still is, without touching the ring (NicEmulator.Consumers.cs).
+    private readonly long[] _ringEpochs;
 
     // Rings whose congestion state may change, checked once the chunk is done.
     private readonly int[] _pendingChecks;
@@ -550,71 +553,61 @@ public sealed partial class NicEmulator
 
     private void Stage(BindingTable table, int pool, Verdict verdict, long sequence, int length, int buffer, bool stripped = false, ushort tci = 0)
     {
-        if (_stageCount == _stage.Length)
-        {
-            Flush();
-        }
-
         int queue = table.QueueMap[(pool * BindingTable.VerdictQueues) + verdict.Queue];
         int ring = (pool * _info.QueuesPerPool) + queue;
-        int s = _stageCount++;
-        _stage[s] = new RxDescriptor(sequence, verdict, buffer, length, _buffers.GetGenerationUnchecked(buffer), pool, queue, tci, stripped);
-        _stageRing[s] = ring;
-        _stageNext[s] = -1;
-        int last = _ringLast[ring];
-        if (last < 0)
+        int staged = _ringStaged[ring];
+        int refused = _ringRefused[ring];
+        if ((staged | refused) == 0)
         {
-            _ringFirst[ring] = s;
             _touched[_touchedCount++] = ring;
         }
-        else
+
+        if (refused == 0
+            && _queues[ring].Ring.TryStage(staged, new RxDescriptor(sequence, verdict, buffer, length, _buffers.GetGenerationUnchecked(buffer), pool, queue, tci, stripped)))
         {
-            _stageNext[last] = s;
+            _ringStaged[ring] = staged + 1;
+            _ringStagedBytes[ring] += length;
+            return;
         }
 
-        _ringLast[ring] = s;
+        // Ring full: a ring-full drop (counted when the ring's burst is published), and the descriptor's buffer reference goes back.
+        _ringRefused[ring] = refused + 1;
+        _buffers.ReleaseUnchecked(buffer);
     }
 
-    /// <summary>Enqueues the staged descriptors, one burst per ring; a ring that is full takes a prefix and the rest are ring-full drops.</summary>
+    /// <summary>Publishes the staged descriptors, one tail store per ring, and counts each ring's burst and ring-full drops.</summary>
     private void Flush()
     {
         int touched = _touchedCount;
         for (int t = 0; t < touched; t++)
         {
             int ring = _touched[t];
-            int count = 0;
-            for (int s = _ringFirst[ring]; s >= 0; s = _stageNext[s])
-            {
-                _gather[count++] = _stage[s];
-            }
-
-            _ringFirst[ring] = -1;
-            _ringLast[ring] = -1;
+            int accepted = _ringStaged[ring];
+            int refused = _ringRefused[ring];
+            long bytes = _ringStagedBytes[ring];
+            _ringStaged[ring] = 0;
+            _ringRefused[ring] = 0;
+            _ringStagedBytes[ring] = 0;
 
             RxQueue queue = _queues[ring];
-            int accepted = queue.Ring.EnqueueBurst(_gather.AsSpan(0, count));
-            long bytes = 0;
-            for (int i = 0; i < accepted; i++)
-            {
-                bytes += _gather[i].Length;
-            }
-
-            for (int i = accepted; i < count; i++)
-            {
-                _buffers.ReleaseUnchecked(_gather[i].BufferIndex);
-            }
-
             ref QueueCounters counters = ref queue.Counters;
-            Volatile.Write(ref counters.Enqueued, counters.Enqueued + accepted);
-            Volatile.Write(ref counters.EnqueuedBytes, counters.EnqueuedBytes + bytes);
-            _metrics.Enqueued(queue, accepted, bytes);
-            if (accepted < count)
+            if (accepted > 0)
             {
-                Volatile.Write(ref counters.RingFullDrops, counters.RingFullDrops + (count - accepted));
-                _metrics.RingFull(queue, count - accepted);
+                queue.Ring.Publish(accepted);
+
+                // After the ring's new tail is published: a poll that reads the new epoch sees the frames.
+                Interlocked.Increment(ref _ringEpochs[ring]);
+                Volatile.Write(ref counters.Enqueued, counters.Enqueued + accepted);
+                Volatile.Write(ref counters.EnqueuedBytes, counters.EnqueuedBytes + bytes);
+                _metrics.Enqueued(queue, accepted, bytes);
+                _chunkEnqueued += accepted;
             }
 
-            _chunkEnqueued += accepted;
+            if (refused > 0)
+            {
+                Volatile.Write(ref counters.RingFullDrops, counters.RingFullDrops + refused);
+                _metrics.RingFull(queue, refused);
+            }
 
             if (MayChangeCongestion(queue) && !_pendingFlags[ring])
             {
@@ -623,7 +616,6 @@ public sealed partial class NicEmulator
             }
         }
 
-        _stageCount = 0;
         _touchedCount = 0;
     }
 

@@ -118,23 +118,18 @@ public sealed partial class NicEmulator : IDisposable
         _floodPools = new int[info.PoolCount];
         _vmByPool = new VmConsumer?[info.PoolCount];
 
-        int stage = Math.Max(_maxBurst * 4, 64);
         _slices = new FrameSlice[_maxBurst];
         _verdicts = new Verdict[_maxBurst];
         _frameBuffers = new int[_maxBurst];
         _frameSequences = new long[_maxBurst];
         _rented = new int[_maxBurst];
-        _stage = new RxDescriptor[stage];
-        _stageRing = new int[stage];
-        _stageNext = new int[stage];
-        _gather = new RxDescriptor[stage];
-        _touched = new int[stage];
-        _ringFirst = new int[ringCount];
-        _ringLast = new int[ringCount];
+        _ringStaged = new int[ringCount];
+        _ringRefused = new int[ringCount];
+        _ringStagedBytes = new long[ringCount];
+        _touched = new int[ringCount];
         _pendingChecks = new int[ringCount];
         _pendingFlags = new bool[ringCount];
-        _ringFirst.AsSpan().Fill(-1);
-        _ringLast.AsSpan().Fill(-1);
+        _ringEpochs = new long[ringCount];
 
         _metrics = new NicInstruments(Name, _queues, _txQueues, _buffers, WireUtilization, PoolQueueCounts);
     }

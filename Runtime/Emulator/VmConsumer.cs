@@ -20,12 +20,15 @@ public sealed class VmConsumer
     private int _pool;
     private int _cursor;
     private int _completionCursor;
+    private readonly long[] _quiet;
 
     internal VmConsumer(NicEmulator nic, string name, int pool)
     {
         _nic = nic;
         Name = name;
         _pool = pool;
+        _quiet = new long[nic.QueuesPerPool];
+        _quiet.AsSpan().Fill(NicEmulator.NoQuietNote);
     }
 
     /// <summary>The VM's name.</summary>
@@ -48,7 +51,7 @@ public sealed class VmConsumer
     public int Poll(Span<RxDescriptor> descriptors)
     {
         int pool = Pool;
-        return pool < 0 ? 0 : _nic.PollPool(pool, ref _cursor, descriptors);
+        return pool < 0 ? 0 : _nic.PollPool(pool, ref _cursor, _quiet, descriptors);
     }
 
     /// <summary>Takes up to <paramref name="descriptors"/>.Length descriptors from one queue of its pool, oldest first; 0 once detached.</summary>

@@ -213,6 +213,39 @@ public class DescriptorRingTests
     }
 
     [Fact]
+    public void Staged_items_stay_unseen_until_published_and_a_ring_refuses_what_it_cannot_hold()
+    {
+        var ring = new DescriptorRing<long>(4);
+
+        // Move head and tail to 3 so the staged items wrap around the slot array.
+        for (long i = 0; i < 3; i++)
+        {
+            Assert.True(ring.TryEnqueue(i));
+            Assert.True(ring.TryDequeue(out _));
+        }
+
+        Assert.True(ring.TryEnqueue(100));
+        for (int staged = 0; staged < 3; staged++)
+        {
+            Assert.True(ring.TryStage(staged, 101 + staged));
+        }
+
+        Assert.False(ring.TryStage(3, 104));
+        Assert.Equal(1, ring.Count);
+        Assert.True(ring.TryDequeue(out long first));
+        Assert.Equal(100, first);
+        Assert.False(ring.TryDequeue(out _));
+
+        // The dequeue freed a slot: the ring now takes a fourth staged item.
+        Assert.True(ring.TryStage(3, 104));
+        ring.Publish(4);
+        Assert.Equal(4, ring.Count);
+        var all = new long[8];
+        Assert.Equal(4, ring.DequeueBurst(all));
+        Assert.Equal([101L, 102, 103, 104], all[..4]);
+    }
+
+    [Fact]
     public void An_rx_descriptor_is_32_bytes_two_per_cache_line()
     {
         Assert.Equal(32, System.Runtime.CompilerServices.Unsafe.SizeOf<RxDescriptor>());
