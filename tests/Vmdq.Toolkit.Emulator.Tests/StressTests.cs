@@ -200,10 +200,12 @@ public class StressTests(ITestOutputHelper output)
                 var burst = new RxDescriptor[32];
                 while (!safety.IsCancellationRequested)
                 {
+                    // Stop is read before the poll: the poll that ends the loop began after the producer had finished.
+                    bool stopping = Volatile.Read(ref stop);
                     int n = vm.Poll(burst);
                     if (n == 0)
                     {
-                        if (Volatile.Read(ref stop))
+                        if (stopping)
                         {
                             break;
                         }
@@ -241,6 +243,17 @@ public class StressTests(ITestOutputHelper output)
         Assert.Empty(failures);
         Assert.False(safety.IsCancellationRequested, "Safety timeout: the stress threads did not finish (hang?).");
         Assert.True(controlOps >= (Checkpoints - 1) * OpsPerCheckpoint, $"{controlOps} control operations.");
+
+        // Each VM's last poll came after the producer had finished and found nothing, so its pool's rings are empty: a
+        // poll that skipped a ring holding frames (a wrong quiet note, NicEmulator.Consumers.cs) would leave them there.
+        var afterPolls = nic.Snapshot();
+        foreach (var vm in vms)
+        {
+            for (int queue = 0; vm.Pool >= 0 && queue < Queues; queue++)
+            {
+                Assert.True(afterPolls.Queue(vm.Pool, queue).Occupancy == 0, $"{vm} left frames in queue {queue} after its last poll.");
+            }
+        }
 
         // Whatever is left in the rings (pools without a VM, the last bursts) is drained by the host.
         var drainOrder = new OrderCheck();
