@@ -16,6 +16,7 @@ namespace Vmdq.Toolkit.Benchmarks;
 /// 10 iterations of 250 ms, for repeated runs. Other arguments go to
 /// BenchmarkDotNet (<c>--filter *Classify10K*</c>, <c>--list flat</c>, ...). <c>--check</c>: no
 /// measurement; runs every setup (with its baseline checks) and every benchmark method once.
+/// <c>--emulator-split [seconds]</c>: the emulator loop timed in parts against a bare batch (<see cref="EmulatorSplit"/>).
 /// </summary>
 public static class Program
 {
@@ -24,6 +25,12 @@ public static class Program
         if (args.Contains("--check"))
         {
             return Check.Run();
+        }
+
+        int split = Array.IndexOf(args, "--emulator-split");
+        if (split >= 0)
+        {
+            return EmulatorSplit.Run(split + 1 < args.Length ? double.Parse(args[split + 1], System.Globalization.CultureInfo.InvariantCulture) : 10);
         }
 
         bool quick = args.Contains("--quick");
