@@ -274,7 +274,7 @@ public sealed partial class NicEmulator
             Volatile.Write(ref queue.Counters.Congested, congested ? 0 : 1);
 
             // A congestion set after a poll last found the ring empty is cleared by the next poll: that poll must look
-            // at the ring, not take it for quiet.
+            // at the ring, not take it for quiet (a change either way moves the epoch; only a set needs to).
             Interlocked.Increment(ref _ringEpochs[(queue.Pool * _info.QueuesPerPool) + queue.Queue]);
             long transition = ++queue.Counters.Transitions;
             CongestionChanged?.Invoke(this, new CongestionEventArgs(queue.Pool, queue.PoolName, queue.Queue, !congested, occupancy, queue.Ring.Capacity, transition));

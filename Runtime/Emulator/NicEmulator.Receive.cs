@@ -37,7 +37,7 @@ public sealed partial class NicEmulator
     private int _chunkEnqueued;
 
     // Per ring, side by side (a pool's rings share a cache line): bumped (interlocked) after every burst published
-    // on the ring and every time it becomes congested. A poll that finds a ring's epoch where it was when it last saw
+    // on the ring and every change of its congestion state. A poll that finds a ring's epoch where it was when it last saw
     // the ring empty knows it still is, without touching the ring (NicEmulator.Consumers.cs).
     private readonly long[] _ringEpochs;
 

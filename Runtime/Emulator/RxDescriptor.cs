@@ -20,7 +20,6 @@ public readonly struct RxDescriptor
     private const uint StrippedBit = 1u << 15;
     private const int TciShift = 16;
 
-
     /// <summary>Creates a descriptor (the NIC does this; tests and custom rings may too).</summary>
     /// <param name="sequence">Arrival number on the port.</param>
     /// <param name="verdict">The classifier's verdict.</param>
