@@ -75,18 +75,12 @@ public sealed class DescriptorRing<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnqueue(in T item)
     {
-        long tail = _indices.Tail;
-        if (tail - _indices.CachedHead >= _capacity)
+        if (!TryStage(0, item))
         {
-            _indices.CachedHead = Volatile.Read(ref _indices.Head);
-            if (tail - _indices.CachedHead >= _capacity)
-            {
-                return false;
-            }
+            return false;
         }
 
-        _slots[tail & _mask] = item;
-        Volatile.Write(ref _indices.Tail, tail + 1);
+        Publish(1);
         return true;
     }
 
