@@ -1,5 +1,6 @@
 using System;
 using System.Reflection;
+using System.Threading;
 using Vmdq.Toolkit.Emulator;
 
 namespace Vmdq.Toolkit.Emulator.Tests;
@@ -88,6 +89,61 @@ public class QuietPollTests
         }
 
         Assert.Equal(5, seen);
+    }
+
+    [Fact]
+    public void A_vm_polling_on_its_own_thread_sees_every_frame_published_while_it_polls()
+    {
+        // One frame at a time, on each queue in turn, each published while the VM's thread is somewhere in its polls,
+        // the next only once it is delivered: a frame on a ring that a poll went on taking for quiet would never be,
+        // and the wait below would end on the safety timeout. (Reading the epoch after the ring instead of before is
+        // such a bug too, but its window is a few instructions wide: this test does not reliably catch it.)
+        const int Frames = 20_000;
+        using var nic = TestNic.Create();
+        var vm = nic.AttachVm("vm1", 1);
+        long delivered = 0;
+        bool stop = false;
+        var consumer = new Thread(() =>
+        {
+            var burst = new RxDescriptor[4];
+            while (!Volatile.Read(ref stop))
+            {
+                int n = vm.Poll(burst);
+                if (n > 0)
+                {
+                    vm.Release(burst.AsSpan(0, n));
+                    Interlocked.Add(ref delivered, n);
+                }
+            }
+        });
+        consumer.Start();
+        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        int sent = 0;
+        try
+        {
+            for (; sent < Frames; sent++)
+            {
+                Assert.Equal(1, nic.ReceiveBurst([TestNic.Frame(TestNic.To(1, sent % nic.QueuesPerPool), sequence: sent)]));
+                var spin = default(SpinWait);
+                while (Interlocked.Read(ref delivered) <= sent && !safety.IsCancellationRequested)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+
+                if (safety.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            consumer.Join();
+        }
+
+        Assert.False(safety.IsCancellationRequested, $"Frame {sent} was never delivered: its ring was skipped as quiet ({Interlocked.Read(ref delivered)} delivered).");
+        Assert.Equal(Frames, Interlocked.Read(ref delivered));
     }
 
     private static RxQueue Ring(NicEmulator nic, int pool, int queue)
