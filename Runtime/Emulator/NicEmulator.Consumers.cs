@@ -52,6 +52,9 @@ public sealed partial class NicEmulator
             filled += DequeueFrom(_queues[first + queue], descriptors.Slice(filled), out bool emptied);
             if (emptied)
             {
+#if DEBUG
+                AfterRingSeenEmpty?.Invoke(first + queue);
+#endif
                 Volatile.Write(ref quiet[queue], mark);
             }
         }
@@ -59,6 +62,14 @@ public sealed partial class NicEmulator
         return filled;
     }
 
+#if DEBUG
+    /// <summary>
+    /// Debug builds only, for tests: called with the ring's index after a poll saw the ring empty and before it notes
+    /// it quiet, so a test can publish a frame exactly there (a race the poll's ordering of reads must survive).
+    /// </summary>
+    internal Action<int>? AfterRingSeenEmpty { get; set; }
+
+#endif
     /// <summary>Bits of a quiet note that hold the pool (pools are 0..1023: <see cref="RxDescriptor.Pool"/> has 10 bits), so a note taken on one pool never matches a ring of another.</summary>
     private const int QuietPoolBits = 10;
 
