@@ -128,7 +128,7 @@ public class EmulatorBenchmarks
     }
 
     // Poll until the VM's rings are empty; read each frame's first byte (the consumer looks at it).
-    private static long Drain(VmConsumer vm, RxDescriptor[] burst, ref long checksum)
+    internal static long Drain(VmConsumer vm, RxDescriptor[] burst, ref long checksum)
     {
         long total = 0;
         int n;

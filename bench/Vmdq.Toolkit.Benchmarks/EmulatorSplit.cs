@@ -53,15 +53,7 @@ public static class EmulatorSplit
                     long t1 = Stopwatch.GetTimestamp();
                     foreach (var vm in vms)
                     {
-                        for (int n; (n = vm.Poll(burst)) > 0;)
-                        {
-                            for (int i = 0; i < n; i++)
-                            {
-                                checksum += vm.GetFrame(burst[i])[0];
-                            }
-
-                            vm.Release(burst.AsSpan(0, n));
-                        }
+                        EmulatorBenchmarks.Drain(vm, burst, ref checksum);
                     }
 
                     receiveTicks += t1 - t0;
