@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -278,6 +279,13 @@ public static partial class FrameParser
         }
     }
 
+    /// <summary>Throws for a slice that lies outside its buffer (out of line: an interpolated string inlined into a loop costs a zeroed handler per frame).</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void ThrowOutside(int bufferLength, FrameSlice slice, int index, string parameter) =>
+        throw new ArgumentException($"Frame {index} ({slice}) lies outside the {bufferLength}-byte buffer.", parameter);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowBadSlice(int bufferLength, ReadOnlySpan<FrameSlice> eight, int readable)
     {
         for (int k = 0; k < 8; k++)
@@ -285,7 +293,7 @@ public static partial class FrameParser
             var s = eight[k];
             if (s.Offset < 0 || s.Length < 0 || (long)s.Offset + s.Length > bufferLength)
             {
-                throw new ArgumentException($"Frame {k} ({s}) lies outside the {bufferLength}-byte buffer.", nameof(eight));
+                ThrowOutside(bufferLength, s, k, nameof(eight));
             }
 
             if ((long)s.Offset + readable > bufferLength)

@@ -109,7 +109,7 @@ public static partial class FrameParser
             var s = four[k];
             if (s.Offset < 0 || s.Length < 0 || (ulong)(uint)s.Offset + (uint)s.Length > bufferLength)
             {
-                throw new ArgumentException($"Frame {k} ({s}) lies outside the {buffer.Length}-byte buffer.", nameof(four));
+                ThrowOutside(buffer.Length, s, k, nameof(four));
             }
 
             shortest = Math.Min(shortest, s.Length);

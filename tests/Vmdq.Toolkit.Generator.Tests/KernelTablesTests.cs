@@ -203,6 +203,32 @@ public class KernelTablesTests
         Assert.Equal("frames", ex.ParamName);
     }
 
+    // The batch entries test every slice at once (one branch for the batch), so each way a slice can be bad must
+    // still reach the message: a negative offset or length, an end past the buffer, an end that overflows 32 bits.
+    [Theory]
+    [InlineData(-1, 10)]
+    [InlineData(0, -1)]
+    [InlineData(240, 17)]
+    [InlineData(int.MaxValue, 10)]
+    [InlineData(10, int.MaxValue)]
+    public void EveryBatchEntryRefusesABadSliceAndWritesNoVerdict(int offset, int length)
+    {
+        var tables = Build(Model("nic pools 8\npool web 1\nmac 52:54:00:12:34:56 -> web\n"));
+        foreach (var path in new[] { BatchPath.Avx512, BatchPath.Avx2, BatchPath.Scalar })
+        {
+            var slices = Enumerable.Repeat(new FrameSlice(0, 60), 20).ToArray();
+            slices[13] = new FrameSlice(offset, length);
+            var verdicts = new Verdict[20];
+            var buffer = new byte[256];
+            var ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatch<AllKinds, ParseVariants.Full>(buffer, slices, verdicts, tables, path));
+            Assert.Contains($"Frame 13 ({slices[13]}) lies outside the 256-byte buffer", ex.Message, StringComparison.Ordinal);
+            Assert.Equal("frames", ex.ParamName);
+            ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatchPadded<AllKinds, ParseVariants.Full>(buffer, slices, verdicts, tables, path));
+            Assert.Contains($"Frame 13 ({slices[13]}) lies outside the 256-byte buffer", ex.Message, StringComparison.Ordinal);
+            Assert.All(verdicts, v => Assert.Equal(default, v));
+        }
+    }
+
     [Fact]
     public void KindsThatAreOffAreNeverProbed()
     {
