@@ -194,7 +194,7 @@ internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Add(Vector512<ulong> a, Vector512<ulong> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Probe(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8(in table, key, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ProbeWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8Wide(in table, key, extra, present, out hit);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Fetch(ulong[] verdicts, Vector512<ulong> index) => Vector512.Create(TableProbe.Fetch4(verdicts, index.GetLower()), TableProbe.Fetch4(verdicts, index.GetUpper()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Fetch(ulong[] verdicts, Vector512<ulong> index) => TableProbe.Fetch8(verdicts, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, Vector512<ulong> key)
     {
         Vector256Lanes.PrefetchBucket(in table, key.GetLower());

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -46,26 +47,61 @@ public static partial class TableProbe
         return slot;
     }
 
-    /// <summary>Probes a narrow table for eight keys (two four-lane probes: .NET has no AVX-512 gather). Requires AVX2.</summary>
+    /// <summary>
+    /// Probes a narrow table for eight keys (the same hash and layout as <see cref="Probe"/>). The hashing, shifts and compares
+    /// are one eight-lane operation each; each table read is two AVX2 gathers (.NET has no AVX-512 gather). Requires AVX2.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> Probe8(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit)
+    public static unsafe Vector512<ulong> Probe8(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit)
     {
-        var lower = Probe4(in table, key.GetLower(), present.GetLower(), out var hitLower);
-        var upper = Probe4(in table, key.GetUpper(), present.GetUpper(), out var hitUpper);
-        hit = Vector512.Create(hitLower, hitUpper);
-        return Vector512.Create(lower, upper);
+        fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
+        fixed (byte* k = &MemoryMarshal.GetArrayDataReference(table.Keys))
+        {
+            var slot = SlotOf8((ulong*)d, key * Vector512.Create(KeyHash.KeyMultiplier), table.BucketShift, table.Shift);
+            hit = Vector512.Equals(Gather8((ulong*)k, slot, 8), key) & present;
+            return slot;
+        }
     }
 
-    /// <summary>Probes a wide table for eight (key, extra) pairs (two four-lane probes). Requires AVX2.</summary>
+    /// <summary>Probes a wide table for eight (key, extra) pairs (as <see cref="Probe8"/>; the same hash and layout as <see cref="ProbeWide"/>). Requires AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> Probe8Wide(
+    public static unsafe Vector512<ulong> Probe8Wide(
         in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit)
     {
-        var lower = Probe4Wide(in table, key.GetLower(), extra.GetLower(), present.GetLower(), out var hitLower);
-        var upper = Probe4Wide(in table, key.GetUpper(), extra.GetUpper(), present.GetUpper(), out var hitUpper);
-        hit = Vector512.Create(hitLower, hitUpper);
-        return Vector512.Create(lower, upper);
+        fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
+        fixed (byte* k = &MemoryMarshal.GetArrayDataReference(table.Keys))
+        {
+            var hash = (key ^ (extra * Vector512.Create(KeyHash.Golden))) * Vector512.Create(KeyHash.KeyMultiplier);
+            var slot = SlotOf8((ulong*)d, hash, table.BucketShift, table.Shift);
+            var offset = slot << 4;
+            hit = Vector512.Equals(Gather8((ulong*)k, offset, 1), key) & Vector512.Equals(Gather8((ulong*)(k + 8), offset, 1), extra) & present;
+            return slot;
+        }
     }
+
+    /// <summary>Eight verdicts: <paramref name="index"/>'s entries of <paramref name="verdicts"/> (two gathers; the indices are in range by construction). Requires AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe Vector512<ulong> Fetch8(ulong[] verdicts, Vector512<ulong> index)
+    {
+        fixed (ulong* v = &MemoryMarshal.GetArrayDataReference(verdicts))
+        {
+            return Gather8(v, index, 8);
+        }
+    }
+
+    /// <summary>The slots eight hashes land in: the displacement reads (two gathers), then the slot hash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<ulong> SlotOf8(ulong* displacements, Vector512<ulong> hash, int bucketShift, int shift)
+    {
+        var displacement = Gather8(displacements, Vector512.ShiftRightLogical(hash, bucketShift), 8);
+        return Vector512.ShiftRightLogical((hash ^ displacement) * Vector512.Create(KeyHash.SlotMultiplier), shift);
+    }
+
+    /// <summary>Eight reads at <paramref name="index"/> (scaled by <paramref name="scale"/>: 1 or 8) from <paramref name="p"/>: two AVX2 gathers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<ulong> Gather8(ulong* p, Vector512<ulong> index, [ConstantExpected(Min = 1, Max = 8)] byte scale) => Vector512.Create(
+        Avx2.GatherVector256(p, index.GetLower().AsInt64(), scale),
+        Avx2.GatherVector256(p, index.GetUpper().AsInt64(), scale));
 
     /// <summary>Four verdicts: <paramref name="index"/>'s entries of <paramref name="verdicts"/> (one gather; the indices are in range by construction).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
