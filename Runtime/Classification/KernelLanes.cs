@@ -195,30 +195,10 @@ internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Probe(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8(in table, key, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ProbeWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8Wide(in table, key, extra, present, out hit);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Fetch(ulong[] verdicts, Vector512<ulong> index) => TableProbe.Fetch8(verdicts, index);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, Vector512<ulong> key)
-    {
-        Vector256Lanes.PrefetchBucket(in table, key.GetLower());
-        Vector256Lanes.PrefetchBucket(in table, key.GetUpper());
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra)
-    {
-        Vector256Lanes.PrefetchBucketWide(in table, key.GetLower(), extra.GetLower());
-        Vector256Lanes.PrefetchBucketWide(in table, key.GetUpper(), extra.GetUpper());
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlot(in ProbeTable table, Vector512<ulong> key, ulong[] verdicts, ulong verdictBase)
-    {
-        Vector256Lanes.PrefetchSlot(in table, key.GetLower(), verdicts, verdictBase);
-        Vector256Lanes.PrefetchSlot(in table, key.GetUpper(), verdicts, verdictBase);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlotWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, ulong[] verdicts, ulong verdictBase)
-    {
-        Vector256Lanes.PrefetchSlotWide(in table, key.GetLower(), extra.GetLower(), verdicts, verdictBase);
-        Vector256Lanes.PrefetchSlotWide(in table, key.GetUpper(), extra.GetUpper(), verdicts, verdictBase);
-    }
-
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, Vector512<ulong> key) => TableProbe.PrefetchBuckets8(in table, key * Vector512.Create(KeyHash.KeyMultiplier));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra) => TableProbe.PrefetchBuckets8(in table, (key ^ (extra * Vector512.Create(KeyHash.Golden))) * Vector512.Create(KeyHash.KeyMultiplier));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlot(in ProbeTable table, Vector512<ulong> key, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlots8(in table, key * Vector512.Create(KeyHash.KeyMultiplier), 3, verdicts, verdictBase);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchSlotWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, ulong[] verdicts, ulong verdictBase) => TableProbe.PrefetchSlots8(in table, (key ^ (extra * Vector512.Create(KeyHash.Golden))) * Vector512.Create(KeyHash.KeyMultiplier), 4, verdicts, verdictBase);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Dst(in ParsedFrame8 f) => f.Dst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HasDst(in ParsedFrame8 f) => f.HasDst;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Svid(in ParsedFrame8 f) => f.Svid;

@@ -99,9 +99,9 @@ public static partial class TableProbe
 
     /// <summary>Eight reads at <paramref name="index"/> (scaled by <paramref name="scale"/>: 1 or 8) from <paramref name="p"/>: two AVX2 gathers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<ulong> Gather8(ulong* p, Vector512<ulong> index, [ConstantExpected(Min = 1, Max = 8)] byte scale) => Vector512.Create(
-        Avx2.GatherVector256(p, index.GetLower().AsInt64(), scale),
-        Avx2.GatherVector256(p, index.GetUpper().AsInt64(), scale));
+    private static unsafe Vector512<ulong> Gather8(ulong* p, Vector512<ulong> index, [ConstantExpected(Min = 1, Max = 8)] byte scale) =>
+        Avx2.GatherVector256(p, index.GetLower().AsInt64(), scale).ToVector512Unsafe().WithUpper(
+            Avx2.GatherVector256(p, index.GetUpper().AsInt64(), scale));
 
     /// <summary>Four verdicts: <paramref name="index"/>'s entries of <paramref name="verdicts"/> (one gather; the indices are in range by construction).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -165,6 +165,57 @@ public static partial class TableProbe
             Sse.Prefetch0(vb + verdictOffset.GetElement(2));
             Sse.Prefetch0(vb + verdictOffset.GetElement(3));
         }
+    }
+
+    /// <summary>Prefetch step one for eight hashes (<see cref="PrefetchBuckets4"/>, the shift as one eight-lane operation). No-op without SSE.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void PrefetchBuckets8(in ProbeTable table, Vector512<ulong> hash)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var offset = Vector512.ShiftRightLogical(hash, table.BucketShift) << 3;
+        fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
+        {
+            Prefetch8(d, offset);
+        }
+    }
+
+    /// <summary>Prefetch step two for eight hashes (<see cref="PrefetchSlots4"/>: two displacement gathers, then eight key and eight verdict lines). No-op without SSE.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void PrefetchSlots8(in ProbeTable table, Vector512<ulong> hash, int keyShift, ulong[] verdicts, ulong verdictBase)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
+        fixed (byte* k = &MemoryMarshal.GetArrayDataReference(table.Keys))
+        fixed (ulong* v = &MemoryMarshal.GetArrayDataReference(verdicts))
+        {
+            var slot = SlotOf8((ulong*)d, hash, table.BucketShift, table.Shift);
+            Prefetch8(k, slot << keyShift);
+            Prefetch8((byte*)v, (slot + Vector512.Create(verdictBase)) << 3);
+        }
+    }
+
+    /// <summary>Starts loading the lines at <paramref name="b"/> + each lane of <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch8(byte* b, Vector512<ulong> offset)
+    {
+        var low = offset.GetLower();
+        var high = offset.GetUpper();
+        Sse.Prefetch0(b + low.GetElement(0));
+        Sse.Prefetch0(b + low.GetElement(1));
+        Sse.Prefetch0(b + low.GetElement(2));
+        Sse.Prefetch0(b + low.GetElement(3));
+        Sse.Prefetch0(b + high.GetElement(0));
+        Sse.Prefetch0(b + high.GetElement(1));
+        Sse.Prefetch0(b + high.GetElement(2));
+        Sse.Prefetch0(b + high.GetElement(3));
     }
 
     /// <summary>The slots four hashes land in: one displacement gather.</summary>
