@@ -161,13 +161,24 @@ public static partial class FrameParser
             return Parse8Fallback<TVariant>(buffer, eight, vxlanPort, path, out f);
         }
 
+        ParseRaw8PaddedChecked<TVariant>(buffer, eight, vxlanPort, out f);
+        return BatchPath.Avx512;
+    }
+
+    /// <summary>
+    /// The padded entry's AVX-512 parse of eight slices the caller has checked (inside the buffer, each with
+    /// <see cref="PaddedFrameBytes"/> of it from its start): the batch loops check a whole batch once, so a step does not
+    /// check its eight again. Requires AVX-512 VBMI and BW (or the tests' portable equivalents).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void ParseRaw8PaddedChecked<TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> eight, int vxlanPort, out ParsedFrame8 f)
+        where TVariant : struct, IParseVariant
+    {
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
             var p = new Starts8(b, eight);
             Parse8<TVariant, PlainLoads>(p, Lengths(eight), (ulong)(uint)vxlanPort, out f);
         }
-
-        return BatchPath.Avx512;
     }
 
     /// <summary>The span entry on a given path; returns the path that ran.</summary>
@@ -180,13 +191,24 @@ public static partial class FrameParser
             return Parse8Fallback<TVariant>(buffer, eight, vxlanPort, path, out f);
         }
 
+        ParseRaw8Checked<TVariant>(buffer, eight, vxlanPort, out f);
+        return BatchPath.Avx512;
+    }
+
+    /// <summary>
+    /// The span entry's AVX-512 parse of eight slices the caller has checked (each inside the buffer; the masked loads
+    /// stay inside each frame): the batch loops check a whole batch once, so a step does not check its eight again.
+    /// Requires AVX-512 VBMI and BW (or the tests' portable equivalents).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void ParseRaw8Checked<TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> eight, int vxlanPort, out ParsedFrame8 f)
+        where TVariant : struct, IParseVariant
+    {
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
             var p = new Starts8(b, eight);
             Parse8<TVariant, MaskedLoads>(p, Lengths(eight), (ulong)(uint)vxlanPort, out f);
         }
-
-        return BatchPath.Avx512;
     }
 
     /// <summary>The arrays entry on a given path; returns the path that ran.</summary>

@@ -173,13 +173,14 @@ public static partial class FrameDispatch
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Parse(int step, out ParsedFrame8 frames)
         {
+            // The batch entry has checked every slice (inside the buffer, and padded for the padded entry).
             if (TEntry.Padded)
             {
-                FrameParser.ParseRaw8Padded<TVariant>(_buffer, _frames.Slice(step * 8, 8), tables.VxlanPort, BatchPath.Avx512, out frames);
+                FrameParser.ParseRaw8PaddedChecked<TVariant>(_buffer, _frames.Slice(step * 8, 8), tables.VxlanPort, out frames);
             }
             else
             {
-                FrameParser.ParseRaw8<TVariant>(_buffer, _frames.Slice(step * 8, 8), tables.VxlanPort, BatchPath.Avx512, out frames);
+                FrameParser.ParseRaw8Checked<TVariant>(_buffer, _frames.Slice(step * 8, 8), tables.VxlanPort, out frames);
             }
 
             return true;
