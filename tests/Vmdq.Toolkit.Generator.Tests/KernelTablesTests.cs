@@ -229,6 +229,26 @@ public class KernelTablesTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(13)]
+    [InlineData(18)]
+    public void ThePaddedEntryRefusesAnUnpaddedFrameAnywhereInTheBatch(int bad)
+    {
+        // 19 frames: the check takes four slices at a time and the rest one by one, so the bad one is tried in both.
+        var tables = Build(Model("nic pools 8\npool web 1\nmac 52:54:00:12:34:56 -> web\n"));
+        var slices = Enumerable.Repeat(new FrameSlice(0, 60), 19).ToArray();
+        slices[bad] = new FrameSlice(200, 10);
+        var buffer = new byte[256];
+        var verdicts = new Verdict[19];
+        var ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatchPadded<AllKinds, ParseVariants.Full>(buffer, slices, verdicts, tables));
+        Assert.Contains($"Frame {bad} ({slices[bad]}) has 56 bytes of the 256-byte buffer from its start; the padded entry needs 128", ex.Message, StringComparison.Ordinal);
+        Assert.All(verdicts, v => Assert.Equal(default, v));
+
+        // The span entry takes the same frames: each lies inside the buffer.
+        FrameDispatch.ClassifyBatch<AllKinds, ParseVariants.Full>(buffer, slices, verdicts, tables);
+    }
+
     [Fact]
     public void KindsThatAreOffAreNeverProbed()
     {
