@@ -40,7 +40,12 @@ public static partial class FrameDispatch
             prefetch ? Ahead<TSteps, TFrame>(ref s) : Plain<TSteps, TFrame>(ref s);
 
         /// <summary>One step at a time: parse, then decide (or one frame at a time where the parse declines).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        /// <remarks>
+        /// Not inlined (nor is <see cref="Ahead"/>), so each loop is compiled with its own inlining budget and its parse
+        /// and decide kernel are inlined into it. Inlined into the batch entry, which holds every path's loops, the JIT
+        /// ran out of budget and called the eight-lane decide kernel out of line in one build: 1.5x the batch's time.
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private static int Plain<TSteps, TFrame>(ref TSteps s)
             where TSteps : struct, IBatchSteps<TFrame>, allows ref struct
             where TFrame : struct
@@ -67,7 +72,7 @@ public static partial class FrameDispatch
         /// their key and verdict lines started; then this step's frames are decided, their lines already on the way. The
         /// verdicts are those of the plain loops. Returns the steps run (all the whole ones); the frames after them go one at a time.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private static int Ahead<TSteps, TFrame>(ref TSteps s)
             where TSteps : struct, IBatchSteps<TFrame>, allows ref struct
             where TFrame : struct
