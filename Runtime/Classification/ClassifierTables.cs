@@ -124,7 +124,7 @@ public sealed class ClassifierTables
         VlanBase = Append(verdicts, in Vlan, ref next);
         Verdicts = verdicts;
 
-        PrefetchAhead = TableBytes > PrefetchAboveBytes;
+        PrefetchAhead = TableBytes > PrefetchAboveBytes && !FrameParser.IsParse8Avx512;
 
         // The spread step reads the redirection row of a spread verdict's pool unchecked: every such pool must have one.
         Redirection = redirection ?? new RedirectionTables(Array.Empty<RssPool>());
@@ -140,15 +140,18 @@ public sealed class ClassifierTables
     }
 
     /// <summary>
-    /// <see cref="TableBytes"/> above which the batch loops prefetch: they start the next step's displacement reads
-    /// before deciding this step's frames. Below it the tables stay in the caches and the prefetches are pure cost.
+    /// <see cref="TableBytes"/> above which the four-frame batch loops prefetch: they start the next step's displacement
+    /// reads before deciding this step's frames. Below it the tables stay in the caches and the prefetches are pure cost.
     /// </summary>
     public const long PrefetchAboveBytes = 2L << 20;
 
     /// <summary>
-    /// True when the batch loops prefetch (<see cref="TableBytes"/> above <see cref="PrefetchAboveBytes"/>). Chosen once,
-    /// from the tables, whoever built them: a generated dispatcher and the runtime engine with the same rules choose
-    /// alike. The verdicts are the same either way.
+    /// True when the batch loops prefetch: <see cref="TableBytes"/> above <see cref="PrefetchAboveBytes"/>, on a CPU where
+    /// the batch runs four frames per step (AVX2 without AVX-512 VBMI). The eight-frame loops (AVX-512) do not prefetch:
+    /// their eight lanes keep enough misses in flight, and on a Zen 4 the prefetch steps took the batch to 2x its time at
+    /// 10K and 100K filters and gained nothing beyond noise at 1M (docs/performance.md). Chosen once, from the tables and
+    /// the CPU, whoever built them: a generated dispatcher and the runtime engine with the same rules choose alike. The
+    /// verdicts are the same either way.
     /// </summary>
     public bool PrefetchAhead { get; internal set; }
 
