@@ -10,9 +10,9 @@
 # and the batch loops' prefetch steps (DispatchKernel.PrefetchBuckets4/Slots4/Buckets8/Slots8, and every helper they call)
 # no conditional jump, or the script fails. Generated Classify with an rss pool is among the JIT-compiled ones. Needs the NativeAOT toolchain (the ILCompiler package, a C linker).
 # Last, the batch loops as a running program compiles them (tiered, with PGO): the benchmark's --emulator-split runs the
-# span and padded batch entries for a few seconds, and the Tier-1 code of every plain batch loop (FrameDispatch's
-# BatchSteps.Plain, one per entry and width) must have its decide kernel inlined: a call to DispatchKernel:Decide means the
-# JIT ran out of inlining budget, which once made the eight-lane batch 1.5x slower.
+# span and padded batch entries for a few seconds, and the Tier-1 code of the batch entries and of every plain batch loop
+# (FrameDispatch's BatchSteps.Plain, compiled on its own) must have the four- and eight-lane decide kernels inlined: a call
+# to DispatchKernel:Decide means the JIT ran out of inlining budget, which made the eight-lane batch 1.5x slower.
 # Usage: bash bench/jit-branches.sh [--quiet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,14 +54,16 @@ awk '/^; Assembly listing for method/ { m = $6; sub(/\(.*/, "", m); sub(/^Vmdq\.
            if (bad > 0) { printf "%d kernel(s) with a conditional jump or a call\n", bad; exit 1 }
            print "Parse8, Decide4 and Decide8 kernels and the four-frame RSS hash: no conditional jumps, no calls; prefetch steps and what they call: no conditional jumps" }' "$out/disasm8.txt"
 
-# The batch loops after tiering (Tier1 and Tier1-OSR listings of BatchSteps.Plain, from a run of the real entries).
+# The batch loops after tiering (Tier1 and Tier1-OSR listings of the batch entries and of BatchSteps.Plain, from a run of
+# the real entries): none may call the four- or eight-lane decide kernel out of line.
 dotnet build bench/Vmdq.Toolkit.Benchmarks -c Release -o "$out/bench" -v q -nologo >/dev/null
-DOTNET_JitDisasm='Plain' DOTNET_JitStdOutFile="$out/loops.txt" dotnet "$out/bench/Vmdq.Toolkit.Benchmarks.dll" --emulator-split 4 >/dev/null
-awk '/^; Assembly listing for method/ { m = $0; sub(/.*BatchSteps:Plain\[/, "", m); sub(/,Vmdq\.Toolkit\.Parsed.*/, "", m); gsub(/Vmdq\.Toolkit\.FrameDispatch\+|Vmdq\.Toolkit\.ParseVariants\+|Vmdq\.Bench\.|Vmdq\.Toolkit\./, "", m)
-                                   tier = ""; next }
-     /^; Tier1/ && m != "" { tier = $2; loops++; printf "  %-80.80s %s", m, tier; calls[loops] = 0 }
-     tier != "" && /^[ \t]+call[ \t].*DispatchKernel:Decide/ { outOfLine[loops]++ }
-     tier != "" && /^; Total bytes/ { printf ", decide calls: %d\n", outOfLine[loops]; if (outOfLine[loops] > 0) bad++; tier = "" }
-     END { if (loops == 0) { print "no Tier-1 batch loop found"; exit 1 }
-           if (bad > 0) { printf "%d batch loop(s) call the decide kernel out of line\n", bad; exit 1 }
-           print "batch loops after tiering: every decide kernel inlined" }' "$out/loops.txt"
+DOTNET_JitDisasm='Plain ClassifyBatch ClassifyBatchPadded' DOTNET_JitStdOutFile="$out/loops.txt" \
+  dotnet "$out/bench/Vmdq.Toolkit.Benchmarks.dll" --emulator-split 4 >/dev/null
+awk '/^; Assembly listing for method/ { m = $6; sub(/\(.*/, "", m); gsub(/Vmdq\.Toolkit\.FrameDispatch\+|Vmdq\.Toolkit\.ParseVariants\+|Vmdq\.Bench\.|Vmdq\.Toolkit\.Benchmarks\.|Vmdq\.Toolkit\.Classification\.|Vmdq\.Toolkit\./, "", m); tier = ""; next }
+     /^; Tier1/ && m != "" { tier = $2; loops++; name[loops] = m; t[loops] = tier; calls[loops] = 0 }
+     tier != "" && /^[ \t]+call[ \t].*DispatchKernel:Decide.*Vector(256|512)Lanes/ { calls[loops]++ }
+     tier != "" && /^; Total bytes/ { tier = "" }
+     END { for (i = 1; i <= loops; i++) { printf "  %-90.90s %-9s decide calls: %d\n", name[i], t[i], calls[i]; if (calls[i] > 0) bad++; if (name[i] ~ /BatchSteps:Plain/) plain++ }
+           if (plain == 0) { print "no Tier-1 batch loop (BatchSteps.Plain) found: inlined into its entry?"; exit 1 }
+           if (bad > 0) { printf "%d method(s) call the decide kernel out of line\n", bad; exit 1 }
+           print "batch entries and loops after tiering: every four- and eight-lane decide kernel inlined" }' "$out/loops.txt"
