@@ -126,13 +126,9 @@ public static partial class TableProbe
             return;
         }
 
-        var offset = Vector256.ShiftRightLogical(hash, table.BucketShift) << 3;
         fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
         {
-            Sse.Prefetch0(d + offset.GetElement(0));
-            Sse.Prefetch0(d + offset.GetElement(1));
-            Sse.Prefetch0(d + offset.GetElement(2));
-            Sse.Prefetch0(d + offset.GetElement(3));
+            Prefetch4(d, Vector256.ShiftRightLogical(hash, table.BucketShift) << 3);
         }
     }
 
@@ -150,20 +146,11 @@ public static partial class TableProbe
         }
 
         var slot = SlotOf4(in table, hash);
-        var keyOffset = slot << keyShift;
-        var verdictOffset = (slot + Vector256.Create(verdictBase)) << 3;
         fixed (byte* k = &MemoryMarshal.GetArrayDataReference(table.Keys))
         fixed (ulong* v = &MemoryMarshal.GetArrayDataReference(verdicts))
         {
-            byte* vb = (byte*)v;
-            Sse.Prefetch0(k + keyOffset.GetElement(0));
-            Sse.Prefetch0(k + keyOffset.GetElement(1));
-            Sse.Prefetch0(k + keyOffset.GetElement(2));
-            Sse.Prefetch0(k + keyOffset.GetElement(3));
-            Sse.Prefetch0(vb + verdictOffset.GetElement(0));
-            Sse.Prefetch0(vb + verdictOffset.GetElement(1));
-            Sse.Prefetch0(vb + verdictOffset.GetElement(2));
-            Sse.Prefetch0(vb + verdictOffset.GetElement(3));
+            Prefetch4(k, slot << keyShift);
+            Prefetch4((byte*)v, (slot + Vector256.Create(verdictBase)) << 3);
         }
     }
 
@@ -206,16 +193,18 @@ public static partial class TableProbe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch8(byte* b, Vector512<ulong> offset)
     {
-        var low = offset.GetLower();
-        var high = offset.GetUpper();
-        Sse.Prefetch0(b + low.GetElement(0));
-        Sse.Prefetch0(b + low.GetElement(1));
-        Sse.Prefetch0(b + low.GetElement(2));
-        Sse.Prefetch0(b + low.GetElement(3));
-        Sse.Prefetch0(b + high.GetElement(0));
-        Sse.Prefetch0(b + high.GetElement(1));
-        Sse.Prefetch0(b + high.GetElement(2));
-        Sse.Prefetch0(b + high.GetElement(3));
+        Prefetch4(b, offset.GetLower());
+        Prefetch4(b, offset.GetUpper());
+    }
+
+    /// <summary>Starts loading the lines at <paramref name="b"/> + each lane of <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch4(byte* b, Vector256<ulong> offset)
+    {
+        Sse.Prefetch0(b + offset.GetElement(0));
+        Sse.Prefetch0(b + offset.GetElement(1));
+        Sse.Prefetch0(b + offset.GetElement(2));
+        Sse.Prefetch0(b + offset.GetElement(3));
     }
 
     /// <summary>The slots four hashes land in: one displacement gather.</summary>
