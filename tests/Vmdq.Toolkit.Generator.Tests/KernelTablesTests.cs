@@ -229,6 +229,25 @@ public class KernelTablesTests
         }
     }
 
+    [Fact]
+    public void EveryBatchEntryRefusesTooFewVerdicts()
+    {
+        var tables = Build(Model("nic pools 8\npool web 1\nmac 52:54:00:12:34:56 -> web\n"));
+        var slices = Enumerable.Range(0, 9).Select(i => new FrameSlice(i * 128, 60)).ToArray();
+        var buffer = new byte[9 * 128];
+        var arrays = Enumerable.Range(0, 9).Select(_ => new byte[60]).ToArray();
+        const string Message = "verdicts has room for 8 verdicts but 9 frames were given.";
+        foreach (var path in new[] { BatchPath.Avx512, BatchPath.Avx2, BatchPath.Scalar })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatch<AllKinds, ParseVariants.Full>(buffer, slices, new Verdict[8], tables, path));
+            Assert.Equal(("verdicts", true), (ex.ParamName, ex.Message.StartsWith(Message, StringComparison.Ordinal)));
+            ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatchPadded<AllKinds, ParseVariants.Full>(buffer, slices, new Verdict[8], tables, path));
+            Assert.Equal(("verdicts", true), (ex.ParamName, ex.Message.StartsWith(Message, StringComparison.Ordinal)));
+            ex = Assert.Throws<ArgumentException>(() => FrameDispatch.ClassifyBatch<AllKinds, ParseVariants.Full>(arrays, new Verdict[8], tables, path));
+            Assert.Equal(("verdicts", true), (ex.ParamName, ex.Message.StartsWith(Message, StringComparison.Ordinal)));
+        }
+    }
+
     [Theory]
     [InlineData(3)]
     [InlineData(13)]
