@@ -149,7 +149,8 @@ public sealed class ClassifierTables
     /// True when the batch loops prefetch: <see cref="TableBytes"/> above <see cref="PrefetchAboveBytes"/>, on a CPU where
     /// the batch runs four frames per step (AVX2 without AVX-512 VBMI). The eight-frame loops (AVX-512) do not prefetch:
     /// their eight lanes keep enough misses in flight, and on a Zen 4 the prefetch steps took the batch to 2x its time at
-    /// 10K and 100K filters and gained nothing beyond noise at 1M (docs/performance.md). Chosen once, from the tables and
+    /// 10K and 100K filters and 1.7x at 1M with few flows, gaining 3-18% only at 1M with 341,800 flows
+    /// (docs/performance.md). Chosen once, from the tables and
     /// the CPU, whoever built them: a generated dispatcher and the runtime engine with the same rules choose alike. The
     /// verdicts are the same either way.
     /// </summary>
