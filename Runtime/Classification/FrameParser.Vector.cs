@@ -103,7 +103,6 @@ public static partial class FrameParser
         }
 
         ulong bufferLength = (ulong)(uint)buffer.Length;
-        int shortest = int.MaxValue;
         for (int k = 0; k < 4; k++)
         {
             var s = four[k];
@@ -111,10 +110,21 @@ public static partial class FrameParser
             {
                 ThrowOutside(buffer.Length, s, k, nameof(four));
             }
-
-            shortest = Math.Min(shortest, s.Length);
         }
 
+        return TryParse4Checked<TVariant>(buffer, four, vxlanPort, out f);
+    }
+
+    /// <summary>
+    /// <see cref="TryParse4{TVariant}(ReadOnlySpan{byte}, ReadOnlySpan{FrameSlice}, int, out ParsedFrame4)"/> for four slices
+    /// the caller has checked (each inside the buffer): the batch loops check a whole batch once, so a step does not check
+    /// its four again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe bool TryParse4Checked<TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> four, int vxlanPort, out ParsedFrame4 f)
+        where TVariant : struct, IParseVariant
+    {
+        int shortest = Math.Min(Math.Min(four[0].Length, four[1].Length), Math.Min(four[2].Length, four[3].Length));
         if (!Avx2.IsSupported || shortest < 14)
         {
             f = default;

@@ -132,7 +132,7 @@ public static partial class FrameDispatch
         public int Steps => _frames.Length / 4;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4<TVariant>(_buffer, _frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
+        public bool Parse(int step, out ParsedFrame4 frames) => FrameParser.TryParse4Checked<TVariant>(_buffer, _frames.Slice(step * 4, 4), tables.VxlanPort, out frames);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Prefetch(in ParsedFrame4 frames, bool slots) => Lanes4<TKinds>.Prefetch(in frames, tables, slots);
