@@ -71,5 +71,5 @@ check_loops() {
              if (bad > 0) { printf "%d method(s) call a piece of the decide kernel out of line\n", bad; exit 1 }
              print "batch entries and loops after tiering: the four- and eight-lane decide kernels inlined" }' "$out/loops.txt"
 }
-check_loops DOTNET_TieredCompilation=1
+check_loops
 if grep -q avx512vbmi /proc/cpuinfo 2>/dev/null; then check_loops DOTNET_EnableAVX512=0; fi
