@@ -162,7 +162,7 @@ public static partial class FrameDispatch
         public static bool Padded => true;
     }
 
-    /// <summary>Eight frames per step from one buffer (AVX-512 parse, or its portable form; AVX2 gathers), through <typeparamref name="TEntry"/>'s parse.</summary>
+    /// <summary>Eight frames per step from one buffer (AVX-512 parse, or its portable form; scalar table reads), through <typeparamref name="TEntry"/>'s parse.</summary>
     private readonly ref struct BufferSteps8<TKinds, TVariant, TEntry>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
         : IBatchSteps<ParsedFrame8>
         where TKinds : struct, IRuleKinds
