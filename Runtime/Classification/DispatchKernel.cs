@@ -30,7 +30,7 @@ public static class DispatchKernel
         where TKinds : struct, IRuleKinds =>
         new(Decide<TKinds, ScalarLanes, ulong, ParsedFrame>(in f, tables));
 
-    /// <summary>The verdicts' bits for four parsed frames, lane k for frame k (tables probed with AVX2 gathers).</summary>
+    /// <summary>The verdicts' bits for four parsed frames, lane k for frame k (tables probed with four scalar loads per read).</summary>
     /// <typeparam name="TKinds">The tables to probe.</typeparam>
     /// <param name="f">The parsed frames.</param>
     /// <param name="tables">The dispatcher's tables.</param>

@@ -8,41 +8,31 @@ namespace Vmdq.Toolkit.Classification;
 public static partial class TableProbe
 {
     /// <summary>
-    /// Probes a narrow table for four keys at once (AVX2 gathers; the same hash and layout as
+    /// Probes a narrow table for four keys at once (four scalar loads per table read; the same hash and layout as
     /// <see cref="Probe"/>). Returns each lane's slot index; <paramref name="hit"/> is all ones in the
     /// lanes that matched.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector256<ulong> Probe4(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> present, out Vector256<ulong> hit)
+    public static Vector256<ulong> Probe4(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> present, out Vector256<ulong> hit)
     {
         var slot = SlotOf4(in table, key * Vector256.Create(KeyHash.KeyMultiplier));
-        fixed (byte* k = &MemoryMarshal.GetArrayDataReference(table.Keys))
-        {
-            var storedKey = Avx2.GatherVector256((ulong*)k, slot.AsInt64(), 8);
-            hit = Vector256.Equals(storedKey, key) & present;
-        }
-
+        hit = Vector256.Equals(Read4(ref MemoryMarshal.GetArrayDataReference(table.Keys), slot << 3), key) & present;
         return slot;
     }
 
     /// <summary>
-    /// Probes a wide table for four (key, extra) pairs at once (AVX2 gathers; the same hash and layout
+    /// Probes a wide table for four (key, extra) pairs at once (four scalar loads per table read; the same hash and layout
     /// as <see cref="ProbeWide"/>). Returns each lane's slot index; <paramref name="hit"/> is all ones
     /// in the lanes that matched.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector256<ulong> Probe4Wide(
+    public static Vector256<ulong> Probe4Wide(
         in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit)
     {
         var slot = SlotOf4(in table, (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier));
-        fixed (byte* k = &MemoryMarshal.GetArrayDataReference(table.Keys))
-        {
-            var offset = (slot << 4).AsInt64();
-            var storedKey = Avx2.GatherVector256((ulong*)k, offset, 1);
-            var storedExtra = Avx2.GatherVector256((ulong*)(k + 8), offset, 1);
-            hit = Vector256.Equals(storedKey, key) & Vector256.Equals(storedExtra, extra) & present;
-        }
-
+        var offset = slot << 4;
+        ref byte keys = ref MemoryMarshal.GetArrayDataReference(table.Keys);
+        hit = Vector256.Equals(Read4(ref keys, offset), key) & Vector256.Equals(Read4(ref Unsafe.Add(ref keys, 8), offset), extra) & present;
         return slot;
     }
 
@@ -102,15 +92,10 @@ public static partial class TableProbe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Read(ref byte b, ulong offset) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.AddByteOffset(ref b, (nuint)offset));
 
-    /// <summary>Four verdicts: <paramref name="index"/>'s entries of <paramref name="verdicts"/> (one gather; the indices are in range by construction).</summary>
+    /// <summary>Four verdicts: <paramref name="index"/>'s entries of <paramref name="verdicts"/> (four scalar loads; the indices are in range by construction).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static unsafe Vector256<ulong> Fetch4(ulong[] verdicts, Vector256<ulong> index)
-    {
-        fixed (ulong* v = &MemoryMarshal.GetArrayDataReference(verdicts))
-        {
-            return Avx2.GatherVector256(v, index.AsInt64(), 8);
-        }
-    }
+    internal static Vector256<ulong> Fetch4(ulong[] verdicts, Vector256<ulong> index) =>
+        Read4(ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(verdicts)), index << 3);
 
     /// <summary>
     /// Prefetches the displacement lines of the buckets four hashes fall in (the first of a probe's two dependent
@@ -132,7 +117,7 @@ public static partial class TableProbe
     }
 
     /// <summary>
-    /// The second prefetch step: the slots four hashes land in (one displacement gather, of lines <see cref="PrefetchBuckets4"/>
+    /// The second prefetch step: the slots four hashes land in (four displacement reads, of lines <see cref="PrefetchBuckets4"/>
     /// started a step before), then the key lines (slot &lt;&lt; <paramref name="keyShift"/>: 3 narrow, 4 wide) and the verdict
     /// lines (<paramref name="verdictBase"/> + slot) the probe and the final fetch will read. No-op without SSE.
     /// </summary>
@@ -169,7 +154,7 @@ public static partial class TableProbe
         }
     }
 
-    /// <summary>Prefetch step two for eight hashes (<see cref="PrefetchSlots4"/>: two displacement gathers, then eight key and eight verdict lines). No-op without SSE.</summary>
+    /// <summary>Prefetch step two for eight hashes (<see cref="PrefetchSlots4"/>: eight displacement reads, then eight key and eight verdict lines). No-op without SSE.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void PrefetchSlots8(in ProbeTable table, Vector512<ulong> hash, int keyShift, ulong[] verdicts, ulong verdictBase)
     {
@@ -205,14 +190,19 @@ public static partial class TableProbe
         Sse.Prefetch0(b + offset.GetElement(3));
     }
 
-    /// <summary>The slots four hashes land in: one displacement gather.</summary>
+    /// <summary>The slots four hashes land in: four displacement reads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<ulong> SlotOf4(in ProbeTable table, Vector256<ulong> hash)
+    private static Vector256<ulong> SlotOf4(in ProbeTable table, Vector256<ulong> hash)
     {
-        fixed (byte* d = &MemoryMarshal.GetArrayDataReference(table.Displacements))
-        {
-            var displacement = Avx2.GatherVector256((ulong*)d, Vector256.ShiftRightLogical(hash, table.BucketShift).AsInt64(), 8);
-            return Vector256.ShiftRightLogical((hash ^ displacement) * Vector256.Create(KeyHash.SlotMultiplier), table.Shift);
-        }
+        var displacement = Read4(ref MemoryMarshal.GetArrayDataReference(table.Displacements), Vector256.ShiftRightLogical(hash, table.BucketShift) << 3);
+        return Vector256.ShiftRightLogical((hash ^ displacement) * Vector256.Create(KeyHash.SlotMultiplier), table.Shift);
+    }
+
+    /// <summary>The four ulongs at <paramref name="b"/> + each lane of <paramref name="offset"/> (bytes; in range by construction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Read4(ref byte b, Vector256<ulong> offset)
+    {
+        Vector128<ulong> o0 = offset.GetLower(), o1 = offset.GetUpper();
+        return Vector256.Create(Read(ref b, o0.ToScalar()), Read(ref b, o0.GetElement(1)), Read(ref b, o1.ToScalar()), Read(ref b, o1.GetElement(1)));
     }
 }

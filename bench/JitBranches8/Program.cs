@@ -17,7 +17,7 @@ for (int k = 0; k < 8; k++)
 ulong sum = Parse<ParseVariants.Full>(buffer, slices, arrays) + Parse<ParseVariants.Tunnels>(buffer, slices, arrays)
             + Parse<ParseVariants.Tags>(buffer, slices, arrays) + Parse<ParseVariants.Dst>(buffer, slices, arrays);
 
-// The batch decide kernels (four lanes: AVX2 gathers; eight: Vector512 with eight scalar loads per table read)
+// The batch decide kernels (Vector256 and Vector512, scalar loads for every table read)
 // over empty tables of every kind: the code is the same for any tables, which are data.
 var tables = new ClassifierTables(4789, 0, 0, 0, default, default, default, default, default);
 FrameParser.ParseRaw8Padded<ParseVariants.Full>(buffer, slices, 4789, out var frames8);
