@@ -119,7 +119,7 @@ public static partial class FrameDispatch
         }
     }
 
-    /// <summary>Four frames per step from one buffer (AVX2 parse and gathers).</summary>
+    /// <summary>Four frames per step from one buffer (AVX2 parse, scalar table reads).</summary>
     private readonly ref struct BufferSteps4<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables)
         : IBatchSteps<ParsedFrame4>
         where TKinds : struct, IRuleKinds

@@ -59,7 +59,7 @@ public static partial class FrameDispatch
 
     /// <summary>
     /// The batch loop on a given path: eight frames per step (AVX-512 parse, <see cref="DispatchKernel.Decide8{TKinds}"/>),
-    /// four (AVX2 parse and gathers, <see cref="DispatchKernel.Decide4{TKinds}"/>), or one at a time; the frames
+    /// four (AVX2 parse, scalar table reads, <see cref="DispatchKernel.Decide4{TKinds}"/>), or one at a time; the frames
     /// left over after the last full step go one at a time. Tests force each path on the same frames.
     /// </summary>
     internal static void ClassifyBatch<TKinds, TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> frames, Span<Verdict> verdicts, ClassifierTables tables, BatchPath path)
@@ -242,7 +242,7 @@ public static partial class FrameDispatch
 
                 fixed (byte* pa = &a[0], pb = &b[0], pc = &c[0], pd = &d[0])
                 {
-                    // Absolute addresses: the gathers' base is null and each lane's start is its own array.
+                    // Absolute addresses: the window reads' base is null and each lane's start is its own array.
                     var start = Vector256.Create((ulong)pa, (ulong)pb, (ulong)pc, (ulong)pd);
                     var len = Vector256.Create((ulong)a.Length, (ulong)b.Length, (ulong)c.Length, (ulong)d.Length);
                     Spread4(verdicts.Slice(k, 4), RssHash.Of4(null, start, len, port, toeplitz, Toeplitz.BestPath), reta);

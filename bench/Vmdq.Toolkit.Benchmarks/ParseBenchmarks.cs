@@ -6,7 +6,7 @@ namespace Vmdq.Toolkit.Benchmarks;
 
 /// <summary>
 /// The parse alone, per frame, over the 10K-filter <see cref="FrameMix"/>: <c>FrameParser.ParseRaw</c> one frame
-/// at a time (what the single-frame <c>Classify</c> calls), <c>TryParse4</c> (four lanes, AVX2 gathers) and the
+/// at a time (what the single-frame <c>Classify</c> calls), <c>TryParse4</c> (four lanes, AVX2) and the
 /// eight-frame parse: the padded entry (frames with <see cref="FrameParser.PaddedFrameBytes"/> readable bytes
 /// each), the span entry (any length, masked loads) and the arrays entry. The eight-frame entries run the AVX-512
 /// kernel where the CPU has AVX-512 VBMI and the AVX2 parse twice elsewhere: the setup prints which
