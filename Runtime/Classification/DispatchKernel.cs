@@ -194,7 +194,48 @@ public static class DispatchKernel
 
         // 9. The default pool.
         TValue winner = TKinds.Channels ? constants : TLanes.Splat(ClassifierTables.DefaultIndex);
-        TValue slot, hit;
+
+        // The probes run in two phases, every table's first half before any second half: first each key's slot (the
+        // displacement read), then each slot's key read and the selects. Probe by probe, each probe's two dependent reads
+        // held the reorder buffer while the next probes' reads waited behind them; in phases, the five displacement reads
+        // are in flight together, then the five key reads.
+        TValue vlanKey = default, vlanSlot = default, macKey = default, macSlot = default, macVlanKey = default,
+            macVlanPresent = default, macVlanSlot = default, tunnelKey = default, hasTunnel = default, tunnelSlot = default,
+            innerKey = default, innerExtra = default, innerSlot = default;
+        if (TKinds.Vlan)
+        {
+            // vlan V: key the C-tag's VLAN ID.
+            vlanKey = VlanKey<TKinds, TLanes, TValue, TFrame>(in f, channel);
+            vlanSlot = TLanes.Slot(in t.Vlan, vlanKey);
+        }
+
+        if (TKinds.Mac)
+        {
+            // mac M: key the destination MAC.
+            macKey = MacKey<TKinds, TLanes, TValue, TFrame>(in f, channel);
+            macSlot = TLanes.Slot(in t.Mac, macKey);
+        }
+
+        if (TKinds.MacVlan)
+        {
+            // mac M vlan V: key the destination MAC | the C-tag's VLAN ID at bit 48 (with channels a wide table, extra c).
+            macVlanKey = MacVlanKey<TLanes, TValue, TFrame>(in f, out macVlanPresent);
+            macVlanSlot = TKinds.Channels ? TLanes.SlotWide(in t.MacVlan, macVlanKey, channel) : TLanes.Slot(in t.MacVlan, macVlanKey);
+        }
+
+        if (TKinds.Tunnel)
+        {
+            // vxlan VNI and nvgre VSID: key VNI/VSID | type bit 24.
+            tunnelKey = TunnelKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out hasTunnel);
+            tunnelSlot = TLanes.Slot(in t.Tunnel, tunnelKey);
+        }
+
+        if (TKinds.TunnelInner)
+        {
+            // vxlan VNI inner M and nvgre VSID inner M: key inner MAC | type bit 48, extra VNI/VSID.
+            innerKey = InnerKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out innerExtra);
+            innerSlot = TLanes.SlotWide(in t.TunnelInner, innerKey, innerExtra);
+        }
 
         if (TKinds.Groups)
         {
@@ -210,44 +251,39 @@ public static class DispatchKernel
             winner = TLanes.Select(isBroadcast, broadcastIndex, winner);
         }
 
+        // Each hit replaces the winner so far, lowest precedence first.
         if (TKinds.Vlan)
         {
-            // 7. vlan V: key the C-tag's VLAN ID.
-            slot = TLanes.Probe(in t.Vlan, VlanKey<TKinds, TLanes, TValue, TFrame>(in f, channel), TLanes.HasCvid(in f), out hit);
-            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.VlanBase)), winner);
+            // 7. vlan V.
+            winner = TLanes.Select(TLanes.Hit(in t.Vlan, vlanSlot, vlanKey, TLanes.HasCvid(in f)), TLanes.Add(vlanSlot, TLanes.Splat(t.VlanBase)), winner);
         }
 
         if (TKinds.Mac)
         {
-            // 6. mac M: key the destination MAC.
-            slot = TLanes.Probe(in t.Mac, MacKey<TKinds, TLanes, TValue, TFrame>(in f, channel), TLanes.HasDst(in f), out hit);
-            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacBase)), winner);
+            // 6. mac M.
+            winner = TLanes.Select(TLanes.Hit(in t.Mac, macSlot, macKey, TLanes.HasDst(in f)), TLanes.Add(macSlot, TLanes.Splat(t.MacBase)), winner);
         }
 
         if (TKinds.MacVlan)
         {
-            // 5. mac M vlan V: key the destination MAC | the C-tag's VLAN ID at bit 48 (with channels a wide table, extra c).
-            TValue key = MacVlanKey<TLanes, TValue, TFrame>(in f, out TValue present);
-            slot = TKinds.Channels
-                ? TLanes.ProbeWide(in t.MacVlan, key, channel, present, out hit)
-                : TLanes.Probe(in t.MacVlan, key, present, out hit);
-            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.MacVlanBase)), winner);
+            // 5. mac M vlan V.
+            TValue hit = TKinds.Channels
+                ? TLanes.HitWide(in t.MacVlan, macVlanSlot, macVlanKey, channel, macVlanPresent)
+                : TLanes.Hit(in t.MacVlan, macVlanSlot, macVlanKey, macVlanPresent);
+            winner = TLanes.Select(hit, TLanes.Add(macVlanSlot, TLanes.Splat(t.MacVlanBase)), winner);
         }
 
         if (TKinds.Tunnel)
         {
-            // 2./4. vxlan VNI and nvgre VSID: key VNI/VSID | type bit 24.
-            TValue key = TunnelKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out TValue hasTunnel);
-            slot = TLanes.Probe(in t.Tunnel, key, hasTunnel, out hit);
-            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelBase)), winner);
+            // 2./4. vxlan VNI and nvgre VSID.
+            winner = TLanes.Select(TLanes.Hit(in t.Tunnel, tunnelSlot, tunnelKey, hasTunnel), TLanes.Add(tunnelSlot, TLanes.Splat(t.TunnelBase)), winner);
         }
 
         if (TKinds.TunnelInner)
         {
-            // 1./3. vxlan VNI inner M and nvgre VSID inner M: key inner MAC | type bit 48, extra VNI/VSID.
-            TValue key = InnerKey<TKinds, TLanes, TValue, TFrame>(in f, channel, out TValue extra);
-            slot = TLanes.ProbeWide(in t.TunnelInner, key, extra, TLanes.HasInnerDst(in f), out hit);
-            winner = TLanes.Select(hit, TLanes.Add(slot, TLanes.Splat(t.TunnelInnerBase)), winner);
+            // 1./3. vxlan VNI inner M and nvgre VSID inner M.
+            TValue hit = TLanes.HitWide(in t.TunnelInner, innerSlot, innerKey, innerExtra, TLanes.HasInnerDst(in f));
+            winner = TLanes.Select(hit, TLanes.Add(innerSlot, TLanes.Splat(t.TunnelInnerBase)), winner);
         }
 
         // One verdict read per frame, for the rule that won.

@@ -45,11 +45,17 @@ internal interface IKernelLanes<TValue, TFrame>
     /// <summary><c>a + b</c>.</summary>
     static abstract TValue Add(TValue a, TValue b);
 
-    /// <summary>Looks <paramref name="key"/> up in a narrow <paramref name="table"/>: the slot index, and <paramref name="hit"/> (see <see cref="TableProbe"/>).</summary>
-    static abstract TValue Probe(in ProbeTable table, TValue key, TValue present, out TValue hit);
+    /// <summary>A probe's first half: the slot <paramref name="key"/> lands in, in a narrow <paramref name="table"/> (the displacement read; see <see cref="TableProbe"/>).</summary>
+    static abstract TValue Slot(in ProbeTable table, TValue key);
 
-    /// <summary>Looks (<paramref name="key"/>, <paramref name="extra"/>) up in a wide <paramref name="table"/>: the slot index, and <paramref name="hit"/>.</summary>
-    static abstract TValue ProbeWide(in ProbeTable table, TValue key, TValue extra, TValue present, out TValue hit);
+    /// <summary>A probe's first half in a wide <paramref name="table"/>: the slot (<paramref name="key"/>, <paramref name="extra"/>) lands in.</summary>
+    static abstract TValue SlotWide(in ProbeTable table, TValue key, TValue extra);
+
+    /// <summary>A probe's second half: all ones where <paramref name="slot"/> of a narrow <paramref name="table"/> holds <paramref name="key"/> and <paramref name="present"/> is set (the key read).</summary>
+    static abstract TValue Hit(in ProbeTable table, TValue slot, TValue key, TValue present);
+
+    /// <summary>A probe's second half in a wide <paramref name="table"/>: the key and extra read and compared.</summary>
+    static abstract TValue HitWide(in ProbeTable table, TValue slot, TValue key, TValue extra, TValue present);
 
     /// <summary>The entries of <paramref name="verdicts"/> at <paramref name="index"/> (in range by construction: no check).</summary>
     static abstract TValue Fetch(ulong[] verdicts, TValue index);
@@ -117,8 +123,10 @@ internal readonly struct ScalarLanes : IKernelLanes<ulong, ParsedFrame>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong NonZero(ulong a) => NonZeroSmall(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Select(ulong mask, ulong ifTrue, ulong ifFalse) => BranchFree.Select(mask, ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Add(ulong a, ulong b) => a + b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Probe(in ProbeTable table, ulong key, ulong present, out ulong hit) => TableProbe.Probe(in table, key, present, out hit);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong ProbeWide(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit) => TableProbe.ProbeWide(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Slot(in ProbeTable table, ulong key) => TableProbe.Slot(in table, key);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong SlotWide(in ProbeTable table, ulong key, ulong extra) => TableProbe.SlotWide(in table, key, extra);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Hit(in ProbeTable table, ulong slot, ulong key, ulong present) => TableProbe.Hit(in table, slot, key, present);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong HitWide(in ProbeTable table, ulong slot, ulong key, ulong extra, ulong present) => TableProbe.HitWide(in table, slot, key, extra, present);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Fetch(ulong[] verdicts, ulong index) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(verdicts), (nint)index);
 
     // One frame at a time is the batch loops' tail and the single-frame Classify: neither prefetches, so these do nothing.
@@ -154,8 +162,10 @@ internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> NonZero(Vector256<ulong> a) => ~Vector256.Equals(a, Vector256<ulong>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Select(Vector256<ulong> mask, Vector256<ulong> ifTrue, Vector256<ulong> ifFalse) => Vector256.ConditionalSelect(mask, ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Add(Vector256<ulong> a, Vector256<ulong> b) => a + b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Probe(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4(in table, key, present, out hit);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> ProbeWide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit) => TableProbe.Probe4Wide(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Slot(in ProbeTable table, Vector256<ulong> key) => TableProbe.Slot4(in table, key);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> SlotWide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra) => TableProbe.Slot4Wide(in table, key, extra);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Hit(in ProbeTable table, Vector256<ulong> slot, Vector256<ulong> key, Vector256<ulong> present) => TableProbe.Hit4(in table, slot, key, present);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> HitWide(in ProbeTable table, Vector256<ulong> slot, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present) => TableProbe.Hit4Wide(in table, slot, key, extra, present);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<ulong> Fetch(ulong[] verdicts, Vector256<ulong> index) => TableProbe.Fetch4(verdicts, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, Vector256<ulong> key) => TableProbe.PrefetchBuckets4(in table, key * Vector256.Create(KeyHash.KeyMultiplier));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra) => TableProbe.PrefetchBuckets4(in table, (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier));
@@ -192,8 +202,10 @@ internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedF
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> NonZero(Vector512<ulong> a) => ~Vector512.Equals(a, Vector512<ulong>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Select(Vector512<ulong> mask, Vector512<ulong> ifTrue, Vector512<ulong> ifFalse) => Vector512.ConditionalSelect(mask, ifTrue, ifFalse);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Add(Vector512<ulong> a, Vector512<ulong> b) => a + b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Probe(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8(in table, key, present, out hit);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> ProbeWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit) => TableProbe.Probe8Wide(in table, key, extra, present, out hit);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Slot(in ProbeTable table, Vector512<ulong> key) => TableProbe.Slot8(in table, key);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> SlotWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra) => TableProbe.Slot8Wide(in table, key, extra);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Hit(in ProbeTable table, Vector512<ulong> slot, Vector512<ulong> key, Vector512<ulong> present) => TableProbe.Hit8(in table, slot, key, present);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> HitWide(in ProbeTable table, Vector512<ulong> slot, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present) => TableProbe.Hit8Wide(in table, slot, key, extra, present);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<ulong> Fetch(ulong[] verdicts, Vector512<ulong> index) => TableProbe.Fetch8(verdicts, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucket(in ProbeTable table, Vector512<ulong> key) => TableProbe.PrefetchBuckets8(in table, key * Vector512.Create(KeyHash.KeyMultiplier));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void PrefetchBucketWide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra) => TableProbe.PrefetchBuckets8(in table, (key ^ (extra * Vector512.Create(KeyHash.Golden))) * Vector512.Create(KeyHash.KeyMultiplier));

@@ -15,8 +15,8 @@ public static partial class TableProbe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> Probe4(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> present, out Vector256<ulong> hit)
     {
-        var slot = SlotOf4(in table, key * Vector256.Create(KeyHash.KeyMultiplier));
-        hit = Vector256.Equals(Read4(ref MemoryMarshal.GetArrayDataReference(table.Keys), slot << 3), key) & present;
+        var slot = Slot4(in table, key);
+        hit = Hit4(in table, slot, key, present);
         return slot;
     }
 
@@ -29,11 +29,32 @@ public static partial class TableProbe
     public static Vector256<ulong> Probe4Wide(
         in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit)
     {
-        var slot = SlotOf4(in table, (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier));
+        var slot = Slot4Wide(in table, key, extra);
+        hit = Hit4Wide(in table, slot, key, extra, present);
+        return slot;
+    }
+
+    /// <summary><see cref="Slot"/> for four keys.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Slot4(in ProbeTable table, Vector256<ulong> key) => SlotOf4(in table, key * Vector256.Create(KeyHash.KeyMultiplier));
+
+    /// <summary><see cref="SlotWide"/> for four (key, extra) pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Slot4Wide(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra) =>
+        SlotOf4(in table, (key ^ (extra * Vector256.Create(KeyHash.Golden))) * Vector256.Create(KeyHash.KeyMultiplier));
+
+    /// <summary><see cref="Hit"/> for four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Hit4(in ProbeTable table, Vector256<ulong> slot, Vector256<ulong> key, Vector256<ulong> present) =>
+        Vector256.Equals(Read4(ref MemoryMarshal.GetArrayDataReference(table.Keys), slot << 3), key) & present;
+
+    /// <summary><see cref="HitWide"/> for four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<ulong> Hit4Wide(in ProbeTable table, Vector256<ulong> slot, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present)
+    {
         var offset = slot << 4;
         ref byte keys = ref MemoryMarshal.GetArrayDataReference(table.Keys);
-        hit = Vector256.Equals(Read4(ref keys, offset), key) & Vector256.Equals(Read4(ref Unsafe.Add(ref keys, 8), offset), extra) & present;
-        return slot;
+        return Vector256.Equals(Read4(ref keys, offset), key) & Vector256.Equals(Read4(ref Unsafe.Add(ref keys, 8), offset), extra) & present;
     }
 
     /// <summary>
@@ -43,8 +64,8 @@ public static partial class TableProbe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> Probe8(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit)
     {
-        var slot = SlotOf8(table.Displacements, key * Vector512.Create(KeyHash.KeyMultiplier), table.BucketShift, table.Shift);
-        hit = Vector512.Equals(Read8(ref MemoryMarshal.GetArrayDataReference(table.Keys), slot << 3), key) & present;
+        var slot = Slot8(in table, key);
+        hit = Hit8(in table, slot, key, present);
         return slot;
     }
 
@@ -53,12 +74,33 @@ public static partial class TableProbe
     public static Vector512<ulong> Probe8Wide(
         in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit)
     {
-        var hash = (key ^ (extra * Vector512.Create(KeyHash.Golden))) * Vector512.Create(KeyHash.KeyMultiplier);
-        var slot = SlotOf8(table.Displacements, hash, table.BucketShift, table.Shift);
+        var slot = Slot8Wide(in table, key, extra);
+        hit = Hit8Wide(in table, slot, key, extra, present);
+        return slot;
+    }
+
+    /// <summary><see cref="Slot"/> for eight keys.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Slot8(in ProbeTable table, Vector512<ulong> key) =>
+        SlotOf8(table.Displacements, key * Vector512.Create(KeyHash.KeyMultiplier), table.BucketShift, table.Shift);
+
+    /// <summary><see cref="SlotWide"/> for eight (key, extra) pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Slot8Wide(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra) =>
+        SlotOf8(table.Displacements, (key ^ (extra * Vector512.Create(KeyHash.Golden))) * Vector512.Create(KeyHash.KeyMultiplier), table.BucketShift, table.Shift);
+
+    /// <summary><see cref="Hit"/> for eight lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Hit8(in ProbeTable table, Vector512<ulong> slot, Vector512<ulong> key, Vector512<ulong> present) =>
+        Vector512.Equals(Read8(ref MemoryMarshal.GetArrayDataReference(table.Keys), slot << 3), key) & present;
+
+    /// <summary><see cref="HitWide"/> for eight lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<ulong> Hit8Wide(in ProbeTable table, Vector512<ulong> slot, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present)
+    {
         var offset = slot << 4;
         ref byte keys = ref MemoryMarshal.GetArrayDataReference(table.Keys);
-        hit = Vector512.Equals(Read8(ref keys, offset), key) & Vector512.Equals(Read8(ref Unsafe.Add(ref keys, 8), offset), extra) & present;
-        return slot;
+        return Vector512.Equals(Read8(ref keys, offset), key) & Vector512.Equals(Read8(ref Unsafe.Add(ref keys, 8), offset), extra) & present;
     }
 
     /// <summary>Eight verdicts: <paramref name="index"/>'s entries of <paramref name="verdicts"/> (the indices are in range by construction).</summary>

@@ -30,10 +30,8 @@ public static partial class TableProbe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Probe(in ProbeTable table, ulong key, ulong present, out ulong hit)
     {
-        ulong slot = SlotOf(in table, KeyHash.Hash(key, 0));
-        ulong storedKey = Unsafe.ReadUnaligned<ulong>(
-            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Keys), (nint)(slot << 3)));
-        hit = EqSmall(storedKey, key) & present;
+        ulong slot = Slot(in table, key);
+        hit = Hit(in table, slot, key, present);
         return slot;
     }
 
@@ -45,10 +43,30 @@ public static partial class TableProbe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong ProbeWide(in ProbeTable table, ulong key, ulong extra, ulong present, out ulong hit)
     {
-        ulong slot = SlotOf(in table, KeyHash.Hash(key, extra));
-        ref byte stored = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Keys), (nint)(slot << 4));
-        hit = EqSmall(Unsafe.ReadUnaligned<ulong>(ref stored), key) & EqSmall(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref stored, 8)), extra) & present;
+        ulong slot = SlotWide(in table, key, extra);
+        hit = HitWide(in table, slot, key, extra, present);
         return slot;
+    }
+
+    /// <summary>A probe's first half: the slot <paramref name="key"/> lands in, in a narrow table (one displacement read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Slot(in ProbeTable table, ulong key) => SlotOf(in table, KeyHash.Hash(key, 0));
+
+    /// <summary>A probe's first half: the slot (<paramref name="key"/>, <paramref name="extra"/>) lands in, in a wide table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong SlotWide(in ProbeTable table, ulong key, ulong extra) => SlotOf(in table, KeyHash.Hash(key, extra));
+
+    /// <summary>A probe's second half: all ones where <paramref name="slot"/> of a narrow table holds <paramref name="key"/> and <paramref name="present"/> is set (one key read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Hit(in ProbeTable table, ulong slot, ulong key, ulong present) =>
+        EqSmall(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Keys), (nint)(slot << 3))), key) & present;
+
+    /// <summary>A probe's second half in a wide table: the key and the extra read and compared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong HitWide(in ProbeTable table, ulong slot, ulong key, ulong extra, ulong present)
+    {
+        ref byte stored = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Keys), (nint)(slot << 4));
+        return EqSmall(Unsafe.ReadUnaligned<ulong>(ref stored), key) & EqSmall(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref stored, 8)), extra) & present;
     }
 
     /// <summary>The slot a hash lands in: one displacement read.</summary>
