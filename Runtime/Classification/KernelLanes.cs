@@ -149,7 +149,7 @@ internal readonly struct ScalarLanes : IKernelLanes<ulong, ParsedFrame>
 #pragma warning restore CS1591
 }
 
-/// <summary>Four frames: one <c>Vector256&lt;ulong&gt;</c> lane each, tables probed with scalar loads (<see cref="TableProbe.Probe4"/>: faster than AVX2 gathers on Zen 4, the same on the AVX2 VM of 2026-11-27).</summary>
+/// <summary>Four frames: one <c>Vector256&lt;ulong&gt;</c> lane each, tables probed with scalar loads (<see cref="TableProbe.Slot4"/>, <see cref="TableProbe.Hit4"/>: faster than AVX2 gathers on Zen 4, the same on the AVX2 VM of 2026-11-27).</summary>
 internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedFrame4>
 {
 #pragma warning disable CS1591 // the interface documents the members
@@ -187,7 +187,7 @@ internal readonly struct Vector256Lanes : IKernelLanes<Vector256<ulong>, ParsedF
 
 /// <summary>
 /// Eight frames: one <c>Vector512&lt;ulong&gt;</c> lane each. Each table read is eight scalar loads
-/// (<see cref="TableProbe.Probe8"/>: .NET has no AVX-512 gather, and two AVX2 gathers were slower on Zen 4); the
+/// (<see cref="TableProbe.Slot8"/>, <see cref="TableProbe.Hit8"/>: .NET has no AVX-512 gather, and two AVX2 gathers were slower on Zen 4); the
 /// rest is one instruction per operation where AVX-512 is there. Used only where AVX2 is (the batch loop checks).
 /// </summary>
 internal readonly struct Vector512Lanes : IKernelLanes<Vector512<ulong>, ParsedFrame8>

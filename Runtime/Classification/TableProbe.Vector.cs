@@ -7,34 +7,7 @@ namespace Vmdq.Toolkit.Classification;
 
 public static partial class TableProbe
 {
-    /// <summary>
-    /// Probes a narrow table for four keys at once (four scalar loads per table read; the same hash and layout as
-    /// <see cref="Probe"/>). Returns each lane's slot index; <paramref name="hit"/> is all ones in the
-    /// lanes that matched.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<ulong> Probe4(in ProbeTable table, Vector256<ulong> key, Vector256<ulong> present, out Vector256<ulong> hit)
-    {
-        var slot = Slot4(in table, key);
-        hit = Hit4(in table, slot, key, present);
-        return slot;
-    }
-
-    /// <summary>
-    /// Probes a wide table for four (key, extra) pairs at once (four scalar loads per table read; the same hash and layout
-    /// as <see cref="ProbeWide"/>). Returns each lane's slot index; <paramref name="hit"/> is all ones
-    /// in the lanes that matched.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<ulong> Probe4Wide(
-        in ProbeTable table, Vector256<ulong> key, Vector256<ulong> extra, Vector256<ulong> present, out Vector256<ulong> hit)
-    {
-        var slot = Slot4Wide(in table, key, extra);
-        hit = Hit4Wide(in table, slot, key, extra, present);
-        return slot;
-    }
-
-    /// <summary><see cref="Slot"/> for four keys.</summary>
+    /// <summary><see cref="Slot"/> for four keys (the same hash and layout; four scalar loads per table read, faster than one AVX2 gather on Zen 4).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> Slot4(in ProbeTable table, Vector256<ulong> key) => SlotOf4(in table, key * Vector256.Create(KeyHash.KeyMultiplier));
 
@@ -58,28 +31,9 @@ public static partial class TableProbe
     }
 
     /// <summary>
-    /// Probes a narrow table for eight keys (the same hash and layout as <see cref="Probe"/>). The hashing, shifts and compares
-    /// are one eight-lane operation each; each table read is eight scalar loads (<see cref="Read8"/>).
+    /// <see cref="Slot"/> for eight keys (the same hash and layout). The hashing, shifts and compares are one eight-lane operation
+    /// each; each table read is eight scalar loads (<see cref="Read8"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> Probe8(in ProbeTable table, Vector512<ulong> key, Vector512<ulong> present, out Vector512<ulong> hit)
-    {
-        var slot = Slot8(in table, key);
-        hit = Hit8(in table, slot, key, present);
-        return slot;
-    }
-
-    /// <summary>Probes a wide table for eight (key, extra) pairs (as <see cref="Probe8"/>; the same hash and layout as <see cref="ProbeWide"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<ulong> Probe8Wide(
-        in ProbeTable table, Vector512<ulong> key, Vector512<ulong> extra, Vector512<ulong> present, out Vector512<ulong> hit)
-    {
-        var slot = Slot8Wide(in table, key, extra);
-        hit = Hit8Wide(in table, slot, key, extra, present);
-        return slot;
-    }
-
-    /// <summary><see cref="Slot"/> for eight keys.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> Slot8(in ProbeTable table, Vector512<ulong> key) =>
         SlotOf8(table.Displacements, key * Vector512.Create(KeyHash.KeyMultiplier), table.BucketShift, table.Shift);
