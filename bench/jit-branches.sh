@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the x64 code the JIT makes for generated Classify methods (each inlined into a Probe.ClassifyOnce*:
-# every rule kind, and the dispatchers specialised to mac only, no tunnels, tunnels without inner)
-# and for FrameParser.Parse (which the JIT may or may not inline into it), and counts their
-# conditional jumps. Then compiles the eight-frame parse ahead of time (NativeAOT, bench/JitBranches8) for
+# every rule kind, and the dispatchers specialised to mac only, no tunnels, tunnels without inner),
+# for FrameParser.Parse (which the JIT may or may not inline into it) and for the scalar decide kernel each calls
+# (DispatchKernel.Decide, compiled on its own), and counts their conditional jumps: none in a Classify or a kernel,
+# at most one (the runt check) in a parse, or the script fails. Then compiles the eight-frame parse ahead of time (NativeAOT, bench/JitBranches8) for
 # an AVX-512 VBMI target, so its AVX-512 kernels are checked on any x64 machine: each kernel
 # (FrameParser.Parse8, every parse variant, plain and masked loads) and the batch decide kernels
 # (DispatchKernel.Decide4 and Decide8 with every rule kind, with and without S-channels) must have no conditional jump and no call,
@@ -20,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 dotnet build bench/JitBranches -c Release -o "$out/bin" -v q -nologo >/dev/null
-DOTNET_TieredCompilation=0 DOTNET_JitDisasm='ClassifyOnce* *FrameParser:Parse* *RssHash:Read' DOTNET_JitStdOutFile="$out/disasm.txt" \
+DOTNET_TieredCompilation=0 DOTNET_JitDisasm='ClassifyOnce* *FrameParser:Parse* *RssHash:Read *DispatchKernel:Decide*' DOTNET_JitStdOutFile="$out/disasm.txt" \
   dotnet "$out/bin/JitBranches.dll" >/dev/null
 if [ "${1:-}" != "--quiet" ]; then cat "$out/disasm.txt"; fi
 # Conditional jumps are j<cc>; jmp is unconditional.
@@ -29,9 +30,15 @@ echo "methods: $(grep -c '^; Assembly listing for method' "$out/disasm.txt") ($(
 echo "calls: $(grep -cE '^\s+call\s' "$out/disasm.txt" || true)"
 echo "conditional jumps in Classify + Parse + RssHash.Read: $(printf '%s' "$jumps" | grep -c . || true)"
 printf '%s\n' "$jumps"
-# Per method: each variant of the parse and the RSS input parse (RssHash:Read) should have exactly one (the runt check), each Classify none.
+# Per method: each variant of the parse and the RSS input parse (RssHash:Read) should have exactly one (the runt check), each
+# Classify none, and each scalar decide kernel (DispatchKernel.Decide, compiled on its own and called by Classify) none: the
+# script fails otherwise.
 awk '/^; Assembly listing for method/ { m = $6; n[m] = 0; order[++k] = m } /^[ \t]+j[a-z]+[ \t]/ && !/^[ \t]+jmp[ \t]/ { n[m]++ }
-     END { for (i = 1; i <= k; i++) printf "  %s: %d\n", order[i], n[order[i]] }' "$out/disasm.txt"
+     END { for (i = 1; i <= k; i++) { m = order[i]; printf "  %s: %d\n", m, n[m]
+             if (m ~ /DispatchKernel:Decide/) kernels++
+             if ((m ~ /ClassifyOnce|DispatchKernel:Decide/ && n[m] > 0) || (m ~ /FrameParser:Parse|RssHash:Read/ && n[m] > 1)) bad++ }
+           if (kernels == 0) { print "no scalar decide kernel listed: inlined into Classify again? (then its jumps are counted there)" }
+           if (bad > 0) { printf "%d method(s) with more conditional jumps than allowed\n", bad; exit 1 } }' "$out/disasm.txt"
 
 # The eight-frame parse (AVX-512 kernel), compiled for x86-64-v4 + VBMI whatever this CPU has.
 dotnet publish bench/JitBranches8 -c Release --use-current-runtime -o "$out/aot" -p:JitOut="$out/disasm8.txt" -v q -nologo >/dev/null
