@@ -16,8 +16,20 @@ public sealed class NicOptions
     /// <summary>The cap on the default <see cref="BufferCount"/> (32 MB of 2048-byte buffers).</summary>
     public const int DefaultBufferCountCap = 16384;
 
-    /// <summary>Frames classified per batch, 1..4096 (32 by default, DPDK's usual burst). Longer bursts are processed in chunks of this size.</summary>
-    public int MaxBurst { get; init; } = 32;
+    /// <summary>
+    /// Frames classified per batch, 1..4096 (<see cref="DefaultMaxBurst"/> by default). Longer bursts are processed in chunks of
+    /// this size; each ring a chunk reaches gets its descriptors published once, at the chunk's end.
+    /// </summary>
+    /// <remarks>
+    /// A chunk is the NIC's classification batch, not a DPDK per-queue receive burst: it spreads over every ring of the NIC,
+    /// and publishing a ring (its tail, epoch, counters and congestion check) costs about the same for one descriptor as
+    /// for many. With 64 pools of 4 queues, chunks of 32 frames published about one ring per frame; 256 share each publish
+    /// among several frames (docs/performance.md, "The emulator's chunk"). Set 32 for DPDK's usual burst.
+    /// </remarks>
+    public int MaxBurst { get; init; } = DefaultMaxBurst;
+
+    /// <summary>The default <see cref="MaxBurst"/>: 256 frames.</summary>
+    public const int DefaultMaxBurst = 256;
 
     /// <summary>A ring is congested once its occupancy reaches this fraction of its size (0.8 by default). Must exceed <see cref="LowWatermark"/>.</summary>
     public double HighWatermark { get; init; } = 0.8;

@@ -14,6 +14,41 @@ public class MonitoringTests
         public bool Has(string tag, object value) => Tags.TryGetValue(tag, out var v) && Equals(v, value);
     }
 
+    [Theory]
+    [InlineData(null, new long[] { 256, 44 })]
+    [InlineData(32, new long[] { 32, 32, 32, 32, 32, 32, 32, 32, 32, 12 })]
+    public void A_long_burst_is_classified_in_chunks_of_MaxBurst_and_each_ring_is_published_once_per_chunk(int? maxBurst, long[] publishes)
+    {
+        // NicOptions.MaxBurst (DefaultMaxBurst when not set): 300 frames to one ring are published as the chunks they
+        // were classified in, one rx.frames measurement per publish.
+        string name = "chunks-" + Guid.NewGuid().ToString("N");
+        var options = maxBurst is int n ? new NicOptions { Name = name, MaxBurst = n } : new NicOptions { Name = name };
+        Assert.Equal(maxBurst ?? NicOptions.DefaultMaxBurst, options.MaxBurst);
+        using var nic = TestNic.Create(ring: 512, options: options);
+        var recorded = new ConcurrentQueue<long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == NicMetrics.RxFrames
+                && instrument.Meter.Tags?.Any(t => t.Key == NicMetrics.NicTag && Equals(t.Value, name)) == true)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => recorded.Enqueue(value));
+        listener.Start();
+
+        var frames = new byte[300][];
+        for (int i = 0; i < frames.Length; i++)
+        {
+            frames[i] = TestNic.Frame(TestNic.To(0, 1), sequence: i);
+        }
+
+        Assert.Equal(300, nic.ReceiveBurst(frames));
+        Assert.Equal(publishes, recorded.ToArray());
+        Assert.Equal(256, NicOptions.DefaultMaxBurst);
+    }
+
     [Fact]
     public void A_meter_listener_sees_the_vmdq_nic_counters_and_gauges()
     {

@@ -191,7 +191,7 @@ public class ReceivePathTests
     [Fact]
     public void A_burst_of_replicas_larger_than_the_staging_area_is_counted_and_ordered()
     {
-        // 32 broadcasts to 8 pools: 256 descriptors, more than one staging area (4 x MaxBurst).
+        // 32 broadcasts to 8 pools: 256 descriptors staged into 8 rings in one chunk, each ring published once.
         int[] all = [0, 1, 2, 3, 4, 5, 6, 7];
         using var nic = TestNic.Create(pools: 8, queues: 1, ring: 64, broadcastPools: all);
         var frames = new byte[32][];
