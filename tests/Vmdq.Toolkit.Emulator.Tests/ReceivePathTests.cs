@@ -189,7 +189,7 @@ public class ReceivePathTests
     }
 
     [Fact]
-    public void A_burst_of_replicas_larger_than_the_staging_area_is_counted_and_ordered()
+    public void A_burst_of_replicas_to_every_pool_is_counted_and_ordered_in_each_ring()
     {
         // 32 broadcasts to 8 pools: 256 descriptors staged into 8 rings in one chunk, each ring published once.
         int[] all = [0, 1, 2, 3, 4, 5, 6, 7];
