@@ -70,6 +70,33 @@ public class ReceivePathTests
     }
 
     [Fact]
+    public void A_ring_filling_up_across_chunks_takes_what_fits_in_order_and_counts_the_rest_as_ring_full()
+    {
+        // Chunks of 4 into a ring of 6: the first chunk fits, the second half fits, the third finds it full.
+        using var nic = TestNic.Create(ring: 6, options: new NicOptions { MaxBurst = 4, BufferCount = 64 });
+        var frames = new byte[10][];
+        for (int i = 0; i < frames.Length; i++)
+        {
+            frames[i] = TestNic.Frame(TestNic.To(0, 1), sequence: i);
+        }
+
+        Assert.Equal(6, nic.ReceiveBurst(frames));
+        var snapshot = nic.Snapshot();
+        Assert.Equal(4, snapshot.Queue(0, 1).Drops.RingFull);
+        Assert.Equal(6, snapshot.Queue(0, 1).Occupancy);
+        Assert.Equal(58, snapshot.Buffers.Free);
+        Assert.True(snapshot.IsBalanced);
+
+        var descriptors = new RxDescriptor[8];
+        Assert.Equal(6, nic.ReceiveFromQueue(0, 1, descriptors));
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(i, descriptors[i].Sequence);
+            Assert.Equal(i, TestNic.SequenceOf(nic.GetFrame(descriptors[i])));
+        }
+    }
+
+    [Fact]
     public void No_free_buffer_is_a_no_buffer_drop()
     {
         using var nic = TestNic.Create(options: new NicOptions { BufferCount = 3 });
