@@ -27,8 +27,11 @@ public static class DispatchKernel
     /// <param name="tables">The dispatcher's tables.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict Decide<TKinds>(in ParsedFrame f, ClassifierTables tables)
-        where TKinds : struct, IRuleKinds =>
-        new(Decide<TKinds, ScalarLanes, ulong, ParsedFrame>(in f, tables));
+        where TKinds : struct, IRuleKinds
+    {
+        Decide<TKinds, ScalarLanes, ulong, ParsedFrame>(in f, tables, out ulong verdict);
+        return new(verdict);
+    }
 
     /// <summary>The verdicts' bits for four parsed frames, lane k for frame k (tables probed with four scalar loads per read).</summary>
     /// <typeparam name="TKinds">The tables to probe.</typeparam>
@@ -36,8 +39,17 @@ public static class DispatchKernel
     /// <param name="tables">The dispatcher's tables.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<ulong> Decide4<TKinds>(in ParsedFrame4 f, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
+    {
+        Decide<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4>(in f, tables, out var verdicts);
+        return verdicts;
+    }
+
+    /// <summary><see cref="Decide4{TKinds}"/>, the four verdicts written straight to <paramref name="verdicts"/> (which need not be aligned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Decide4To<TKinds>(in ParsedFrame4 f, ClassifierTables tables, out Vector256<ulong> verdicts)
         where TKinds : struct, IRuleKinds =>
-        Decide<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4>(in f, tables);
+        Decide<TKinds, Vector256Lanes, Vector256<ulong>, ParsedFrame4>(in f, tables, out verdicts);
 
     /// <summary>The verdicts' bits for eight parsed frames, lane k for frame k (each table read is eight scalar loads, faster than gathers on Zen 4).</summary>
     /// <typeparam name="TKinds">The tables to probe.</typeparam>
@@ -45,8 +57,17 @@ public static class DispatchKernel
     /// <param name="tables">The dispatcher's tables.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<ulong> Decide8<TKinds>(in ParsedFrame8 f, ClassifierTables tables)
+        where TKinds : struct, IRuleKinds
+    {
+        Decide<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables, out var verdicts);
+        return verdicts;
+    }
+
+    /// <summary><see cref="Decide8{TKinds}"/>, the eight verdicts written straight to <paramref name="verdicts"/> (which need not be aligned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Decide8To<TKinds>(in ParsedFrame8 f, ClassifierTables tables, out Vector512<ulong> verdicts)
         where TKinds : struct, IRuleKinds =>
-        Decide<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables);
+        Decide<TKinds, Vector512Lanes, Vector512<ulong>, ParsedFrame8>(in f, tables, out verdicts);
 
     /// <summary>Starts the displacement reads four parsed frames' probes will make (prefetch step one of <see cref="Prefetch{TKinds, TLanes, TValue, TFrame, TStep}"/>). Requires AVX2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -174,9 +195,15 @@ public static class DispatchKernel
     /// with scalar table reads ran out of it and called pieces of itself out of line (35 ns per frame at 10K against 21); as a root of its own it
     /// has no call and no spill (<c>bench/jit-branches.sh</c> checks both).
     /// </para>
+    /// <para>
+    /// The verdicts go out through <paramref name="result"/>, not a return value: a returned <c>Vector512</c> travels
+    /// through a stack slot, stored by the kernel and loaded by its caller at once, and such a round trip is slow at some
+    /// stack alignments (the eight-lane parse's length argument, passed the same way, cost the batch about 20% in the
+    /// processes whose stack sat there; this return, about 2%). The batch loops pass the verdicts array itself.
+    /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TValue Decide<TKinds, TLanes, TValue, TFrame>(in TFrame f, ClassifierTables t)
+    private static void Decide<TKinds, TLanes, TValue, TFrame>(in TFrame f, ClassifierTables t, out TValue result)
         where TKinds : struct, IRuleKinds
         where TLanes : struct, IKernelLanes<TValue, TFrame>
         where TValue : struct
@@ -287,7 +314,7 @@ public static class DispatchKernel
         }
 
         // One verdict read per frame, for the rule that won.
-        return TLanes.Fetch(t.Verdicts, winner);
+        result = TLanes.Fetch(t.Verdicts, winner);
     }
 
     // The probe keys, one place for Decide and Prefetch (which must read the lines Decide will). A key is 0 where the frame

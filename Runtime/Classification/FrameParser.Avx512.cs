@@ -177,7 +177,7 @@ public static partial class FrameParser
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
             var p = new Starts8(b, eight);
-            Parse8<TVariant, PlainLoads>(p, Lengths(eight), (ulong)(uint)vxlanPort, out f);
+            Parse8<TVariant, PlainLoads>(p, (ulong)(uint)vxlanPort, out f);
         }
     }
 
@@ -207,7 +207,7 @@ public static partial class FrameParser
         fixed (byte* b = &MemoryMarshal.GetReference(buffer))
         {
             var p = new Starts8(b, eight);
-            Parse8<TVariant, MaskedLoads>(p, Lengths(eight), (ulong)(uint)vxlanPort, out f);
+            Parse8<TVariant, MaskedLoads>(p, (ulong)(uint)vxlanPort, out f);
         }
     }
 
@@ -267,9 +267,15 @@ public static partial class FrameParser
             p.P5 = (nint)p5;
             p.P6 = (nint)p6;
             p.P7 = (nint)p7;
-            var len = Vector512.Create((ulong)a0.Length, (ulong)a1.Length, (ulong)a2.Length, (ulong)a3.Length,
-                (ulong)a4.Length, (ulong)a5.Length, (ulong)a6.Length, (ulong)a7.Length);
-            Parse8<TVariant, MaskedLoads>(p, len, (ulong)(uint)vxlanPort, out f);
+            p.L0 = (ulong)a0.Length;
+            p.L1 = (ulong)a1.Length;
+            p.L2 = (ulong)a2.Length;
+            p.L3 = (ulong)a3.Length;
+            p.L4 = (ulong)a4.Length;
+            p.L5 = (ulong)a5.Length;
+            p.L6 = (ulong)a6.Length;
+            p.L7 = (ulong)a7.Length;
+            Parse8<TVariant, MaskedLoads>(p, (ulong)(uint)vxlanPort, out f);
         }
 
         return BatchPath.Avx512;
@@ -325,11 +331,6 @@ public static partial class FrameParser
             }
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> Lengths(ReadOnlySpan<FrameSlice> eight) => Vector512.Create(
-        (ulong)(uint)eight[0].Length, (ulong)(uint)eight[1].Length, (ulong)(uint)eight[2].Length, (ulong)(uint)eight[3].Length,
-        (ulong)(uint)eight[4].Length, (ulong)(uint)eight[5].Length, (ulong)(uint)eight[6].Length, (ulong)(uint)eight[7].Length);
 
     /// <summary>The AVX2 (four lanes twice) and scalar paths over a buffer (slices already checked).</summary>
     private static BatchPath Parse8Fallback<TVariant>(ReadOnlySpan<byte> buffer, ReadOnlySpan<FrameSlice> eight, int vxlanPort, BatchPath path, out ParsedFrame8 f)
@@ -407,6 +408,10 @@ public static partial class FrameParser
     {
         public nint P0, P1, P2, P3, P4, P5, P6, P7;
 
+        // Their lengths, as scalars: a Vector512 argument goes through the stack, where a store the call's first load waits
+        // on is slower at some stack alignments than others (one build ran at two speeds by where its stack started).
+        public ulong L0, L1, L2, L3, L4, L5, L6, L7;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Starts8(byte* b, ReadOnlySpan<FrameSlice> eight)
         {
@@ -418,6 +423,14 @@ public static partial class FrameParser
             P5 = (nint)(b + eight[5].Offset);
             P6 = (nint)(b + eight[6].Offset);
             P7 = (nint)(b + eight[7].Offset);
+            L0 = (ulong)(uint)eight[0].Length;
+            L1 = (ulong)(uint)eight[1].Length;
+            L2 = (ulong)(uint)eight[2].Length;
+            L3 = (ulong)(uint)eight[3].Length;
+            L4 = (ulong)(uint)eight[4].Length;
+            L5 = (ulong)(uint)eight[5].Length;
+            L6 = (ulong)(uint)eight[6].Length;
+            L7 = (ulong)(uint)eight[7].Length;
         }
     }
 
@@ -439,15 +452,16 @@ public static partial class FrameParser
     }
 
     /// <summary>
-    /// The eight-lane parse: lane k's frame is <paramref name="len"/>[k] bytes at <paramref name="p"/>[k]. Each line
+    /// The eight-lane parse: lane k's frame is Lk bytes at Pk of <paramref name="p"/>. Each line
     /// implements the spec rule of the same line in <see cref="ParseRaw{TVariant}"/> (and Parse4), on windows taken
     /// from the transposed words instead of clamped loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Parse8<TVariant, TLoads>(in Starts8 p, Vector512<ulong> len, ulong port, out ParsedFrame8 f)
+    private static unsafe void Parse8<TVariant, TLoads>(in Starts8 p, ulong port, out ParsedFrame8 f)
         where TVariant : struct, IParseVariant
         where TLoads : struct, IFrameLoads
     {
+        var len = Vector512.Create(p.L0, p.L1, p.L2, p.L3, p.L4, p.L5, p.L6, p.L7);
         // As in ParseRaw<TVariant>: a variant that stops early leaves the rest absent (zeroed field by field
         // where it stops: no call to a zeroing helper).
         Unsafe.SkipInit(out f);

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Vmdq.Toolkit.Classification;
 
 namespace Vmdq.Toolkit;
@@ -269,7 +270,7 @@ public static partial class FrameDispatch
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Decide(Span<Verdict> verdicts, int step, in ParsedFrame4 frames, ClassifierTables tables) =>
-            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[step * 4]), DispatchKernel.Decide4<TKinds>(in frames, tables));
+            DispatchKernel.Decide4To<TKinds>(in frames, tables, out Unsafe.As<Verdict, Vector256<ulong>>(ref verdicts.Slice(step * 4, 4)[0]));
     }
 
     /// <summary>The eight-lane prefetch and decide every eight-lane step type shares.</summary>
@@ -291,6 +292,6 @@ public static partial class FrameDispatch
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Decide(Span<Verdict> verdicts, int step, in ParsedFrame8 frames, ClassifierTables tables) =>
-            Unsafe.WriteUnaligned(ref Unsafe.As<Verdict, byte>(ref verdicts[step * 8]), DispatchKernel.Decide8<TKinds>(in frames, tables));
+            DispatchKernel.Decide8To<TKinds>(in frames, tables, out Unsafe.As<Verdict, Vector512<ulong>>(ref verdicts.Slice(step * 8, 8)[0]));
     }
 }
