@@ -403,7 +403,7 @@ public static partial class FrameParser
         }
     }
 
-    /// <summary>The eight frames' first bytes (named fields, not an inline array: its indexer is a call where it is not inlined).</summary>
+    /// <summary>The eight frames' first bytes and their lengths (named fields, not an inline array: its indexer is a call where it is not inlined).</summary>
     private unsafe struct Starts8
     {
         public nint P0, P1, P2, P3, P4, P5, P6, P7;

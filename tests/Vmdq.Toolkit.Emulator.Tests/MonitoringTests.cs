@@ -38,11 +38,7 @@ public class MonitoringTests
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => recorded.Enqueue(value));
         listener.Start();
 
-        var frames = new byte[300][];
-        for (int i = 0; i < frames.Length; i++)
-        {
-            frames[i] = TestNic.Frame(TestNic.To(0, 1), sequence: i);
-        }
+        var frames = TestNic.Numbered(300, TestNic.To(0, 1));
 
         Assert.Equal(300, nic.ReceiveBurst(frames));
         Assert.Equal(publishes, recorded.ToArray());

@@ -74,11 +74,7 @@ public class QuietPollTests
     {
         using var nic = TestNic.Create();
         var vm = nic.AttachVm("vm1", 1);
-        var frames = new byte[5][];
-        for (int i = 0; i < frames.Length; i++)
-        {
-            frames[i] = TestNic.Frame(TestNic.To(1, 0), sequence: i);
-        }
+        var frames = TestNic.Numbered(5, TestNic.To(1, 0));
 
         Assert.Equal(5, nic.ReceiveBurst(frames));
         var two = new RxDescriptor[2];

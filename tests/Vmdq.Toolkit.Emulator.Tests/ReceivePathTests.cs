@@ -45,11 +45,7 @@ public class ReceivePathTests
     public void A_full_ring_takes_what_fits_and_counts_the_rest_as_ring_full()
     {
         using var nic = TestNic.Create(ring: 4, options: new NicOptions { BufferCount = 64 });
-        var frames = new byte[6][];
-        for (int i = 0; i < frames.Length; i++)
-        {
-            frames[i] = TestNic.Frame(TestNic.To(0, 1), sequence: i);
-        }
+        var frames = TestNic.Numbered(6, TestNic.To(0, 1));
 
         Assert.Equal(4, nic.ReceiveBurst(frames));
         var snapshot = nic.Snapshot();
@@ -74,11 +70,7 @@ public class ReceivePathTests
     {
         // Chunks of 4 into a ring of 6: the first chunk fits, the second half fits, the third finds it full.
         using var nic = TestNic.Create(ring: 6, options: new NicOptions { MaxBurst = 4, BufferCount = 64 });
-        var frames = new byte[10][];
-        for (int i = 0; i < frames.Length; i++)
-        {
-            frames[i] = TestNic.Frame(TestNic.To(0, 1), sequence: i);
-        }
+        var frames = TestNic.Numbered(10, TestNic.To(0, 1));
 
         Assert.Equal(6, nic.ReceiveBurst(frames));
         var snapshot = nic.Snapshot();

@@ -73,6 +73,18 @@ internal static class TestNic
         return frame;
     }
 
+    /// <summary><paramref name="count"/> frames to 02:00:00:00:00:<paramref name="dstLow"/>, numbered 0 to <paramref name="count"/> - 1.</summary>
+    public static byte[][] Numbered(int count, byte dstLow)
+    {
+        var frames = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            frames[i] = Frame(dstLow, sequence: i);
+        }
+
+        return frames;
+    }
+
     /// <summary>A broadcast frame.</summary>
     public static byte[] Broadcast(long sequence = 0, int length = 64)
     {
